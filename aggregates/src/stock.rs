@@ -1,0 +1,551 @@
+//! `Stock`: one product (its stream id is the SKU), its catalog entry and its units.
+//!
+//! The invariant the whole system leans on lives here: `available = on_hand - reserved` never goes
+//! below zero. Reservations are keyed by order so that the saga can retry a reservation, or run
+//! twice over the same events, without reserving twice.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use cqrs_es::event_sink::EventSink;
+use cqrs_es::{Aggregate, DomainEvent};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::limits::{
+    MAX_LINE_QUANTITY, MAX_ON_HAND, MAX_PRICE_CENTS, MAX_RESTOCK, check_name, check_sku,
+};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StockCommand {
+    RegisterProduct {
+        sku: String,
+        name: String,
+        description: String,
+        price_cents: i64,
+        image_url: Option<String>,
+        initial_stock: u32,
+    },
+    Restock {
+        quantity: u32,
+    },
+    ReserveStock {
+        order_id: Uuid,
+        quantity: u32,
+    },
+    ReleaseReservation {
+        order_id: Uuid,
+    },
+}
+
+impl StockCommand {
+    /// The command's name as it is recorded in every event's metadata.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::RegisterProduct { .. } => "RegisterProduct",
+            Self::Restock { .. } => "Restock",
+            Self::ReserveStock { .. } => "ReserveStock",
+            Self::ReleaseReservation { .. } => "ReleaseReservation",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StockEvent {
+    ProductRegistered {
+        sku: String,
+        name: String,
+        description: String,
+        price_cents: i64,
+        image_url: Option<String>,
+    },
+    /// Version 2 renamed v1's `qty` to `quantity`; see [`crate::upcast`].
+    StockReceived {
+        quantity: u32,
+    },
+    StockReserved {
+        order_id: Uuid,
+        quantity: u32,
+    },
+    ReservationReleased {
+        order_id: Uuid,
+        quantity: u32,
+    },
+}
+
+impl DomainEvent for StockEvent {
+    fn event_type(&self) -> String {
+        match self {
+            Self::ProductRegistered { .. } => "ProductRegistered",
+            Self::StockReceived { .. } => "StockReceived",
+            Self::StockReserved { .. } => "StockReserved",
+            Self::ReservationReleased { .. } => "ReservationReleased",
+        }
+        .to_string()
+    }
+
+    fn event_version(&self) -> String {
+        match self {
+            Self::StockReceived { .. } => crate::upcast::STOCK_RECEIVED_VERSION,
+            _ => "1",
+        }
+        .to_string()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StockError {
+    #[error("product {sku} is already registered")]
+    AlreadyRegistered { sku: String },
+    #[error("product is not registered")]
+    NotRegistered,
+    #[error("{field} {reason}")]
+    Invalid { field: &'static str, reason: String },
+    #[error("insufficient stock for {sku}: {requested} requested, {available} available")]
+    Insufficient {
+        sku: String,
+        requested: u32,
+        available: u32,
+    },
+    #[error("the reservation of {sku} for order {order_id} was already released")]
+    ReservationClosed { sku: String, order_id: Uuid },
+}
+
+impl StockError {
+    /// The request field at fault, for problem+json `errors`.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Self::Invalid { field, .. } => Some(field),
+            Self::AlreadyRegistered { .. } | Self::NotRegistered => Some("sku"),
+            Self::Insufficient { .. } | Self::ReservationClosed { .. } => Some("quantity"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stock {
+    product: Option<Product>,
+    on_hand: u32,
+    reserved: u32,
+    /// Open reservations by order.
+    reservations: BTreeMap<Uuid, u32>,
+    /// Orders whose reservation was released: a late or repeated ReserveStock must not revive it.
+    released: BTreeSet<Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Product {
+    pub sku: String,
+    pub name: String,
+    pub description: String,
+    pub price_cents: i64,
+    pub image_url: Option<String>,
+}
+
+impl Stock {
+    pub fn product(&self) -> Option<&Product> {
+        self.product.as_ref()
+    }
+    pub fn on_hand(&self) -> u32 {
+        self.on_hand
+    }
+    pub fn reserved(&self) -> u32 {
+        self.reserved
+    }
+    pub fn available(&self) -> u32 {
+        self.on_hand - self.reserved
+    }
+    pub fn reservation(&self, order_id: Uuid) -> Option<u32> {
+        self.reservations.get(&order_id).copied()
+    }
+
+    fn sku(&self) -> String {
+        self.product
+            .as_ref()
+            .map_or_else(String::new, |p| p.sku.clone())
+    }
+
+    fn decide(&self, command: StockCommand) -> Result<Vec<StockEvent>, StockError> {
+        if let StockCommand::RegisterProduct {
+            sku,
+            name,
+            description,
+            price_cents,
+            image_url,
+            initial_stock,
+        } = command
+        {
+            if let Some(p) = &self.product {
+                return Err(StockError::AlreadyRegistered { sku: p.sku.clone() });
+            }
+            check_sku(&sku).map_err(invalid("sku"))?;
+            check_name(&name).map_err(invalid("name"))?;
+            if description.chars().count() > 2000 {
+                return Err(invalid("description")(
+                    "must be at most 2000 characters".into(),
+                ));
+            }
+            if !(1..=MAX_PRICE_CENTS).contains(&price_cents) {
+                return Err(invalid("price_cents")(format!(
+                    "must be between 1 and {MAX_PRICE_CENTS}"
+                )));
+            }
+            if initial_stock > MAX_RESTOCK {
+                return Err(invalid("initial_stock")(format!(
+                    "must be at most {MAX_RESTOCK}"
+                )));
+            }
+            let mut events = vec![StockEvent::ProductRegistered {
+                sku,
+                name,
+                description,
+                price_cents,
+                image_url,
+            }];
+            if initial_stock > 0 {
+                events.push(StockEvent::StockReceived {
+                    quantity: initial_stock,
+                });
+            }
+            return Ok(events);
+        }
+        if self.product.is_none() {
+            return Err(StockError::NotRegistered);
+        }
+        match command {
+            StockCommand::RegisterProduct { .. } => unreachable!("handled above"),
+            StockCommand::Restock { quantity } => {
+                if !(1..=MAX_RESTOCK).contains(&quantity) {
+                    return Err(invalid("quantity")(format!(
+                        "must be between 1 and {MAX_RESTOCK}"
+                    )));
+                }
+                if self.on_hand + quantity > MAX_ON_HAND {
+                    return Err(invalid("quantity")(format!(
+                        "would take on hand above {MAX_ON_HAND}"
+                    )));
+                }
+                Ok(vec![StockEvent::StockReceived { quantity }])
+            }
+            StockCommand::ReserveStock { order_id, quantity } => {
+                if !(1..=MAX_LINE_QUANTITY).contains(&quantity) {
+                    return Err(invalid("quantity")(format!(
+                        "must be between 1 and {MAX_LINE_QUANTITY}"
+                    )));
+                }
+                if self.reservations.contains_key(&order_id) {
+                    return Ok(vec![]);
+                }
+                if self.released.contains(&order_id) {
+                    return Err(StockError::ReservationClosed {
+                        sku: self.sku(),
+                        order_id,
+                    });
+                }
+                if quantity > self.available() {
+                    return Err(StockError::Insufficient {
+                        sku: self.sku(),
+                        requested: quantity,
+                        available: self.available(),
+                    });
+                }
+                Ok(vec![StockEvent::StockReserved { order_id, quantity }])
+            }
+            StockCommand::ReleaseReservation { order_id } => {
+                // Releasing what was never reserved is a no-op, so the saga can release blindly.
+                Ok(self
+                    .reservations
+                    .get(&order_id)
+                    .map(|&quantity| StockEvent::ReservationReleased { order_id, quantity })
+                    .into_iter()
+                    .collect())
+            }
+        }
+    }
+}
+
+fn invalid(field: &'static str) -> impl Fn(String) -> StockError {
+    move |reason| StockError::Invalid { field, reason }
+}
+
+impl Aggregate for Stock {
+    const TYPE: &'static str = "Stock";
+    type Command = StockCommand;
+    type Event = StockEvent;
+    type Error = StockError;
+    type Services = ();
+
+    async fn handle(
+        &mut self,
+        command: Self::Command,
+        _services: &Self::Services,
+        sink: &EventSink<Self>,
+    ) -> Result<(), Self::Error> {
+        for event in self.decide(command)? {
+            sink.write(event, self).await;
+        }
+        Ok(())
+    }
+
+    fn apply(&mut self, event: Self::Event) {
+        match event {
+            StockEvent::ProductRegistered {
+                sku,
+                name,
+                description,
+                price_cents,
+                image_url,
+            } => {
+                self.product = Some(Product {
+                    sku,
+                    name,
+                    description,
+                    price_cents,
+                    image_url,
+                })
+            }
+            StockEvent::StockReceived { quantity } => self.on_hand += quantity,
+            StockEvent::StockReserved { order_id, quantity } => {
+                self.reserved += quantity;
+                self.reservations.insert(order_id, quantity);
+            }
+            StockEvent::ReservationReleased { order_id, quantity } => {
+                self.reserved -= quantity;
+                self.reservations.remove(&order_id);
+                self.released.insert(order_id);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use cqrs_es::test::TestFramework;
+
+    use super::*;
+
+    type StockTest = TestFramework<Stock>;
+
+    fn registered() -> StockEvent {
+        StockEvent::ProductRegistered {
+            sku: "TEA-1".into(),
+            name: "Green tea".into(),
+            description: "Loose leaf".into(),
+            price_cents: 450,
+            image_url: None,
+        }
+    }
+
+    fn register(initial_stock: u32) -> StockCommand {
+        StockCommand::RegisterProduct {
+            sku: "TEA-1".into(),
+            name: "Green tea".into(),
+            description: "Loose leaf".into(),
+            price_cents: 450,
+            image_url: None,
+            initial_stock,
+        }
+    }
+
+    fn order(n: u128) -> Uuid {
+        Uuid::from_u128(n)
+    }
+
+    #[test]
+    fn registering_with_initial_stock_receives_it() {
+        StockTest::with(())
+            .given_no_previous_events()
+            .when(register(10))
+            .then_expect_events(vec![
+                registered(),
+                StockEvent::StockReceived { quantity: 10 },
+            ]);
+    }
+
+    #[test]
+    fn registering_without_stock_records_only_the_product() {
+        StockTest::with(())
+            .given_no_previous_events()
+            .when(register(0))
+            .then_expect_events(vec![registered()]);
+    }
+
+    #[test]
+    fn registering_twice_is_refused() {
+        StockTest::with(())
+            .given(vec![registered()])
+            .when(register(1))
+            .then_expect_error(StockError::AlreadyRegistered {
+                sku: "TEA-1".into(),
+            });
+    }
+
+    #[test]
+    fn registering_bad_fields_names_the_field() {
+        let cases = [
+            ("sku", {
+                let mut c = register(0);
+                if let StockCommand::RegisterProduct { sku, .. } = &mut c {
+                    *sku = "bad sku!".into();
+                }
+                c
+            }),
+            ("name", {
+                let mut c = register(0);
+                if let StockCommand::RegisterProduct { name, .. } = &mut c {
+                    *name = "  ".into();
+                }
+                c
+            }),
+            ("price_cents", {
+                let mut c = register(0);
+                if let StockCommand::RegisterProduct { price_cents, .. } = &mut c {
+                    *price_cents = 0;
+                }
+                c
+            }),
+            ("initial_stock", register(MAX_RESTOCK + 1)),
+        ];
+        for (field, command) in cases {
+            let error = StockTest::with(())
+                .given_no_previous_events()
+                .when(command)
+                .inspect_result()
+                .expect_err(field);
+            assert_eq!(error.field(), Some(field), "{error}");
+        }
+    }
+
+    #[test]
+    fn restock_adds_units() {
+        StockTest::with(())
+            .given(vec![registered()])
+            .when(StockCommand::Restock { quantity: 5 })
+            .then_expect_events(vec![StockEvent::StockReceived { quantity: 5 }]);
+    }
+
+    #[test]
+    fn restock_of_an_unknown_product_is_refused() {
+        StockTest::with(())
+            .given_no_previous_events()
+            .when(StockCommand::Restock { quantity: 5 })
+            .then_expect_error(StockError::NotRegistered);
+    }
+
+    #[test]
+    fn restock_must_be_positive_and_bounded() {
+        for quantity in [0, MAX_RESTOCK + 1] {
+            let error = StockTest::with(())
+                .given(vec![registered()])
+                .when(StockCommand::Restock { quantity })
+                .inspect_result()
+                .unwrap_err();
+            assert_eq!(error.field(), Some("quantity"));
+        }
+    }
+
+    #[test]
+    fn reserve_takes_available_units() {
+        StockTest::with(())
+            .given(vec![
+                registered(),
+                StockEvent::StockReceived { quantity: 3 },
+            ])
+            .when(StockCommand::ReserveStock {
+                order_id: order(1),
+                quantity: 3,
+            })
+            .then_expect_events(vec![StockEvent::StockReserved {
+                order_id: order(1),
+                quantity: 3,
+            }]);
+    }
+
+    #[test]
+    fn reserve_beyond_available_is_refused_naming_the_sku() {
+        StockTest::with(())
+            .given(vec![
+                registered(),
+                StockEvent::StockReceived { quantity: 3 },
+                StockEvent::StockReserved {
+                    order_id: order(1),
+                    quantity: 2,
+                },
+            ])
+            .when(StockCommand::ReserveStock {
+                order_id: order(2),
+                quantity: 2,
+            })
+            .then_expect_error_message("insufficient stock for TEA-1: 2 requested, 1 available");
+    }
+
+    #[test]
+    fn reserving_twice_for_one_order_appends_nothing() {
+        StockTest::with(())
+            .given(vec![
+                registered(),
+                StockEvent::StockReceived { quantity: 3 },
+                StockEvent::StockReserved {
+                    order_id: order(1),
+                    quantity: 2,
+                },
+            ])
+            .when(StockCommand::ReserveStock {
+                order_id: order(1),
+                quantity: 2,
+            })
+            .then_expect_events(vec![]);
+    }
+
+    #[test]
+    fn reserving_after_release_is_refused() {
+        StockTest::with(())
+            .given(vec![
+                registered(),
+                StockEvent::StockReceived { quantity: 3 },
+                StockEvent::StockReserved {
+                    order_id: order(1),
+                    quantity: 2,
+                },
+                StockEvent::ReservationReleased {
+                    order_id: order(1),
+                    quantity: 2,
+                },
+            ])
+            .when(StockCommand::ReserveStock {
+                order_id: order(1),
+                quantity: 2,
+            })
+            .then_expect_error(StockError::ReservationClosed {
+                sku: "TEA-1".into(),
+                order_id: order(1),
+            });
+    }
+
+    #[test]
+    fn release_returns_the_units_once() {
+        let given = vec![
+            registered(),
+            StockEvent::StockReceived { quantity: 3 },
+            StockEvent::StockReserved {
+                order_id: order(1),
+                quantity: 2,
+            },
+        ];
+        StockTest::with(())
+            .given(given.clone())
+            .when(StockCommand::ReleaseReservation { order_id: order(1) })
+            .then_expect_events(vec![StockEvent::ReservationReleased {
+                order_id: order(1),
+                quantity: 2,
+            }]);
+        let mut released = given;
+        released.push(StockEvent::ReservationReleased {
+            order_id: order(1),
+            quantity: 2,
+        });
+        StockTest::with(())
+            .given(released)
+            .when(StockCommand::ReleaseReservation { order_id: order(1) })
+            .then_expect_events(vec![]);
+    }
+}
