@@ -1,0 +1,79 @@
+//! After a command commits: one message on the FIFO event queue that says which events it
+//! appended. The message only wakes the projector and carries the trace; the projector reads the
+//! events themselves from the store, so a message lost here costs latency, never an event.
+
+use aggregates::Context;
+use aws_sdk_sqs::Client;
+use aws_sdk_sqs::types::MessageAttributeValue;
+use serde::Serialize;
+
+use crate::store::{Appended, Committed};
+
+#[derive(Clone)]
+pub struct Publisher {
+    client: Client,
+    queue_url: String,
+}
+
+/// The message body. Small on purpose: ids and positions, no payloads.
+#[derive(Debug, Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct EventsAppended {
+    pub aggregate_type: String,
+    pub aggregate_id: String,
+    pub correlation_id: String,
+    pub events: Vec<Appended>,
+}
+
+impl Publisher {
+    pub fn new(client: Client, queue_url: String) -> Self {
+        Self { client, queue_url }
+    }
+
+    /// Sends the command's message. A failure is logged and left to the projector's catch-up.
+    pub async fn publish(&self, committed: &Committed, context: &Context) {
+        let Some(first) = committed.events.first() else {
+            return;
+        };
+        let body = EventsAppended {
+            aggregate_type: committed.aggregate_type.to_string(),
+            aggregate_id: committed.aggregate_id.clone(),
+            correlation_id: context.correlation_id.clone(),
+            events: committed.events.clone(),
+        };
+        let attribute = |value: &str| {
+            MessageAttributeValue::builder()
+                .data_type("String")
+                .string_value(value)
+                .build()
+                .expect("data type and value are set")
+        };
+        let result = self
+            .client
+            .send_message()
+            .queue_url(&self.queue_url)
+            .message_body(serde_json::to_string(&body).expect("plain data serialises"))
+            // One group per stream keeps a stream's messages in order without serialising
+            // unrelated streams behind each other.
+            .message_group_id(format!(
+                "{}:{}",
+                committed.aggregate_type, committed.aggregate_id
+            ))
+            .message_deduplication_id(format!("{}:{}", first.event_id, committed.events.len()))
+            .message_attributes("traceparent", attribute(&context.traceparent))
+            .message_attributes("correlation_id", attribute(&context.correlation_id))
+            .send()
+            .await;
+        match result {
+            Ok(sent) => tracing::debug!(
+                message_id = sent.message_id().unwrap_or_default(),
+                position = committed.position(),
+                "published"
+            ),
+            Err(error) => tracing::warn!(
+                error = %aws_sdk_sqs::error::DisplayErrorContext(&error),
+                aggregate_id = %committed.aggregate_id,
+                "publishing to the event queue failed; the projector's catch-up will find the events"
+            ),
+        }
+    }
+}

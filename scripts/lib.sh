@@ -1,0 +1,149 @@
+# Shared by scripts/dev and scripts/test: start the real parts (PostgreSQL 15, moto) the way both
+# need them, installing what is missing. Sourced, not run. Every failure is one line saying what
+# is wrong and what to do, then a non-zero exit.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SHOP_CACHE_DIR="${SHOP_CACHE_DIR:-$HOME/.cache/shop}"
+# Build output lives outside the clone so every clone and rerun on this machine shares it.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$SHOP_CACHE_DIR/target}"
+# The AWS SDK needs credentials even for moto; these are moto's conventional dummies.
+export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-test}"
+export AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-test}"
+export AWS_REGION="${AWS_REGION:-us-east-1}"
+export AWS_DEFAULT_REGION="$AWS_REGION"
+# Never let the SDK wait on instance metadata: there is none here.
+export AWS_EC2_METADATA_DISABLED=true
+
+PG_VERSION=15
+PG_BIN="${PG_BIN:-/usr/lib/postgresql/$PG_VERSION/bin}"
+
+die() { echo "error: $*" >&2; exit 1; }
+say() { echo "==> $*"; }
+
+# The PIDs this script started, stopped on exit.
+STARTED_PIDS=()
+stop_started() {
+  local pid
+  for pid in "${STARTED_PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${STARTED_PIDS[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  STARTED_PIDS=()
+}
+
+port_free() {
+  ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+require_free_port() {
+  port_free "$1" || die "port $1 ($2) is taken by another process; stop it or set $3 to another port"
+}
+
+wait_for_port() { # port seconds what
+  local i
+  for i in $(seq $(( $2 * 10 ))); do
+    port_free "$1" || return 0
+    sleep 0.1
+  done
+  die "$3 did not start listening on 127.0.0.1:$1 within $2 s"
+}
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_install() {
+  command -v apt-get >/dev/null || die "$1 is missing and this is not a Debian/Ubuntu machine: install $1 yourself"
+  say "installing $* with apt-get"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null || die "apt-get update failed; cannot install $*"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null || die "apt-get install $* failed"
+}
+
+ensure_postgres() {
+  if [ ! -x "$PG_BIN/pg_ctl" ]; then
+    apt_install "postgresql-$PG_VERSION" || true
+    [ -x "$PG_BIN/pg_ctl" ] || die "PostgreSQL $PG_VERSION is not installed at $PG_BIN and could not be installed; install postgresql-$PG_VERSION or set PG_BIN"
+  fi
+}
+
+# Run a PostgreSQL binary as the cluster's owner: root cannot own a cluster.
+pg_as_owner() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# pg_start DATA_DIR PORT: initdb on first use, start, wait. Leaves the server's PID in PG_PID.
+pg_start() {
+  local data="$1" port="$2" log="$1.log"
+  ensure_postgres
+  if [ -d "$data" ] && [ ! -f "$data/PG_VERSION" ]; then
+    die "$data exists but is not a PostgreSQL data folder (a half-finished initdb?); remove it or run scripts/dev --reset"
+  fi
+  if [ -f "$data/postmaster.pid" ]; then
+    local old; old=$(head -1 "$data/postmaster.pid")
+    if kill -0 "$old" 2>/dev/null; then
+      die "PostgreSQL is already running on $data (pid $old); stop that stack first"
+    fi
+    rm -f "$data/postmaster.pid" # left by a crash
+  fi
+  require_free_port "$port" "PostgreSQL" SHOP_PG_PORT
+  if [ ! -f "$data/PG_VERSION" ]; then
+    mkdir -p "$data"
+    [ "$(id -u)" = 0 ] && chown postgres:postgres "$data"
+    chmod 700 "$data"
+    pg_as_owner "$PG_BIN/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$data.initdb.log" 2>&1 \
+      || { rm -rf "$data"; die "initdb failed, see $data.initdb.log"; }
+  fi
+  touch "$log"; [ "$(id -u)" = 0 ] && chown postgres:postgres "$log"
+  # fsync off: these clusters hold development and test data, and it doubles commit throughput here.
+  pg_as_owner "$PG_BIN/postgres" -D "$data" -p "$port" -c listen_addresses=127.0.0.1 \
+    -c unix_socket_directories="$data" -c max_connections=300 -c fsync=off \
+    -c synchronous_commit=off -c full_page_writes=off >>"$log" 2>&1 &
+  PG_PID=$!
+  STARTED_PIDS+=("$PG_PID")
+  local i
+  for i in $(seq 100); do
+    "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$port" && return 0
+    kill -0 "$PG_PID" 2>/dev/null || die "PostgreSQL exited at start, see $log"
+    sleep 0.1
+  done
+  die "PostgreSQL did not become ready on port $port, see $log"
+}
+
+pg_create_db() { # port name
+  "$PG_BIN/psql" -q -h 127.0.0.1 -p "$1" -U postgres -d postgres -tAc \
+    "SELECT 1 FROM pg_database WHERE datname = '$2'" | grep -q 1 \
+    || "$PG_BIN/createdb" -h 127.0.0.1 -p "$1" -U postgres "$2"
+}
+
+ensure_venv() {
+  local venv="$SHOP_CACHE_DIR/venv"
+  if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv" 2>/dev/null || { apt_install python3-venv; python3 -m venv "$venv"; } \
+      || die "cannot create a Python venv at $venv"
+  fi
+  VENV="$venv"
+}
+
+ensure_moto() {
+  if command -v moto_server >/dev/null 2>&1 && python3 -c 'import boto3' 2>/dev/null; then
+    MOTO_SERVER=$(command -v moto_server); PYTHON=python3; return
+  fi
+  ensure_venv
+  if [ ! -x "$VENV/bin/moto_server" ]; then
+    say "installing moto[server] and boto3 into $VENV"
+    "$VENV/bin/pip" install -q 'moto[server]>=5' boto3 || die "pip could not install moto[server]; check PyPI access"
+  fi
+  MOTO_SERVER="$VENV/bin/moto_server"; PYTHON="$VENV/bin/python"
+}
+
+# moto_start PORT: moto's server on loopback, PID in MOTO_PID.
+moto_start() {
+  local port="$1" log="${2:-/dev/null}"
+  ensure_moto
+  require_free_port "$port" "moto" SHOP_MOTO_PORT
+  "$MOTO_SERVER" -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
+  MOTO_PID=$!
+  STARTED_PIDS+=("$MOTO_PID")
+  wait_for_port "$port" 30 "moto"
+}
