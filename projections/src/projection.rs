@@ -1,0 +1,329 @@
+//! Running projections from the log: each one reads after its checkpoint and commits its writes
+//! and its new checkpoint in one transaction, so a crash anywhere replays nothing twice and loses
+//! nothing. A transaction-scoped advisory lock per projection lets any number of projector
+//! instances run: one applies a projection at a time, the others wait their turn.
+//!
+//! `reservations` is the saga: its "writes" are commands on the aggregates, each idempotent, so
+//! replaying the event a crash interrupted does nothing new; its checkpoint advances per event.
+
+use std::time::Instant;
+
+use aggregates::saga::{Outcome, on_order_event};
+use aggregates::{Context, OrderEvent, SAGA_ACTOR};
+use chrono::{DateTime, Utc};
+use platform::Store;
+use platform::ledger::StoreLedger;
+use serde::Serialize;
+use sqlx::{PgConnection, PgPool};
+
+use crate::reader::{Cursor, StoredEvent, head, read_after};
+use crate::{catalog, orders};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Projection {
+    Catalog,
+    Orders,
+    Reservations,
+}
+
+impl Projection {
+    /// The saga first: the read models then see its events in the same pass.
+    pub const ALL: [Projection; 3] = [Self::Reservations, Self::Catalog, Self::Orders];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Catalog => "catalog",
+            Self::Orders => "orders",
+            Self::Reservations => "reservations",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.name() == name)
+    }
+
+    fn aggregate_types(self) -> &'static [&'static str] {
+        match self {
+            Self::Catalog => &["Stock"],
+            Self::Orders | Self::Reservations => &["Order"],
+        }
+    }
+
+    /// The read model table a rebuild replaces; the saga has none and is never replayed.
+    pub fn table(self) -> Option<&'static str> {
+        match self {
+            Self::Catalog => Some(catalog::TABLE),
+            Self::Orders => Some(orders::TABLE),
+            Self::Reservations => None,
+        }
+    }
+}
+
+/// What one step did, for logs and metrics.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Applied {
+    pub events: usize,
+    pub outcomes: Vec<Outcome>,
+}
+
+/// Applies up to `batch` events to `projection`. Zero events means it is caught up.
+pub async fn step(
+    pool: &PgPool,
+    store: &Store,
+    projection: Projection,
+    batch: i64,
+) -> anyhow::Result<Applied> {
+    // Read before taking the lock: the reading connection holds no transaction id, so it does
+    // not hold back its own horizon.
+    let checkpoint = checkpoint(pool, projection).await?;
+    let mut events = read_after(pool, checkpoint, projection.aggregate_types(), batch).await?;
+    if events.is_empty() {
+        return Ok(Applied::default());
+    }
+    let mut tx = pool.begin().await?;
+    lock(&mut tx, projection).await?;
+    // Another instance may have applied some of these while this one waited for the lock.
+    let locked = checkpoint_in(&mut tx, projection).await?;
+    events.retain(|e| e.cursor() > locked);
+    let Some(last) = events.last().map(StoredEvent::cursor) else {
+        return Ok(Applied::default());
+    };
+    let mut applied = Applied::default();
+    match projection {
+        Projection::Catalog | Projection::Orders => {
+            for event in &events {
+                match projection {
+                    Projection::Catalog => catalog::apply(&mut tx, event).await?,
+                    _ => orders::apply(&mut tx, event).await?,
+                }
+            }
+            applied.events = events.len();
+            save(&mut tx, projection, last, None).await?;
+        }
+        Projection::Reservations => {
+            for event in &events {
+                match react(store, event).await {
+                    Ok(outcome) => {
+                        applied.events += 1;
+                        applied.outcomes.push(outcome);
+                    }
+                    Err(error) => {
+                        // Keep what is done; the failed event is tried again next step.
+                        if let Some(done) =
+                            applied.events.checked_sub(1).map(|i| events[i].cursor())
+                        {
+                            save(&mut tx, projection, done, Some(&error)).await?;
+                        } else {
+                            record_error(&mut tx, projection, &error).await?;
+                        }
+                        tx.commit().await?;
+                        anyhow::bail!("reservations stopped at event {}: {error}", event.event_id);
+                    }
+                }
+            }
+            save(&mut tx, projection, last, None).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(applied)
+}
+
+/// Applies until caught up; returns the number of events applied.
+pub async fn catch_up(
+    pool: &PgPool,
+    store: &Store,
+    projection: Projection,
+) -> anyhow::Result<usize> {
+    let mut total = 0;
+    loop {
+        let applied = step(pool, store, projection, 500).await?;
+        if applied.events == 0 {
+            return Ok(total);
+        }
+        total += applied.events;
+    }
+}
+
+/// The saga's reaction to one `Order` event, as the saga actor, in the order's correlation and
+/// trace, caused by the event.
+async fn react(store: &Store, event: &StoredEvent) -> Result<Outcome, String> {
+    let order_event: OrderEvent = event.decode().map_err(|e| e.to_string())?;
+    let order_id = event
+        .aggregate_id
+        .parse()
+        .map_err(|e| format!("order id: {e}"))?;
+    let context = Context {
+        correlation_id: event.meta("correlation_id").to_string(),
+        causation_id: event.event_id.to_string(),
+        traceparent: event.meta("traceparent").to_string(),
+        actor: SAGA_ACTOR.to_string(),
+    };
+    let ledger = StoreLedger::new(store, context);
+    on_order_event(&ledger, order_id, &order_event).await
+}
+
+/// Replaces a read model with one replayed from the whole log, in one transaction: readers keep
+/// seeing the old rows (PostgreSQL's MVCC) until the new ones commit, never an empty table.
+/// Calls `progress(events_done)` after each page.
+pub async fn rebuild(
+    pool: &PgPool,
+    projection: Projection,
+    mut progress: impl FnMut(usize),
+) -> anyhow::Result<usize> {
+    let Some(table) = projection.table() else {
+        anyhow::bail!(
+            "{} issues commands and is never replayed",
+            projection.name()
+        );
+    };
+    let mut tx = pool.begin().await?;
+    lock(&mut tx, projection).await?;
+    sqlx::query(&format!("DELETE FROM {table}"))
+        .execute(&mut *tx)
+        .await?;
+    let mut cursor = Cursor::default();
+    let mut done = 0;
+    loop {
+        let events = read_after(pool, cursor, projection.aggregate_types(), 5000).await?;
+        let Some(last) = events.last().map(StoredEvent::cursor) else {
+            break;
+        };
+        for event in &events {
+            match projection {
+                Projection::Catalog => catalog::apply(&mut tx, event).await?,
+                _ => orders::apply(&mut tx, event).await?,
+            }
+        }
+        done += events.len();
+        cursor = last;
+        progress(done);
+    }
+    save(&mut tx, projection, cursor, None).await?;
+    tx.commit().await?;
+    Ok(done)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Status {
+    pub name: &'static str,
+    pub position: i64,
+    pub head_position: i64,
+    pub lag_events: i64,
+    pub lag_ms: i64,
+    pub updated_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+}
+
+/// Each projection's checkpoint against the head of the log (design.md section 4).
+pub async fn status(pool: &PgPool) -> anyhow::Result<Vec<Status>> {
+    let head = head(pool).await?;
+    let started = Instant::now();
+    let mut all = Vec::new();
+    for projection in Projection::ALL {
+        let (transaction_id, position, updated_at, last_error): (
+            i64,
+            i64,
+            DateTime<Utc>,
+            Option<String>,
+        ) = sqlx::query_as(
+            "SELECT transaction_id::text::bigint, global_position, updated_at, last_error
+                   FROM projection_checkpoints WHERE name = $1",
+        )
+        .bind(projection.name())
+        .fetch_one(pool)
+        .await?;
+        let types: Vec<String> = projection
+            .aggregate_types()
+            .iter()
+            .map(|t| t.to_string())
+            .collect();
+        let (lag_events, oldest): (i64, Option<DateTime<Utc>>) = sqlx::query_as(
+            "SELECT count(*), min(recorded_at) FROM events
+              WHERE (transaction_id, global_position) > ($1::text::xid8, $2)
+                AND (transaction_id, global_position) <= ($3::text::xid8, $4)
+                AND aggregate_type = ANY($5)",
+        )
+        .bind(transaction_id.to_string())
+        .bind(position)
+        .bind(head.transaction_id.to_string())
+        .bind(head.global_position)
+        .bind(&types)
+        .fetch_one(pool)
+        .await?;
+        all.push(Status {
+            name: projection.name(),
+            position,
+            head_position: head.global_position,
+            lag_events,
+            lag_ms: oldest.map_or(0, |t| (Utc::now() - t).num_milliseconds().max(0)),
+            updated_at,
+            last_error,
+        });
+    }
+    tracing::debug!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "status read"
+    );
+    Ok(all)
+}
+
+async fn lock(tx: &mut PgConnection, projection: Projection) -> sqlx::Result<()> {
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('projection:' || $1))")
+        .bind(projection.name())
+        .execute(tx)
+        .await
+        .map(drop)
+}
+
+async fn checkpoint(pool: &PgPool, projection: Projection) -> sqlx::Result<Cursor> {
+    let mut conn = pool.acquire().await?;
+    checkpoint_in(&mut conn, projection).await
+}
+
+async fn checkpoint_in(db: &mut PgConnection, projection: Projection) -> sqlx::Result<Cursor> {
+    let (transaction_id, global_position): (i64, i64) = sqlx::query_as(
+        "SELECT transaction_id::text::bigint, global_position FROM projection_checkpoints WHERE name = $1",
+    )
+    .bind(projection.name())
+    .fetch_one(db)
+    .await?;
+    Ok(Cursor {
+        transaction_id,
+        global_position,
+    })
+}
+
+async fn save(
+    db: &mut PgConnection,
+    projection: Projection,
+    cursor: Cursor,
+    error: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE projection_checkpoints
+            SET transaction_id = $2::text::xid8, global_position = $3, updated_at = now(), last_error = $4
+          WHERE name = $1",
+    )
+    .bind(projection.name())
+    .bind(cursor.transaction_id.to_string())
+    .bind(cursor.global_position)
+    .bind(error)
+    .execute(db)
+    .await
+    .map(drop)
+}
+
+async fn record_error(
+    db: &mut PgConnection,
+    projection: Projection,
+    error: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE projection_checkpoints SET last_error = $2, updated_at = now() WHERE name = $1",
+    )
+    .bind(projection.name())
+    .bind(error)
+    .execute(db)
+    .await
+    .map(drop)
+}

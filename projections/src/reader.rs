@@ -1,0 +1,173 @@
+//! Reading the global event log in commit order, without ever skipping an event.
+//!
+//! `global_position` is taken when a row is inserted but becomes visible when its transaction
+//! commits, so positions appear out of order: a reader that remembered "the highest position I
+//! saw" would jump over an earlier position that commits late. Instead the reader pages by
+//! `(transaction_id, global_position)` and reads only transactions older than the oldest one
+//! still running (`pg_snapshot_xmin`). Everything below that line has committed or aborted, so
+//! nothing can appear behind the cursor later (design.md section 2).
+
+use chrono::{DateTime, Utc};
+use cqrs_es::persist::SerializedEvent;
+use serde::Serialize;
+use sqlx::PgExecutor;
+use uuid::Uuid;
+
+/// A place in the log. `Default` is the beginning.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Cursor {
+    pub transaction_id: i64,
+    pub global_position: i64,
+}
+
+/// One event as stored, its payload already upcast to today's shape.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredEvent {
+    pub event_id: Uuid,
+    pub aggregate_type: String,
+    pub aggregate_id: String,
+    pub sequence: i64,
+    pub global_position: i64,
+    #[serde(skip)]
+    pub transaction_id: i64,
+    pub event_type: String,
+    pub event_version: String,
+    pub payload: serde_json::Value,
+    pub metadata: serde_json::Value,
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl StoredEvent {
+    pub fn cursor(&self) -> Cursor {
+        Cursor {
+            transaction_id: self.transaction_id,
+            global_position: self.global_position,
+        }
+    }
+
+    /// The payload as the domain event of aggregate `A`.
+    pub fn decode<E: serde::de::DeserializeOwned>(&self) -> Result<E, serde_json::Error> {
+        serde_json::from_value(self.payload.clone())
+    }
+
+    /// A metadata value (`correlation_id`, `traceparent`, ...), empty when absent.
+    pub fn meta(&self, key: &str) -> &str {
+        self.metadata
+            .get(key)
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+    }
+}
+
+type Row = (
+    Uuid,
+    String,
+    String,
+    i64,
+    i64,
+    i64,
+    String,
+    String,
+    serde_json::Value,
+    serde_json::Value,
+    DateTime<Utc>,
+);
+
+const COLUMNS: &str = "event_id, aggregate_type, aggregate_id, sequence, global_position,
+    transaction_id::text::bigint, event_type, event_version, payload, metadata, recorded_at";
+
+/// Up to `limit` events after `after`, in commit order, of the given aggregate types (all when
+/// empty). Run it outside any transaction that holds a transaction id, or the reader's own
+/// transaction becomes the horizon it waits behind.
+pub async fn read_after<'e>(
+    db: impl PgExecutor<'e>,
+    after: Cursor,
+    aggregate_types: &[&str],
+    limit: i64,
+) -> Result<Vec<StoredEvent>, sqlx::Error> {
+    let types: Vec<String> = aggregate_types.iter().map(|t| t.to_string()).collect();
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM events
+          WHERE (transaction_id, global_position) > ($1::text::xid8, $2)
+            AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+            AND (cardinality($3::text[]) = 0 OR aggregate_type = ANY($3))
+          ORDER BY transaction_id, global_position
+          LIMIT $4"
+    ))
+    .bind(after.transaction_id.to_string())
+    .bind(after.global_position)
+    .bind(&types)
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(stored).collect())
+}
+
+/// One aggregate's events in sequence order, for the admin history.
+pub async fn stream<'e>(
+    db: impl PgExecutor<'e>,
+    aggregate_type: &str,
+    aggregate_id: &str,
+) -> Result<Vec<StoredEvent>, sqlx::Error> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM events WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY sequence"
+    ))
+    .bind(aggregate_type)
+    .bind(aggregate_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(stored).collect())
+}
+
+/// The last readable event's cursor: where a projection that is caught up stands.
+pub async fn head<'e>(db: impl PgExecutor<'e>) -> Result<Cursor, sqlx::Error> {
+    let row: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT transaction_id::text::bigint, global_position FROM events
+          WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+          ORDER BY transaction_id DESC, global_position DESC LIMIT 1",
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map_or_else(Cursor::default, |(t, g)| Cursor {
+        transaction_id: t,
+        global_position: g,
+    }))
+}
+
+fn stored(row: Row) -> StoredEvent {
+    let (
+        event_id,
+        aggregate_type,
+        aggregate_id,
+        sequence,
+        global_position,
+        transaction_id,
+        event_type,
+        event_version,
+        payload,
+        metadata,
+        recorded_at,
+    ) = row;
+    let upcast = aggregates::upcast::upcast(SerializedEvent {
+        aggregate_id,
+        sequence: sequence as usize,
+        aggregate_type,
+        event_type,
+        event_version,
+        payload,
+        metadata,
+    });
+    StoredEvent {
+        event_id,
+        aggregate_type: upcast.aggregate_type,
+        aggregate_id: upcast.aggregate_id,
+        sequence,
+        global_position,
+        transaction_id,
+        event_type: upcast.event_type,
+        event_version: upcast.event_version,
+        payload: upcast.payload,
+        metadata: upcast.metadata,
+        recorded_at,
+    }
+}
