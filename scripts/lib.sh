@@ -20,10 +20,16 @@ PG_BIN="${PG_BIN:-/usr/lib/postgresql/$PG_VERSION/bin}"
 die() { echo "error: $*" >&2; exit 1; }
 say() { echo "==> $*"; }
 
-# The PIDs this script started, stopped on exit.
+# The PIDs and PostgreSQL data folders this script started, stopped on exit.
 STARTED_PIDS=()
+STARTED_PG=()
 stop_started() {
-  local pid
+  local pid data
+  # runuser does not pass signals on to the server: stop clusters by their data folder.
+  for data in "${STARTED_PG[@]}"; do
+    pg_as_owner "$PG_BIN/pg_ctl" stop -D "$data" -m fast -w -t 20 >/dev/null 2>&1 || true
+  done
+  STARTED_PG=()
   for pid in "${STARTED_PIDS[@]}"; do
     kill "$pid" 2>/dev/null || true
   done
@@ -101,6 +107,7 @@ pg_start() {
     -c synchronous_commit=off -c full_page_writes=off >>"$log" 2>&1 &
   PG_PID=$!
   STARTED_PIDS+=("$PG_PID")
+  STARTED_PG+=("$data")
   local i
   for i in $(seq 100); do
     "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$port" && return 0

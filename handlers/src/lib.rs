@@ -1,1 +1,110 @@
-//! placeholder
+//! The HTTP surface of shop (design.md section 4): one axum router per Lambda function, [`order`]
+//! (order commands), [`product`] (the read models) and [`admin`], mounted together under `/api`
+//! by the local gateway as API Gateway does on AWS. Handlers stay thin: parse, authorise, call
+//! the store or a read model, map errors to problem+json.
+
+pub mod admin;
+pub mod auth;
+pub mod lambda;
+pub mod order;
+pub mod problem;
+pub mod product;
+
+use std::sync::Arc;
+
+use aggregates::Context;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderMap, StatusCode};
+use platform::publish::Publisher;
+use platform::{Config, Store};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::auth::{AuthConfig, Principal, Verifier};
+use crate::problem::Problem;
+
+/// Request bodies above this are refused with 413 before they are read.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub pool: PgPool,
+    pub verifier: Option<Arc<Verifier>>,
+}
+
+impl AppState {
+    /// Everything a handler needs, from the environment: pool (migrated), store, publisher, auth.
+    pub async fn from_env() -> anyhow::Result<Self> {
+        let config = Config::from_env();
+        let pool = platform::db::connect(&config.database_url).await?;
+        let publisher = match &config.event_queue_url {
+            Some(url) => Some(Publisher::new(
+                platform::aws::sqs(&config).await,
+                url.clone(),
+            )),
+            None => None,
+        };
+        let store = Store::new(pool.clone(), config.stock_snapshot_every, publisher);
+        Ok(Self {
+            store,
+            pool,
+            verifier: AuthConfig::from_env().map(|c| Arc::new(Verifier::new(c))),
+        })
+    }
+}
+
+/// Every route of the contract, as the gateway serves it under `/api`.
+pub fn api(state: AppState) -> Router {
+    Router::new()
+        .merge(order::router())
+        .merge(product::router())
+        .merge(admin::router())
+        .fallback(|| async { Problem::new(StatusCode::NOT_FOUND, "no such route") })
+        .method_not_allowed_fallback(|| async {
+            Problem::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method not allowed on this route",
+            )
+        })
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// The metadata context of one request: the caller's correlation id and trace when they send
+/// them (`X-Correlation-Id`, `traceparent`), new ones otherwise.
+pub fn request_context(headers: &HeaderMap, principal: &Principal) -> Context {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+            .filter(|v| !v.is_empty() && v.len() <= 128)
+    };
+    let request_id = Uuid::new_v4().to_string();
+    Context {
+        correlation_id: header("x-correlation-id").unwrap_or_else(|| Uuid::new_v4().to_string()),
+        causation_id: request_id,
+        traceparent: header("traceparent")
+            .filter(|t| valid_traceparent(t))
+            .unwrap_or_else(new_traceparent),
+        actor: principal.sub.clone(),
+    }
+}
+
+fn valid_traceparent(t: &str) -> bool {
+    let parts: Vec<&str> = t.split('-').collect();
+    parts.len() == 4
+        && [2, 32, 16, 2]
+            .iter()
+            .zip(&parts)
+            .all(|(n, p)| p.len() == *n && p.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+fn new_traceparent() -> String {
+    let trace = Uuid::new_v4().simple().to_string();
+    let span = &Uuid::new_v4().simple().to_string()[..16];
+    format!("00-{trace}-{span}-01")
+}

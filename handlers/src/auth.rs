@@ -1,0 +1,181 @@
+//! Cognito JWTs: RS256 signatures checked against the user pool's JWKS (fetched once, fetched
+//! again when a token names a key we have not seen, at most every 30 s), then issuer, expiry,
+//! `token_use`, and the app client (`client_id` on access tokens, `aud` on id tokens).
+//!
+//! Issuer and JWKS URL are configuration: locally the pool is moto's, whose JWKS is served on
+//! 127.0.0.1:4566 while its tokens name the real Cognito issuer.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use jsonwebtoken::jwk::JwkSet;
+use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode, decode_header};
+use serde::Deserialize;
+use tokio::sync::RwLock;
+
+use crate::AppState;
+use crate::problem::Problem;
+
+const REFRESH_AT_MOST_EVERY: Duration = Duration::from_secs(30);
+
+#[derive(Debug, Clone)]
+pub struct AuthConfig {
+    pub issuer: String,
+    pub client_id: String,
+    pub jwks_url: String,
+}
+
+impl AuthConfig {
+    /// `COGNITO_ISSUER`, `COGNITO_CLIENT_ID`, and `COGNITO_JWKS_URL` (default: the issuer's).
+    pub fn from_env() -> Option<Self> {
+        let issuer = platform::config::var("COGNITO_ISSUER")?;
+        let client_id = platform::config::var("COGNITO_CLIENT_ID")?;
+        let jwks_url = platform::config::var("COGNITO_JWKS_URL")
+            .unwrap_or_else(|| format!("{issuer}/.well-known/jwks.json"));
+        Some(Self {
+            issuer,
+            client_id,
+            jwks_url,
+        })
+    }
+}
+
+pub struct Verifier {
+    config: AuthConfig,
+    http: reqwest::Client,
+    keys: RwLock<(JwkSet, Option<Instant>)>,
+}
+
+/// Who is calling.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub sub: String,
+    pub groups: Vec<String>,
+}
+
+impl Principal {
+    pub fn is_admin(&self) -> bool {
+        self.groups.iter().any(|g| g == "admin")
+    }
+}
+
+#[derive(Deserialize)]
+struct Claims {
+    sub: String,
+    token_use: String,
+    client_id: Option<String>,
+    aud: Option<String>,
+    #[serde(rename = "cognito:groups", default)]
+    groups: Vec<String>,
+}
+
+impl Verifier {
+    pub fn new(config: AuthConfig) -> Self {
+        Self {
+            config,
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(5))
+                .build()
+                .expect("a default HTTP client builds"),
+            keys: RwLock::new((JwkSet { keys: vec![] }, None)),
+        }
+    }
+
+    pub async fn verify(&self, token: &str) -> Result<Principal, String> {
+        let header = decode_header(token).map_err(|e| format!("malformed token: {e}"))?;
+        if header.alg != Algorithm::RS256 {
+            return Err(format!("tokens must be RS256, not {:?}", header.alg));
+        }
+        let kid = header.kid.ok_or("the token names no key")?;
+        let key = self.key(&kid).await?;
+        let mut validation = Validation::new(Algorithm::RS256);
+        validation.set_issuer(&[&self.config.issuer]);
+        validation.set_required_spec_claims(&["exp", "iss", "sub"]);
+        // Access tokens carry no `aud`; the client is checked below by token kind.
+        validation.validate_aud = false;
+        let claims = decode::<Claims>(token, &key, &validation)
+            .map_err(|e| format!("invalid token: {e}"))?
+            .claims;
+        let client = match claims.token_use.as_str() {
+            "access" => claims.client_id,
+            "id" => claims.aud,
+            other => return Err(format!("token_use {other:?} is not accepted")),
+        };
+        if client.as_deref() != Some(self.config.client_id.as_str()) {
+            return Err("the token was issued to another app client".into());
+        }
+        Ok(Principal {
+            sub: claims.sub,
+            groups: claims.groups,
+        })
+    }
+
+    async fn key(&self, kid: &str) -> Result<DecodingKey, String> {
+        if let Some(jwk) = self.keys.read().await.0.find(kid) {
+            return DecodingKey::from_jwk(jwk).map_err(|e| e.to_string());
+        }
+        let mut keys = self.keys.write().await;
+        let recently = keys
+            .1
+            .is_some_and(|at| at.elapsed() < REFRESH_AT_MOST_EVERY);
+        if !recently && keys.0.find(kid).is_none() {
+            let fetched: JwkSet = self
+                .http
+                .get(&self.config.jwks_url)
+                .send()
+                .await
+                .and_then(|r| r.error_for_status())
+                .map_err(|e| format!("the key set could not be fetched: {e}"))?
+                .json()
+                .await
+                .map_err(|e| format!("the key set is unreadable: {e}"))?;
+            *keys = (fetched, Some(Instant::now()));
+        }
+        let jwk = keys
+            .0
+            .find(kid)
+            .ok_or("the token was signed by an unknown key")?;
+        DecodingKey::from_jwk(jwk).map_err(|e| e.to_string())
+    }
+}
+
+impl FromRequestParts<AppState> for Principal {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        let unauthorized = |detail: String| Problem::new(StatusCode::UNAUTHORIZED, detail);
+        let token = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or_else(|| unauthorized("sign in: send Authorization: Bearer <token>".into()))?;
+        let verifier: &Arc<Verifier> = state
+            .verifier
+            .as_ref()
+            .ok_or_else(|| unauthorized("sign-in is not configured (COGNITO_ISSUER)".into()))?;
+        verifier.verify(token.trim()).await.map_err(unauthorized)
+    }
+}
+
+/// A caller in the `admin` group.
+pub struct Admin(pub Principal);
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        let principal = Principal::from_request_parts(parts, state).await?;
+        if principal.is_admin() {
+            Ok(Self(principal))
+        } else {
+            Err(Problem::new(
+                StatusCode::FORBIDDEN,
+                "this route is for the admin group",
+            ))
+        }
+    }
+}

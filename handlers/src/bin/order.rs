@@ -1,0 +1,6 @@
+//! The Order Lambda function: its router under `/api`, on the Lambda runtime or as a plain server.
+
+#[tokio::main]
+async fn main() {
+    handlers::lambda::run("order", |state| handlers::order::router().with_state(state)).await;
+}

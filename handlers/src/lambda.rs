@@ -1,0 +1,46 @@
+//! One binary, two homes: under the Lambda runtime when `AWS_LAMBDA_RUNTIME_API` is set (the
+//! same axum router behind API Gateway's proxy events), a plain HTTP server otherwise.
+
+use axum::Router;
+
+pub async fn run(name: &'static str, router: impl FnOnce(crate::AppState) -> Router) {
+    platform::telemetry::init(name);
+    let state = match crate::AppState::from_env().await {
+        Ok(state) => state,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            std::process::exit(1);
+        }
+    };
+    let app = Router::new().nest("/api", router(state));
+    let result = if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
+        lambda_http::run(app).await.map_err(|e| anyhow::anyhow!(e))
+    } else {
+        serve(app).await
+    };
+    if let Err(error) = result {
+        eprintln!("error: {error:#}");
+        std::process::exit(1);
+    }
+}
+
+/// Serves on `HTTP_ADDR` (default 127.0.0.1:8080) until Ctrl-C or SIGTERM.
+pub async fn serve(app: Router) -> anyhow::Result<()> {
+    let addr = platform::config::var("HTTP_ADDR").unwrap_or_else(|| "127.0.0.1:8080".into());
+    let listener = tokio::net::TcpListener::bind(&addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
+    tracing::info!(%addr, "listening");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                    .expect("a SIGTERM handler installs");
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {},
+                _ = term.recv() => {},
+            }
+        })
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,406 @@
+//! The HTTP contract through the real router, on a real PostgreSQL, with real RS256 tokens from
+//! moto's Cognito: who may call what, what bad input gets back, and that a placed order settles.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use handlers::AppState;
+use handlers::auth::{AuthConfig, Verifier};
+use platform::Store;
+use platform::testing::fresh_database;
+use projections::{Projection, catch_up};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+struct Cognito {
+    endpoint: String,
+    http: reqwest::Client,
+}
+
+impl Cognito {
+    async fn call(&self, action: &str, body: Value) -> Value {
+        let response = self
+            .http
+            .post(&self.endpoint)
+            .header("X-Amz-Target", format!("AWSCognitoIdentityProviderService.{action}"))
+            .header("Content-Type", "application/x-amz-json-1.1")
+            .header("Authorization", "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=0")
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.status().is_success(),
+            "{action}: {}",
+            response.text().await.unwrap()
+        );
+        response.json().await.unwrap()
+    }
+}
+
+struct World {
+    app: Router,
+    store: Store,
+    pool: sqlx::PgPool,
+    admin: String,
+    shopper: String,
+    other: String,
+}
+
+async fn world() -> World {
+    let endpoint = std::env::var("TEST_AWS_ENDPOINT_URL")
+        .expect("TEST_AWS_ENDPOINT_URL is not set: run scripts/test, which starts moto");
+    let cognito = Cognito {
+        endpoint: endpoint.clone(),
+        http: reqwest::Client::new(),
+    };
+    let pool_id = cognito
+        .call("CreateUserPool", json!({"PoolName": "test"}))
+        .await["UserPool"]["Id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let client_id = cognito
+        .call(
+            "CreateUserPoolClient",
+            json!({"UserPoolId": pool_id, "ClientName": "web",
+            "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH"]}),
+        )
+        .await["UserPoolClient"]["ClientId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    cognito
+        .call(
+            "CreateGroup",
+            json!({"UserPoolId": pool_id, "GroupName": "admin"}),
+        )
+        .await;
+    let mut tokens = Vec::new();
+    for (user, admin) in [("admin", true), ("shopper", false), ("other", false)] {
+        cognito
+            .call(
+                "AdminCreateUser",
+                json!({"UserPoolId": pool_id, "Username": user, "MessageAction": "SUPPRESS"}),
+            )
+            .await;
+        cognito.call("AdminSetUserPassword", json!({"UserPoolId": pool_id, "Username": user, "Password": "Pass-word-1", "Permanent": true})).await;
+        if admin {
+            cognito
+                .call(
+                    "AdminAddUserToGroup",
+                    json!({"UserPoolId": pool_id, "Username": user, "GroupName": "admin"}),
+                )
+                .await;
+        }
+        let auth = cognito
+            .call(
+                "InitiateAuth",
+                json!({"ClientId": client_id, "AuthFlow": "USER_PASSWORD_AUTH",
+            "AuthParameters": {"USERNAME": user, "PASSWORD": "Pass-word-1"}}),
+            )
+            .await;
+        tokens.push(
+            auth["AuthenticationResult"]["AccessToken"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        );
+    }
+    let (pool, _) = fresh_database().await;
+    let store = Store::new(pool.clone(), 50, None);
+    let verifier = Verifier::new(AuthConfig {
+        issuer: format!("https://cognito-idp.us-east-1.amazonaws.com/{pool_id}"),
+        client_id,
+        jwks_url: format!("{endpoint}/{pool_id}/.well-known/jwks.json"),
+    });
+    let state = AppState {
+        store: store.clone(),
+        pool: pool.clone(),
+        verifier: Some(Arc::new(verifier)),
+    };
+    let [admin, shopper, other] = <[String; 3]>::try_from(tokens).unwrap();
+    World {
+        app: Router::new().nest("/api", handlers::api(state)),
+        store,
+        pool,
+        admin,
+        shopper,
+        other,
+    }
+}
+
+impl World {
+    async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<String>,
+    ) -> (StatusCode, Value) {
+        let mut request = Request::builder().method(method).uri(path);
+        if let Some(token) = token {
+            request = request.header("Authorization", format!("Bearer {token}"));
+        }
+        if body.is_some() {
+            request = request.header("Content-Type", "application/json");
+        }
+        let request = request
+            .body(body.map_or_else(Body::empty, Body::from))
+            .unwrap();
+        let response = self.app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        if status.is_client_error() || status.is_server_error() {
+            let content_type = response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .to_string();
+            assert_eq!(content_type, "application/problem+json", "{path}");
+        }
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
+    async fn events(&self) -> i64 {
+        sqlx::query_scalar("SELECT count(*) FROM events")
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
+    }
+
+    async fn project(&self) {
+        loop {
+            let mut moved = 0;
+            for p in Projection::ALL {
+                moved += catch_up(&self.pool, &self.store, p).await.unwrap();
+            }
+            if moved == 0 {
+                return;
+            }
+        }
+    }
+}
+
+fn product(sku: &str, stock: u32) -> String {
+    json!({"sku": sku, "name": "Tea", "description": "", "price_cents": 450, "image_url": null, "initial_stock": stock}).to_string()
+}
+
+#[tokio::test]
+async fn who_may_call_what() {
+    let w = world().await;
+    let register = Some(product("TEA-1", 5));
+    assert_eq!(
+        w.send("POST", "/api/admin/products", None, register.clone())
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        w.send(
+            "POST",
+            "/api/admin/products",
+            Some(&w.shopper),
+            register.clone()
+        )
+        .await
+        .0,
+        StatusCode::FORBIDDEN
+    );
+    // A token whose signature was tampered with, and one claiming alg "none".
+    let mut forged = w.admin.clone();
+    forged.pop();
+    forged.push(if w.admin.ends_with('A') { 'B' } else { 'A' });
+    assert_eq!(
+        w.send(
+            "POST",
+            "/api/admin/products",
+            Some(&forged),
+            register.clone()
+        )
+        .await
+        .0,
+        StatusCode::UNAUTHORIZED
+    );
+    let payload = w.admin.split('.').nth(1).unwrap();
+    let none = format!("eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.{payload}.");
+    assert_eq!(
+        w.send("POST", "/api/admin/products", Some(&none), register.clone())
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(w.events().await, 0, "nothing appended by refused calls");
+
+    let (status, body) = w
+        .send(
+            "POST",
+            "/api/admin/products",
+            Some(&w.admin),
+            register.clone(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(
+        w.send("POST", "/api/admin/products", Some(&w.admin), register)
+            .await
+            .0,
+        StatusCode::CONFLICT
+    );
+
+    let order = Some(json!({"lines": [{"sku": "TEA-1", "quantity": 2}]}).to_string());
+    assert_eq!(
+        w.send("POST", "/api/orders", None, order.clone()).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (status, placed) = w.send("POST", "/api/orders", Some(&w.shopper), order).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{placed}");
+    assert_eq!(placed["status"], "pending");
+    let id = placed["order_id"].as_str().unwrap();
+    let position = placed["position"].as_i64().unwrap();
+    w.project().await;
+
+    let path = format!("/api/orders/{id}?min_position={position}");
+    let (status, seen) = w.send("GET", &path, Some(&w.shopper), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(seen["status"], "confirmed");
+    assert_eq!(seen["total_cents"], 900);
+    assert_eq!(
+        w.send("GET", &path, Some(&w.other), None).await.0,
+        StatusCode::NOT_FOUND,
+        "another's order is not found"
+    );
+    assert_eq!(
+        w.send("GET", &path, Some(&w.admin), None).await.0,
+        StatusCode::OK
+    );
+    let cancel = format!("/api/orders/{id}/cancel");
+    assert_eq!(
+        w.send("POST", &cancel, Some(&w.other), None).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let (_, mine) = w.send("GET", "/api/orders", Some(&w.other), None).await;
+    assert_eq!(mine["items"].as_array().unwrap().len(), 0);
+
+    let (_, catalog) = w.send("GET", "/api/products/TEA-1", None, None).await;
+    assert_eq!(
+        (catalog["on_hand"].as_i64(), catalog["available"].as_i64()),
+        (Some(5), Some(3))
+    );
+    assert_eq!(
+        w.send("GET", "/api/admin/events", Some(&w.shopper), None)
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, history) = w
+        .send(
+            "GET",
+            &format!("/api/admin/streams/Order/{id}/events"),
+            Some(&w.admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let types: Vec<&str> = history["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event_type"].as_str().unwrap())
+        .collect();
+    assert_eq!(types, ["OrderPlaced", "OrderConfirmed"]);
+    let (_, state) = w
+        .send(
+            "GET",
+            &format!("/api/admin/streams/Order/{id}/state?as_of_sequence=1"),
+            Some(&w.admin),
+            None,
+        )
+        .await;
+    assert_eq!(state["state"]["status"], "pending");
+}
+
+#[tokio::test]
+async fn bad_orders_get_a_problem_naming_the_field_and_append_nothing() {
+    let w = world().await;
+    w.send(
+        "POST",
+        "/api/admin/products",
+        Some(&w.admin),
+        Some(product("TEA-1", 5)),
+    )
+    .await;
+    let before = w.events().await;
+    let cases: Vec<(String, StatusCode, Option<&str>)> = vec![
+        ("{not json".into(), StatusCode::BAD_REQUEST, None),
+        (
+            json!({}).to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+        ),
+        (
+            json!({"lines": [{"sku": "TEA-1", "quantity": "two"}]}).to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("lines[0].quantity"),
+        ),
+        (
+            json!({"lines": [{"sku": "TEA-1", "quantity": 1}], "coupon": "x"}).to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+        ),
+        (
+            json!({"lines": []}).to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("lines"),
+        ),
+        (
+            json!({"lines": [{"sku": "TEA-1", "quantity": 0}]}).to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("lines[0].quantity"),
+        ),
+        (
+            json!({"lines": [{"sku": "TEA-1", "quantity": -3}]}).to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("lines[0].quantity"),
+        ),
+        (
+            json!({"lines": [{"sku": "TEA-1", "quantity": 100000}]}).to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("lines[0].quantity"),
+        ),
+        (
+            json!({"lines": [{"sku": "TEA-1", "quantity": 1}, {"sku": "TEA-1", "quantity": 1}]})
+                .to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("lines[1].sku"),
+        ),
+        (
+            json!({"lines": [{"sku": "GONE-1", "quantity": 1}]}).to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("lines[0].sku"),
+        ),
+        (
+            format!("{{\"lines\":[],\"pad\":\"{}\"}}", "x".repeat(10 << 20)),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            None,
+        ),
+    ];
+    for (body, status, field) in cases {
+        let (got, problem) = w
+            .send("POST", "/api/orders", Some(&w.shopper), Some(body.clone()))
+            .await;
+        let shown = &body[..body.len().min(80)];
+        assert_eq!(got, status, "{shown}: {problem}");
+        if let Some(field) = field {
+            assert_eq!(problem["errors"][0]["field"], field, "{shown}: {problem}");
+        }
+        assert!(problem["detail"].as_str().is_some_and(|d| !d.is_empty()));
+    }
+    assert_eq!(w.events().await, before);
+}
