@@ -2,6 +2,7 @@
 //! moto's Cognito: who may call what, what bad input gets back, and that a placed order settles.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
@@ -10,7 +11,7 @@ use handlers::AppState;
 use handlers::auth::{AuthConfig, Verifier};
 use platform::Store;
 use platform::testing::fresh_database;
-use projections::{Projection, catch_up};
+use projections::settle;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
@@ -176,15 +177,9 @@ impl World {
     }
 
     async fn project(&self) {
-        loop {
-            let mut moved = 0;
-            for p in Projection::ALL {
-                moved += catch_up(&self.pool, &self.store, p).await.unwrap();
-            }
-            if moved == 0 {
-                return;
-            }
-        }
+        settle(&self.pool, &self.store, Duration::from_secs(10))
+            .await
+            .unwrap();
     }
 }
 

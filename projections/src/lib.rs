@@ -7,4 +7,4 @@ pub mod orders;
 pub mod projection;
 pub mod reader;
 
-pub use projection::{Projection, catch_up, rebuild, status, step};
+pub use projection::{Projection, catch_up, rebuild, settle, status, step};

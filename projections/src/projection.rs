@@ -144,6 +144,49 @@ pub async fn catch_up(
     }
 }
 
+/// Runs every projection until each has applied every event committed so far, or `timeout`
+/// passes. "Caught up" is not enough: the reader's horizon is the oldest transaction running
+/// anywhere in the cluster, so one long transaction, even in another database, can hide events
+/// that have committed.
+pub async fn settle(
+    pool: &PgPool,
+    store: &Store,
+    timeout: std::time::Duration,
+) -> anyhow::Result<()> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        for projection in Projection::ALL {
+            catch_up(pool, store, projection).await?;
+        }
+        let mut behind = 0;
+        for projection in Projection::ALL {
+            let cursor = checkpoint(pool, projection).await?;
+            let types: Vec<String> = projection
+                .aggregate_types()
+                .iter()
+                .map(|t| t.to_string())
+                .collect();
+            let n: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM events
+                  WHERE (transaction_id, global_position) > ($1::text::xid8, $2) AND aggregate_type = ANY($3)",
+            )
+            .bind(cursor.transaction_id.to_string())
+            .bind(cursor.global_position)
+            .bind(&types)
+            .fetch_one(pool)
+            .await?;
+            behind += n;
+        }
+        if behind == 0 {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            anyhow::bail!("{behind} committed events still unapplied after {timeout:?}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
 /// The saga's reaction to one `Order` event, as the saga actor, in the order's correlation and
 /// trace, caused by the event.
 async fn react(store: &Store, event: &StoredEvent) -> Result<Outcome, String> {
