@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/streams/{kind}/{id}/state", get(stream_state))
         .route("/admin/events", get(global_log))
         .route("/admin/projections", get(projections_status))
+        .route("/admin/projections/rebuild", post(request_rebuild))
 }
 
 #[derive(Debug, Deserialize)]
@@ -213,5 +214,33 @@ async fn projections_status(State(state): State<AppState>, _: Admin) -> Result<R
     let items = projections::status(&state.pool)
         .await
         .map_err(Problem::internal)?;
-    Ok(Json(json!({ "items": items })).into_response())
+    let rebuild = projections::rebuild::latest(&state.pool)
+        .await
+        .map_err(Problem::internal)?;
+    Ok(Json(json!({ "items": items, "rebuild": rebuild })).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RebuildRequest {
+    /// One read model; every read model when absent or null.
+    #[serde(default)]
+    projection: Option<String>,
+}
+
+/// Asks the running projector to rebuild: it claims the request between batches and reports
+/// progress in `GET /admin/projections`.
+async fn request_rebuild(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Body(body): Body<RebuildRequest>,
+) -> Result<Response, Problem> {
+    if let Err(e) = projections::rebuild::chosen(body.projection.as_deref()) {
+        return Err(Problem::invalid("projection", e.to_string()));
+    }
+    let request =
+        projections::rebuild::request(&state.pool, body.projection.as_deref(), &admin.sub)
+            .await
+            .map_err(Problem::internal)?;
+    Ok((StatusCode::ACCEPTED, Json(request)).into_response())
 }

@@ -6,5 +6,7 @@ pub mod catalog;
 pub mod orders;
 pub mod projection;
 pub mod reader;
+pub mod rebuild;
 
-pub use projection::{Projection, catch_up, rebuild, settle, status, step};
+pub use projection::{Projection, catch_up, settle, status, step};
+pub use rebuild::rebuild;

@@ -42,10 +42,19 @@ impl Projection {
         Self::ALL.into_iter().find(|p| p.name() == name)
     }
 
-    fn aggregate_types(self) -> &'static [&'static str] {
+    pub(crate) fn aggregate_types(self) -> &'static [&'static str] {
         match self {
             Self::Catalog => &["Stock"],
             Self::Orders | Self::Reservations => &["Order"],
+        }
+    }
+
+    /// Events per step: large for read models (set-based writes), small for the saga, whose
+    /// transaction holds the projection's lock while it issues one command per event.
+    pub fn batch(self) -> i64 {
+        match self {
+            Self::Catalog | Self::Orders => 5000,
+            Self::Reservations => 100,
         }
     }
 
@@ -89,18 +98,13 @@ pub async fn step(
         return Ok(Applied::default());
     };
     let mut applied = Applied::default();
-    match projection {
-        Projection::Catalog | Projection::Orders => {
-            for event in &events {
-                match projection {
-                    Projection::Catalog => catalog::apply(&mut tx, event).await?,
-                    _ => orders::apply(&mut tx, event).await?,
-                }
-            }
+    match projection.table() {
+        Some(table) => {
+            apply(&mut tx, projection, table, &events).await?;
             applied.events = events.len();
             save(&mut tx, projection, last, None).await?;
         }
-        Projection::Reservations => {
+        None => {
             for event in &events {
                 match react(store, event).await {
                     Ok(outcome) => {
@@ -136,7 +140,7 @@ pub async fn catch_up(
 ) -> anyhow::Result<usize> {
     let mut total = 0;
     loop {
-        let applied = step(pool, store, projection, 500).await?;
+        let applied = step(pool, store, projection, projection.batch()).await?;
         if applied.events == 0 {
             return Ok(total);
         }
@@ -205,45 +209,18 @@ async fn react(store: &Store, event: &StoredEvent) -> Result<Outcome, String> {
     on_order_event(&ledger, order_id, &order_event).await
 }
 
-/// Replaces a read model with one replayed from the whole log, in one transaction: readers keep
-/// seeing the old rows (PostgreSQL's MVCC) until the new ones commit, never an empty table.
-/// Calls `progress(events_done)` after each page.
-pub async fn rebuild(
-    pool: &PgPool,
+/// Applies a page of events to a read model's table (the live one or a rebuild's shadow).
+pub(crate) async fn apply(
+    db: &mut PgConnection,
     projection: Projection,
-    mut progress: impl FnMut(usize),
-) -> anyhow::Result<usize> {
-    let Some(table) = projection.table() else {
-        anyhow::bail!(
-            "{} issues commands and is never replayed",
-            projection.name()
-        );
-    };
-    let mut tx = pool.begin().await?;
-    lock(&mut tx, projection).await?;
-    sqlx::query(&format!("DELETE FROM {table}"))
-        .execute(&mut *tx)
-        .await?;
-    let mut cursor = Cursor::default();
-    let mut done = 0;
-    loop {
-        let events = read_after(pool, cursor, projection.aggregate_types(), 5000).await?;
-        let Some(last) = events.last().map(StoredEvent::cursor) else {
-            break;
-        };
-        for event in &events {
-            match projection {
-                Projection::Catalog => catalog::apply(&mut tx, event).await?,
-                _ => orders::apply(&mut tx, event).await?,
-            }
-        }
-        done += events.len();
-        cursor = last;
-        progress(done);
+    table: &str,
+    events: &[StoredEvent],
+) -> anyhow::Result<()> {
+    match projection {
+        Projection::Catalog => catalog::apply(db, table, events).await,
+        Projection::Orders => orders::apply(db, table, events).await,
+        Projection::Reservations => anyhow::bail!("the saga has no table"),
     }
-    save(&mut tx, projection, cursor, None).await?;
-    tx.commit().await?;
-    Ok(done)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -310,7 +287,7 @@ pub async fn status(pool: &PgPool) -> anyhow::Result<Vec<Status>> {
     Ok(all)
 }
 
-async fn lock(tx: &mut PgConnection, projection: Projection) -> sqlx::Result<()> {
+pub(crate) async fn lock(tx: &mut PgConnection, projection: Projection) -> sqlx::Result<()> {
     sqlx::query("SELECT pg_advisory_xact_lock(hashtext('projection:' || $1))")
         .bind(projection.name())
         .execute(tx)
@@ -323,7 +300,10 @@ async fn checkpoint(pool: &PgPool, projection: Projection) -> sqlx::Result<Curso
     checkpoint_in(&mut conn, projection).await
 }
 
-async fn checkpoint_in(db: &mut PgConnection, projection: Projection) -> sqlx::Result<Cursor> {
+pub(crate) async fn checkpoint_in(
+    db: &mut PgConnection,
+    projection: Projection,
+) -> sqlx::Result<Cursor> {
     let (transaction_id, global_position): (i64, i64) = sqlx::query_as(
         "SELECT transaction_id::text::bigint, global_position FROM projection_checkpoints WHERE name = $1",
     )
@@ -336,7 +316,7 @@ async fn checkpoint_in(db: &mut PgConnection, projection: Projection) -> sqlx::R
     })
 }
 
-async fn save(
+pub(crate) async fn save(
     db: &mut PgConnection,
     projection: Projection,
     cursor: Cursor,

@@ -93,7 +93,7 @@ async fn run_all(pool: &PgPool, store: &Store) {
 
 async fn rows(pool: &PgPool, table: &str) -> Vec<serde_json::Value> {
     sqlx::query_scalar(&format!(
-        "SELECT to_jsonb(t) FROM {table} t ORDER BY 1::text"
+        "SELECT to_jsonb(t) FROM {table} t ORDER BY to_jsonb(t)::text"
     ))
     .fetch_all(pool)
     .await
@@ -175,18 +175,109 @@ async fn orders_settle_and_read_models_equal_a_rebuild() {
         .unwrap();
     assert_eq!(available, 2);
 
-    for projection in [Projection::Catalog, Projection::Orders] {
-        let table = projection.table().unwrap();
-        let before = rows(&pool, table).await;
-        let replayed = rebuild(&pool, projection, |_| {}).await.unwrap();
+    // One read model alone, then both in one pass, twice: each swap must leave the tables (and
+    // their index names) as the next rebuild expects them.
+    let before = (rows(&pool, "products").await, rows(&pool, "orders").await);
+    let indexes = index_names(&pool).await;
+    let mut progress = Vec::new();
+    let replayed = rebuild(&pool, &[Projection::Catalog], |p| progress.push(p))
+        .await
+        .unwrap();
+    assert_eq!(replayed, progress.last().unwrap().events_done);
+    for _ in 0..2 {
+        let replayed = rebuild(&pool, &[Projection::Catalog, Projection::Orders], |_| {})
+            .await
+            .unwrap();
         assert!(replayed > 0);
         assert_eq!(
-            rows(&pool, table).await,
+            (rows(&pool, "products").await, rows(&pool, "orders").await),
             before,
-            "{table} equals its rebuild"
+            "the read models equal their rebuild"
         );
+        assert_eq!(index_names(&pool).await, indexes);
     }
+    let leftovers: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM pg_tables WHERE tablename LIKE '%_rebuild' AND schemaname = current_schema()",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(leftovers, 0, "no shadow table is left behind");
+    assert!(
+        rebuild(&pool, &[Projection::Reservations], |_| {})
+            .await
+            .is_err(),
+        "the saga is never replayed"
+    );
     // Running everything again after a rebuild changes nothing.
     run_all(&pool, &store).await;
     assert_eq!(rows(&pool, "orders").await.len(), 3);
+}
+
+async fn index_names(pool: &PgPool) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT indexname::text FROM pg_indexes
+          WHERE schemaname = current_schema() AND tablename IN ('products', 'orders') ORDER BY 1",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_requested_rebuild_is_claimed_once_and_reports_progress() {
+    let (pool, _) = fresh_database().await;
+    let store = Store::new(pool.clone(), 50, None);
+    let register = StockCommand::RegisterProduct {
+        sku: "JAM-1".into(),
+        name: "Jam".into(),
+        description: String::new(),
+        price_cents: 400,
+        image_url: None,
+        initial_stock: 5,
+    };
+    store.stock("JAM-1", register, &context()).await.unwrap();
+    settle(&pool, &store, Duration::from_secs(10))
+        .await
+        .unwrap();
+    let before = rows(&pool, "products").await;
+
+    assert!(
+        projections::rebuild::request(&pool, Some("nonsense"), "admin")
+            .await
+            .is_err()
+    );
+    let asked = projections::rebuild::request(&pool, Some("catalog"), "admin")
+        .await
+        .unwrap();
+    let again = projections::rebuild::request(&pool, None, "admin")
+        .await
+        .unwrap();
+    assert_eq!(
+        again.request_id, asked.request_id,
+        "one pending request at a time"
+    );
+
+    let finished = projections::rebuild::serve_request(&pool)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(finished.request_id, asked.request_id);
+    assert_eq!((finished.status.as_str(), finished.error), ("done", None));
+    let stock_events: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM events WHERE aggregate_type = 'Stock'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(finished.events_done, stock_events);
+    assert!(
+        projections::rebuild::serve_request(&pool)
+            .await
+            .unwrap()
+            .is_none(),
+        "claimed once"
+    );
+    let latest = projections::rebuild::latest(&pool).await.unwrap().unwrap();
+    assert_eq!(latest.status, "done");
+    assert_eq!(rows(&pool, "products").await, before);
 }

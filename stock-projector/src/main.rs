@@ -14,13 +14,16 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use aws_sdk_sqs::Client;
-use aws_sdk_sqs::types::DeleteMessageBatchRequestEntry;
+use aws_sdk_sqs::types::{
+    ChangeMessageVisibilityBatchRequestEntry, DeleteMessageBatchRequestEntry, Message,
+    MessageSystemAttributeName,
+};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use clap::{Parser, Subcommand};
-use platform::publish::Publisher;
+use platform::publish::{EventsAppended, Publisher};
 use platform::{Config, Store};
 use projections::Projection;
 use sqlx::PgPool;
@@ -99,31 +102,42 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Rebuild { projection } => {
-            let chosen: Vec<Projection> = match projection.as_deref() {
-                None => Projection::ALL
-                    .into_iter()
-                    .filter(|p| p.table().is_some())
-                    .collect(),
-                Some(name) => match Projection::parse(name) {
-                    Some(p) if p.table().is_some() => vec![p],
-                    _ => anyhow::bail!("unknown read model {name:?}: choose catalog or orders"),
-                },
-            };
+            let chosen = projections::rebuild::chosen(projection.as_deref())?;
             let pool = platform::db::connect(&config.database_url).await?;
-            for projection in chosen {
-                let started = Instant::now();
-                let done = projections::rebuild(&pool, projection, |done| {
-                    let rate = done as f64 / started.elapsed().as_secs_f64().max(1e-3);
-                    eprint!("\r{}: {done} events, {rate:.0} events/s", projection.name());
-                })
-                .await?;
+            let names: Vec<_> = chosen.iter().map(|p| p.name()).collect();
+            let started = Instant::now();
+            let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+            let mut shown = Instant::now();
+            let done = projections::rebuild(&pool, &chosen, |p| {
+                // A line that redraws itself on a terminal; one line every few seconds in a log.
+                let every = if terminal { 0 } else { 5 };
+                if shown.elapsed().as_secs() >= every {
+                    shown = Instant::now();
+                    let eta = p.eta_seconds.map_or("?".into(), |s| format!("{s:.0} s"));
+                    let line = format!(
+                        "{}: {} of {} events, {:.0} events/s, ETA {eta}",
+                        names.join("+"),
+                        p.events_done,
+                        p.events_total,
+                        p.events_per_second
+                    );
+                    if terminal {
+                        eprint!("\r\x1b[2K{line}");
+                    } else {
+                        eprintln!("{line}");
+                    }
+                }
+            })
+            .await?;
+            if terminal {
                 eprintln!();
-                println!(
-                    "{}: rebuilt from {done} events in {:.1} s",
-                    projection.name(),
-                    started.elapsed().as_secs_f64()
-                );
             }
+            let seconds = started.elapsed().as_secs_f64();
+            println!(
+                "{}: rebuilt from {done} events in {seconds:.1} s ({:.0} events/s)",
+                names.join(", "),
+                done as f64 / seconds.max(1e-3)
+            );
             Ok(())
         }
     }
@@ -169,19 +183,7 @@ async fn serve(
     while !*stop.borrow() {
         let received = match &sqs {
             Some((client, url)) => tokio::select! {
-                r = client.receive_message()
-                    .queue_url(url)
-                    .max_number_of_messages(10)
-                    .wait_time_seconds(poll_seconds)
-                    .message_attribute_names("All")
-                    .send() => match r {
-                        Ok(out) => out.messages.unwrap_or_default(),
-                        Err(e) => {
-                            tracing::warn!(error = %aws_sdk_sqs::error::DisplayErrorContext(&e), "receive failed; catching up from the store");
-                            tokio::time::sleep(Duration::from_secs(poll_seconds as u64)).await;
-                            Vec::new()
-                        }
-                    },
+                r = receive(client, url, poll_seconds) => r,
                 _ = stop_loop.wait_for(|s| *s) => break,
             },
             None => {
@@ -192,61 +194,177 @@ async fn serve(
                 Vec::new()
             }
         };
-        let started = Instant::now();
-        let mut applied = 0;
-        let mut failed = false;
-        // The saga appends events the read models then need: repeat until a pass moves nothing.
-        loop {
-            let mut moved = 0;
-            for projection in Projection::ALL {
-                match projections::catch_up(&pool, &store, projection).await {
-                    Ok(n) => moved += n,
-                    Err(error) => {
-                        failed = true;
-                        tracing::error!(projection = projection.name(), error = %format!("{error:#}"), "projection failed");
-                    }
-                }
-            }
-            applied += moved;
-            if moved == 0 || failed {
-                break;
-            }
+        // A batch that outlasts part of the visibility timeout keeps its messages hidden, so
+        // another instance does not take them while this one still works on them.
+        let keeper = sqs
+            .clone()
+            .filter(|_| !received.is_empty())
+            .map(|(client, url)| tokio::spawn(keep_invisible(client, url, handles(&received))));
+        let failed = catch_up_all(&pool, &store).await;
+        if let Some(keeper) = keeper {
+            keeper.abort();
         }
-        if applied > 0 {
-            tracing::info!(
-                events = applied,
-                messages = received.len(),
-                elapsed_ms = started.elapsed().as_millis() as u64,
-                "caught up"
-            );
+        // Only after the projections committed: a crash before this redelivers, which is
+        // harmless. After a failure the messages come back, and after maxReceiveCount go to the
+        // dead-letter queue; the events stay in the store for the next pass either way.
+        if !failed && let Some((client, url)) = &sqs {
+            let readable: Vec<Message> = received.into_iter().filter(readable).collect();
+            delete(client, url, &readable).await;
         }
-        // Only after the projections committed: a crash before this redelivers, which is harmless.
-        if !failed && let (Some((client, url)), false) = (&sqs, received.is_empty()) {
-            let entries: Vec<_> = received
-                .iter()
-                .enumerate()
-                .filter_map(|(i, m)| {
-                    DeleteMessageBatchRequestEntry::builder()
-                        .id(i.to_string())
-                        .set_receipt_handle(m.receipt_handle.clone())
-                        .build()
-                        .ok()
-                })
-                .collect();
-            if let Err(e) = client
-                .delete_message_batch()
-                .queue_url(url)
-                .set_entries(Some(entries))
-                .send()
-                .await
-            {
-                tracing::warn!(error = %aws_sdk_sqs::error::DisplayErrorContext(&e), "delete failed; the messages will come back and change nothing");
+        match projections::rebuild::serve_request(&pool).await {
+            Ok(Some(r)) => {
+                tracing::info!(request_id = %r.request_id, status = %r.status, events = r.events_done, error = r.error.as_deref(), "rebuild finished")
             }
+            Ok(None) => {}
+            Err(error) => tracing::error!(error = %format!("{error:#}"), "rebuild request failed"),
         }
     }
     server.await??;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Visibility a received batch starts with, and how it is renewed while the batch runs.
+const VISIBILITY: i32 = 60;
+const RENEW_EVERY: Duration = Duration::from_secs(20);
+
+async fn receive(client: &Client, url: &str, poll_seconds: i32) -> Vec<Message> {
+    let result = client
+        .receive_message()
+        .queue_url(url)
+        .max_number_of_messages(10)
+        .wait_time_seconds(poll_seconds)
+        .visibility_timeout(VISIBILITY)
+        .message_attribute_names("All")
+        .message_system_attribute_names(MessageSystemAttributeName::AwsTraceHeader)
+        .message_system_attribute_names(MessageSystemAttributeName::ApproximateReceiveCount)
+        .send()
+        .await;
+    match result {
+        Ok(out) => out.messages.unwrap_or_default(),
+        Err(e) => {
+            tracing::warn!(error = %aws_sdk_sqs::error::DisplayErrorContext(&e), "receive failed; catching up from the store");
+            tokio::time::sleep(Duration::from_secs(poll_seconds as u64)).await;
+            Vec::new()
+        }
+    }
+}
+
+/// Runs every projection until a pass moves nothing (the saga appends events the read models
+/// then need). Returns whether any projection failed.
+async fn catch_up_all(pool: &PgPool, store: &Store) -> bool {
+    let started = Instant::now();
+    let mut applied = 0;
+    loop {
+        let mut moved = 0;
+        for projection in Projection::ALL {
+            match projections::catch_up(pool, store, projection).await {
+                Ok(n) => moved += n,
+                Err(error) => {
+                    tracing::error!(projection = projection.name(), error = %format!("{error:#}"), "projection failed");
+                    return true;
+                }
+            }
+        }
+        applied += moved;
+        if moved == 0 {
+            break;
+        }
+    }
+    if applied > 0 {
+        tracing::info!(
+            events = applied,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "caught up"
+        );
+    }
+    false
+}
+
+/// Whether a message is one this projector understands. One that is not (a poison message) is
+/// left on the queue: SQS redelivers it until maxReceiveCount and then moves it to the
+/// dead-letter queue, where an operator can read it. The projector keeps going meanwhile.
+fn readable(message: &Message) -> bool {
+    let parsed = message.body().map(serde_json::from_str::<EventsAppended>);
+    if let Some(Ok(_)) = parsed {
+        return true;
+    }
+    tracing::warn!(
+        message_id = message.message_id().unwrap_or_default(),
+        receive_count = message
+            .attributes()
+            .and_then(|a| a.get(&MessageSystemAttributeName::ApproximateReceiveCount))
+            .map(String::as_str)
+            .unwrap_or("?"),
+        "unreadable message left for the dead-letter queue"
+    );
+    false
+}
+
+fn handles(messages: &[Message]) -> Vec<String> {
+    messages
+        .iter()
+        .filter_map(|m| m.receipt_handle.clone())
+        .collect()
+}
+
+async fn keep_invisible(client: Client, url: String, handles: Vec<String>) {
+    loop {
+        tokio::time::sleep(RENEW_EVERY).await;
+        let entries: Vec<_> = handles
+            .iter()
+            .enumerate()
+            .filter_map(|(i, h)| {
+                ChangeMessageVisibilityBatchRequestEntry::builder()
+                    .id(i.to_string())
+                    .receipt_handle(h)
+                    .visibility_timeout(VISIBILITY)
+                    .build()
+                    .ok()
+            })
+            .collect();
+        match client
+            .change_message_visibility_batch()
+            .queue_url(&url)
+            .set_entries(Some(entries))
+            .send()
+            .await
+        {
+            Ok(_) => tracing::debug!(
+                messages = handles.len(),
+                "batch still running; visibility extended"
+            ),
+            Err(e) => {
+                tracing::warn!(error = %aws_sdk_sqs::error::DisplayErrorContext(&e), "extending visibility failed")
+            }
+        }
+    }
+}
+
+async fn delete(client: &Client, url: &str, messages: &[Message]) {
+    let entries: Vec<_> = handles(messages)
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, h)| {
+            DeleteMessageBatchRequestEntry::builder()
+                .id(i.to_string())
+                .receipt_handle(h)
+                .build()
+                .ok()
+        })
+        .collect();
+    if entries.is_empty() {
+        return;
+    }
+    if let Err(e) = client
+        .delete_message_batch()
+        .queue_url(url)
+        .set_entries(Some(entries))
+        .send()
+        .await
+    {
+        tracing::warn!(error = %aws_sdk_sqs::error::DisplayErrorContext(&e), "delete failed; the messages will come back and change nothing");
+    }
 }
 
 async fn healthz(State(health): State<Arc<Health>>) -> (StatusCode, &'static str) {
