@@ -2,35 +2,43 @@
 //! the global log in commit order) and the projections' checkpoints and lag.
 
 use aggregates::{StockCommand, StockError};
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use platform::CommandError;
+use projections::projection::Status;
+use projections::reader::StoredEvent;
 use projections::reader::{Cursor, read_after, stream};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::auth::Admin;
 use crate::problem::{Body, Problem};
+use crate::product::Items;
 use crate::{AppState, request_context};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/admin/products", post(register))
-        .route("/admin/products/{sku}/restock", post(restock))
-        .route("/admin/streams/{kind}/{id}/events", get(stream_events))
-        .route("/admin/streams/{kind}/{id}/state", get(stream_state))
-        .route("/admin/events", get(global_log))
-        .route("/admin/projections", get(projections_status))
-        .route("/admin/projections/rebuild", post(request_rebuild))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(register))
+        .routes(routes!(restock))
+        .routes(routes!(stream_events))
+        .routes(routes!(stream_state))
+        .routes(routes!(global_log))
+        .routes(routes!(projections_status))
+        .routes(routes!(request_rebuild))
 }
 
-#[derive(Debug, Deserialize)]
+const PROBLEM: &str = "application/problem+json";
+
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct Register {
+pub struct Register {
+    /// 2 to 64 of A-Z a-z 0-9 - _.
+    #[schema(example = "TEA-EARLGREY")]
     sku: String,
     name: String,
     #[serde(default)]
@@ -41,12 +49,30 @@ struct Register {
     initial_stock: u32,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct Restock {
+pub struct Restock {
+    /// 1 to 1,000,000 units.
     quantity: u32,
 }
 
+/// A catalog command was accepted.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StockAccepted {
+    sku: String,
+    correlation_id: String,
+    /// Global position of the command's last event, for `min_position`.
+    position: Option<i64>,
+}
+
+/// Registers a product, with optional initial stock.
+#[utoipa::path(post, path = "/admin/products", tag = "admin", request_body = Register,
+    responses((status = 201, body = StockAccepted),
+        (status = 401, body = Problem, content_type = PROBLEM),
+        (status = 403, body = Problem, content_type = PROBLEM),
+        (status = 409, description = "Already registered", body = Problem, content_type = PROBLEM),
+        (status = 422, body = Problem, content_type = PROBLEM)),
+    security(("bearer" = [])))]
 async fn register(
     State(state): State<AppState>,
     Admin(admin): Admin,
@@ -71,10 +97,23 @@ async fn register(
         .stock(&sku, command, &context)
         .await
         .map_err(stock_problem)?;
-    let body = json!({"sku": sku, "correlation_id": context.correlation_id, "position": committed.position()});
+    let body = StockAccepted {
+        sku,
+        correlation_id: context.correlation_id,
+        position: committed.position(),
+    };
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
+/// Adds units to a product's stock.
+#[utoipa::path(post, path = "/admin/products/{sku}/restock", tag = "admin",
+    params(("sku" = String, Path)), request_body = Restock,
+    responses((status = 202, body = StockAccepted),
+        (status = 401, body = Problem, content_type = PROBLEM),
+        (status = 403, body = Problem, content_type = PROBLEM),
+        (status = 404, body = Problem, content_type = PROBLEM),
+        (status = 422, body = Problem, content_type = PROBLEM)),
+    security(("bearer" = [])))]
 async fn restock(
     State(state): State<AppState>,
     Admin(admin): Admin,
@@ -94,7 +133,11 @@ async fn restock(
             CommandError::Domain(StockError::NotRegistered) => Problem::not_found("product"),
             other => stock_problem(other),
         })?;
-    let body = json!({"sku": sku, "correlation_id": context.correlation_id, "position": committed.position()});
+    let body = StockAccepted {
+        sku,
+        correlation_id: context.correlation_id,
+        position: committed.position(),
+    };
     Ok((StatusCode::ACCEPTED, Json(body)).into_response())
 }
 
@@ -118,6 +161,15 @@ fn aggregate_type(kind: &str) -> Result<&'static str, Problem> {
     }
 }
 
+/// One aggregate's events in sequence order, with their metadata.
+#[utoipa::path(get, path = "/admin/streams/{type}/{id}/events", tag = "admin",
+    params(("type" = String, Path, description = "Order or Stock"), ("id" = String, Path, description = "Order id or SKU")),
+    responses((status = 200, body = Items<StoredEvent>),
+        (status = 401, body = Problem, content_type = PROBLEM),
+        (status = 403, body = Problem, content_type = PROBLEM),
+        (status = 404, body = Problem, content_type = PROBLEM),
+        (status = 422, body = Problem, content_type = PROBLEM)),
+    security(("bearer" = [])))]
 async fn stream_events(
     State(state): State<AppState>,
     _: Admin,
@@ -129,15 +181,35 @@ async fn stream_events(
     if events.is_empty() {
         return Err(Problem::not_found("stream"));
     }
-    Ok(Json(json!({ "items": events })).into_response())
+    Ok(Json(Items { items: events }).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
-struct AsOf {
+pub struct AsOf {
+    /// Apply events up to this sequence (1 or more); all when absent.
     as_of_sequence: Option<i64>,
 }
 
+/// An aggregate's state rebuilt from its events alone, snapshots aside.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StreamState {
+    aggregate_type: String,
+    aggregate_id: String,
+    as_of_sequence: Option<i64>,
+    #[schema(value_type = Object)]
+    state: serde_json::Value,
+}
+
+/// An aggregate's state as of a sequence.
+#[utoipa::path(get, path = "/admin/streams/{type}/{id}/state", tag = "admin",
+    params(("type" = String, Path, description = "Order or Stock"), ("id" = String, Path), AsOf),
+    responses((status = 200, body = StreamState),
+        (status = 401, body = Problem, content_type = PROBLEM),
+        (status = 403, body = Problem, content_type = PROBLEM),
+        (status = 404, body = Problem, content_type = PROBLEM),
+        (status = 422, body = Problem, content_type = PROBLEM)),
+    security(("bearer" = [])))]
 async fn stream_state(
     State(state): State<AppState>,
     _: Admin,
@@ -167,17 +239,40 @@ async fn stream_state(
         }
     }
     .map_err(Problem::internal)?;
-    Ok(Json(json!({"aggregate_type": kind, "aggregate_id": id, "as_of_sequence": q.as_of_sequence, "state": value})).into_response())
+    Ok(Json(StreamState {
+        aggregate_type: kind,
+        aggregate_id: id,
+        as_of_sequence: q.as_of_sequence,
+        state: value,
+    })
+    .into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
-struct LogQuery {
-    /// A cursor from a previous page's `next`: "transaction_id:global_position".
+pub struct LogQuery {
+    /// A cursor from a previous page's `next` ("transaction_id:global_position"); the start
+    /// of the log when absent.
     after: Option<String>,
+    /// 1 to 1000 (default 100).
     limit: Option<i64>,
 }
 
+/// A page of the global log in commit order.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LogPage {
+    items: Vec<StoredEvent>,
+    /// Pass as `after` for the next page; null when this page is empty.
+    next: Option<String>,
+}
+
+/// The global log in commit order, never skipping an event that commits late.
+#[utoipa::path(get, path = "/admin/events", tag = "admin", params(LogQuery),
+    responses((status = 200, body = LogPage),
+        (status = 401, body = Problem, content_type = PROBLEM),
+        (status = 403, body = Problem, content_type = PROBLEM),
+        (status = 422, body = Problem, content_type = PROBLEM)),
+    security(("bearer" = [])))]
 async fn global_log(
     State(state): State<AppState>,
     _: Admin,
@@ -199,7 +294,11 @@ async fn global_log(
     let next = events
         .last()
         .map(|e| format!("{}:{}", e.transaction_id, e.global_position));
-    Ok(Json(json!({ "items": events, "next": next })).into_response())
+    Ok(Json(LogPage {
+        items: events,
+        next,
+    })
+    .into_response())
 }
 
 fn parse_cursor(text: &str) -> Option<Cursor> {
@@ -210,6 +309,19 @@ fn parse_cursor(text: &str) -> Option<Cursor> {
     })
 }
 
+/// Each projection's checkpoint and lag, and the latest rebuild request.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProjectionsView {
+    items: Vec<Status>,
+    #[schema(value_type = Option<projections::rebuild::Request>)]
+    rebuild: Option<projections::rebuild::Request>,
+}
+
+#[utoipa::path(get, path = "/admin/projections", tag = "admin",
+    responses((status = 200, body = ProjectionsView),
+        (status = 401, body = Problem, content_type = PROBLEM),
+        (status = 403, body = Problem, content_type = PROBLEM)),
+    security(("bearer" = [])))]
 async fn projections_status(State(state): State<AppState>, _: Admin) -> Result<Response, Problem> {
     let items = projections::status(&state.pool)
         .await
@@ -217,12 +329,12 @@ async fn projections_status(State(state): State<AppState>, _: Admin) -> Result<R
     let rebuild = projections::rebuild::latest(&state.pool)
         .await
         .map_err(Problem::internal)?;
-    Ok(Json(json!({ "items": items, "rebuild": rebuild })).into_response())
+    Ok(Json(ProjectionsView { items, rebuild }).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct RebuildRequest {
+pub struct RebuildBody {
     /// One read model; every read model when absent or null.
     #[serde(default)]
     projection: Option<String>,
@@ -230,10 +342,16 @@ struct RebuildRequest {
 
 /// Asks the running projector to rebuild: it claims the request between batches and reports
 /// progress in `GET /admin/projections`.
+#[utoipa::path(post, path = "/admin/projections/rebuild", tag = "admin", request_body = RebuildBody,
+    responses((status = 202, description = "Requested, or the request already pending", body = projections::rebuild::Request),
+        (status = 401, body = Problem, content_type = PROBLEM),
+        (status = 403, body = Problem, content_type = PROBLEM),
+        (status = 422, body = Problem, content_type = PROBLEM)),
+    security(("bearer" = [])))]
 async fn request_rebuild(
     State(state): State<AppState>,
     Admin(admin): Admin,
-    Body(body): Body<RebuildRequest>,
+    Body(body): Body<RebuildBody>,
 ) -> Result<Response, Problem> {
     if let Err(e) = projections::rebuild::chosen(body.projection.as_deref()) {
         return Err(Problem::invalid("projection", e.to_string()));

@@ -2,8 +2,11 @@
 //! same axum router behind API Gateway's proxy events), a plain HTTP server otherwise.
 
 use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
 
-pub async fn run(name: &'static str, router: impl FnOnce(crate::AppState) -> Router) {
+use crate::AppState;
+
+pub async fn run(name: &'static str, routes: OpenApiRouter<AppState>) {
     platform::telemetry::init(name);
     let state = match crate::AppState::from_env().await {
         Ok(state) => state,
@@ -12,7 +15,7 @@ pub async fn run(name: &'static str, router: impl FnOnce(crate::AppState) -> Rou
             std::process::exit(1);
         }
     };
-    let app = Router::new().nest("/api", router(state));
+    let app = Router::new().nest("/api", crate::finish(routes, state));
     let result = if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
         lambda_http::run(app).await.map_err(|e| anyhow::anyhow!(e))
     } else {

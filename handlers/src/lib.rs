@@ -5,12 +5,13 @@
 
 pub mod admin;
 pub mod auth;
+pub mod idempotency;
 pub mod lambda;
 pub mod order;
 pub mod problem;
 pub mod product;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use aggregates::Context;
 use axum::Router;
@@ -19,6 +20,9 @@ use axum::http::{HeaderMap, StatusCode};
 use platform::publish::Publisher;
 use platform::{Config, Store};
 use sqlx::PgPool;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa_axum::router::OpenApiRouter;
 use uuid::Uuid;
 
 use crate::auth::{AuthConfig, Principal, Verifier};
@@ -57,10 +61,21 @@ impl AppState {
 
 /// Every route of the contract, as the gateway serves it under `/api`.
 pub fn api(state: AppState) -> Router {
-    Router::new()
+    finish(all_routes(), state)
+}
+
+fn all_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .merge(order::router())
         .merge(product::router())
         .merge(admin::router())
+}
+
+/// What every router gets, whichever binary serves it: problem+json for unknown routes and
+/// methods, the body limit, one log line per request.
+pub fn finish(routes: OpenApiRouter<AppState>, state: AppState) -> Router {
+    let (router, _) = routes.split_for_parts();
+    router
         .fallback(|| async { Problem::new(StatusCode::NOT_FOUND, "no such route") })
         .method_not_allowed_fallback(|| async {
             Problem::new(
@@ -71,6 +86,48 @@ pub fn api(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "shop",
+        description = "Event-sourced orders and inventory: the HTTP contract (design.md section 4). \
+            Errors are application/problem+json with `errors` naming the fields at fault.",
+        license(name = "Apache-2.0")
+    ),
+    servers((url = "/api")),
+    modifiers(&Bearer)
+)]
+struct Document;
+
+struct Bearer;
+
+impl utoipa::Modify for Bearer {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let scheme = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .bearer_format("JWT")
+            .description(Some(
+                "A Cognito ID or access token; group `admin` for /admin routes",
+            ))
+            .build();
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme("bearer", SecurityScheme::Http(scheme));
+    }
+}
+
+/// The OpenAPI document of the whole contract, generated from the routes and their types.
+pub fn openapi() -> &'static utoipa::openapi::OpenApi {
+    static DOCUMENT: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
+    DOCUMENT.get_or_init(|| {
+        let (_, paths) = all_routes().split_for_parts();
+        let mut document = Document::openapi();
+        document.merge(paths);
+        document
+    })
 }
 
 /// The metadata context of one request: the caller's correlation id and trace when they send

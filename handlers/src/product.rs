@@ -6,15 +6,15 @@
 use std::time::{Duration, Instant};
 
 use axum::Json;
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use sqlx::PgPool;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::AppState;
@@ -23,22 +23,32 @@ use crate::problem::Problem;
 
 const MAX_WAIT: Duration = Duration::from_secs(2);
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/health", get(health))
-        .route("/products", get(list_products))
-        .route("/products/{sku}", get(get_product))
-        .route("/orders", get(list_orders))
-        .route("/orders/{id}", get(get_order))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(health))
+        .routes(routes!(openapi_json))
+        .routes(routes!(list_products))
+        .routes(routes!(get_product))
+        .routes(routes!(list_orders))
+        .routes(routes!(get_order))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct ReadQuery {
+    /// Wait (at most 2 s) until the read model has applied the event at this global position,
+    /// the `position` a command returned. Past the wait the answer carries
+    /// `X-Read-Model-Behind: true`.
     pub min_position: Option<i64>,
 }
 
-#[derive(Debug, Serialize, sqlx::FromRow)]
+/// A list, as every list in this API is shaped.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Items<T> {
+    pub items: Vec<T>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema, sqlx::FromRow)]
 pub struct ProductView {
     pub sku: String,
     pub name: String,
@@ -51,11 +61,13 @@ pub struct ProductView {
     pub position: i64,
 }
 
-#[derive(Debug, Serialize, sqlx::FromRow)]
+#[derive(Debug, Serialize, Deserialize, ToSchema, sqlx::FromRow)]
 pub struct OrderView {
     pub order_id: Uuid,
     pub customer_id: String,
+    /// pending, confirmed, rejected or cancelled.
     pub status: String,
+    #[schema(value_type = Vec<OrderLineView>)]
     pub lines: serde_json::Value,
     pub total_cents: i64,
     pub reason: Option<String>,
@@ -64,14 +76,35 @@ pub struct OrderView {
     pub position: i64,
 }
 
+/// One line of an order, priced from the catalog when the order was placed.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct OrderLineView {
+    pub sku: String,
+    pub quantity: u32,
+    pub unit_price_cents: i64,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Health {
+    pub status: String,
+    pub database: String,
+}
+
 const PRODUCT_COLUMNS: &str =
     "sku, name, description, price_cents, image_url, on_hand, reserved, available, position";
 const ORDER_COLUMNS: &str =
     "order_id, customer_id, status, lines, total_cents, reason, placed_at, updated_at, position";
 
+/// Liveness: answers when the database does.
+#[utoipa::path(get, path = "/health", tag = "meta",
+    responses((status = 200, body = Health), (status = 503, body = Problem, content_type = "application/problem+json")))]
 async fn health(State(state): State<AppState>) -> Response {
     match sqlx::query("SELECT 1").execute(&state.pool).await {
-        Ok(_) => Json(json!({"status": "ok", "database": "ok"})).into_response(),
+        Ok(_) => Json(Health {
+            status: "ok".into(),
+            database: "ok".into(),
+        })
+        .into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "health check: database unavailable");
             Problem::new(
@@ -83,6 +116,10 @@ async fn health(State(state): State<AppState>) -> Response {
     }
 }
 
+/// The catalog with live availability.
+#[utoipa::path(get, path = "/products", tag = "catalog", params(ReadQuery),
+    responses((status = 200, description = "With `X-Read-Model-Behind: true` when the wait for `min_position` ran out", body = Items<ProductView>),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn list_products(
     State(state): State<AppState>,
     Query(q): Query<ReadQuery>,
@@ -94,9 +131,14 @@ async fn list_products(
     .fetch_all(&state.pool)
     .await
     .map_err(Problem::internal)?;
-    Ok(respond(json!({ "items": items }), behind))
+    Ok(respond(Items { items }, behind))
 }
 
+/// One product.
+#[utoipa::path(get, path = "/products/{sku}", tag = "catalog",
+    params(("sku" = String, Path), ReadQuery),
+    responses((status = 200, description = "With `X-Read-Model-Behind: true` when the wait for `min_position` ran out", body = ProductView),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn get_product(
     State(state): State<AppState>,
     Path(sku): Path<String>,
@@ -114,6 +156,11 @@ async fn get_product(
     Ok(respond(product, behind))
 }
 
+/// The caller's orders, newest first (at most 200).
+#[utoipa::path(get, path = "/orders", tag = "orders", params(ReadQuery),
+    responses((status = 200, description = "With `X-Read-Model-Behind: true` when the wait for `min_position` ran out", body = Items<OrderView>),
+        (status = 401, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
 async fn list_orders(
     State(state): State<AppState>,
     principal: Principal,
@@ -127,9 +174,16 @@ async fn list_orders(
     .fetch_all(&state.pool)
     .await
     .map_err(Problem::internal)?;
-    Ok(respond(json!({ "items": items }), behind))
+    Ok(respond(Items { items }, behind))
 }
 
+/// One order: the caller's own, or any for an admin. Another shopper's order is 404.
+#[utoipa::path(get, path = "/orders/{id}", tag = "orders",
+    params(("id" = Uuid, Path), ReadQuery),
+    responses((status = 200, description = "With `X-Read-Model-Behind: true` when the wait for `min_position` ran out", body = OrderView),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
 async fn get_order(
     State(state): State<AppState>,
     principal: Principal,
@@ -150,6 +204,13 @@ async fn get_order(
         .filter(|o| o.customer_id == principal.sub || principal.is_admin())
         .ok_or_else(|| Problem::not_found("order"))?;
     Ok(respond(order, behind))
+}
+
+/// This document: the whole contract, generated from the code.
+#[utoipa::path(get, path = "/openapi.json", tag = "meta",
+    responses((status = 200, description = "OpenAPI 3.1 document", content_type = "application/json")))]
+async fn openapi_json() -> Response {
+    Json(crate::openapi()).into_response()
 }
 
 fn respond(body: impl Serialize, behind: bool) -> Response {

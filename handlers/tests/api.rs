@@ -141,7 +141,22 @@ impl World {
         token: Option<&str>,
         body: Option<String>,
     ) -> (StatusCode, Value) {
+        let (status, _, body) = self.send_with(method, path, token, body, &[]).await;
+        (status, body)
+    }
+
+    async fn send_with(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<String>,
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, axum::http::HeaderMap, Value) {
         let mut request = Request::builder().method(method).uri(path);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
         if let Some(token) = token {
             request = request.header("Authorization", format!("Bearer {token}"));
         }
@@ -160,11 +175,13 @@ impl World {
                 .to_string();
             assert_eq!(content_type, "application/problem+json", "{path}");
         }
+        let headers = response.headers().clone();
         let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
             .await
             .unwrap();
         (
             status,
+            headers,
             serde_json::from_slice(&bytes).unwrap_or(Value::Null),
         )
     }
@@ -350,6 +367,11 @@ async fn bad_orders_get_a_problem_naming_the_field_and_append_nothing() {
             None,
         ),
         (
+            json!({"lines": [{"sku": "TEA-1", "quantity": 1, "gift_wrap": true}]}).to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+        ),
+        (
             json!({"lines": []}).to_string(),
             StatusCode::UNPROCESSABLE_ENTITY,
             Some("lines"),
@@ -398,4 +420,243 @@ async fn bad_orders_get_a_problem_naming_the_field_and_append_nothing() {
         assert!(problem["detail"].as_str().is_some_and(|d| !d.is_empty()));
     }
     assert_eq!(w.events().await, before);
+}
+
+#[tokio::test]
+async fn the_authorisation_matrix_route_by_route() {
+    let w = world().await;
+    w.send(
+        "POST",
+        "/api/admin/products",
+        Some(&w.admin),
+        Some(product("TEA-1", 50)),
+    )
+    .await;
+    let order = json!({"lines": [{"sku": "TEA-1", "quantity": 1}]}).to_string();
+    let (_, placed) = w
+        .send("POST", "/api/orders", Some(&w.shopper), Some(order.clone()))
+        .await;
+    let id = placed["order_id"].as_str().unwrap().to_string();
+    w.project().await;
+
+    use StatusCode as S;
+    let (ok, accepted, created) = (S::OK, S::ACCEPTED, S::CREATED);
+    let (unauth, forbidden, missing) = (S::UNAUTHORIZED, S::FORBIDDEN, S::NOT_FOUND);
+    let admin_only = |success| [unauth, forbidden, forbidden, success];
+    // Callers in this order: anonymous, the shopper who owns the order, another shopper, admin.
+    let matrix: Vec<(&str, String, Option<String>, [StatusCode; 4])> = vec![
+        ("GET", "/api/health".into(), None, [ok; 4]),
+        ("GET", "/api/openapi.json".into(), None, [ok; 4]),
+        ("GET", "/api/products".into(), None, [ok; 4]),
+        ("GET", "/api/products/TEA-1".into(), None, [ok; 4]),
+        (
+            "POST",
+            "/api/orders".into(),
+            Some(order),
+            [unauth, accepted, accepted, accepted],
+        ),
+        ("GET", "/api/orders".into(), None, [unauth, ok, ok, ok]),
+        (
+            "GET",
+            format!("/api/orders/{id}"),
+            None,
+            [unauth, ok, missing, ok],
+        ),
+        // The owner cancels first; the admin's cancel then finds it cancelled, a no-op.
+        (
+            "POST",
+            format!("/api/orders/{id}/cancel"),
+            None,
+            [unauth, accepted, missing, accepted],
+        ),
+        (
+            "POST",
+            "/api/admin/products".into(),
+            Some(product("JAM-2", 1)),
+            admin_only(created),
+        ),
+        (
+            "POST",
+            "/api/admin/products/TEA-1/restock".into(),
+            Some(json!({"quantity": 5}).to_string()),
+            admin_only(accepted),
+        ),
+        (
+            "GET",
+            format!("/api/admin/streams/Order/{id}/events"),
+            None,
+            admin_only(ok),
+        ),
+        (
+            "GET",
+            format!("/api/admin/streams/Order/{id}/state?as_of_sequence=1"),
+            None,
+            admin_only(ok),
+        ),
+        (
+            "GET",
+            "/api/admin/events?limit=5".into(),
+            None,
+            admin_only(ok),
+        ),
+        ("GET", "/api/admin/projections".into(), None, admin_only(ok)),
+        (
+            "POST",
+            "/api/admin/projections/rebuild".into(),
+            Some(json!({"projection": "catalog"}).to_string()),
+            admin_only(accepted),
+        ),
+    ];
+    let callers = [None, Some(&w.shopper), Some(&w.other), Some(&w.admin)];
+    let mut wrong = Vec::new();
+    for (method, path, body, expected) in &matrix {
+        for (caller, want) in callers.iter().zip(expected) {
+            let (got, problem) = w
+                .send(method, path, caller.map(String::as_str), body.clone())
+                .await;
+            if got != *want {
+                let who = ["anonymous", "shopper", "other", "admin"]
+                    [callers.iter().position(|c| c == caller).unwrap()];
+                wrong.push(format!(
+                    "{method} {path} as {who}: {got}, expected {want} {problem}"
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[tokio::test]
+async fn an_idempotency_key_places_an_order_once() {
+    let w = world().await;
+    w.send(
+        "POST",
+        "/api/admin/products",
+        Some(&w.admin),
+        Some(product("TEA-1", 50)),
+    )
+    .await;
+    let body = json!({"lines": [{"sku": "TEA-1", "quantity": 2}]}).to_string();
+    let key = [("Idempotency-Key", "checkout-7f3a")];
+    let (status, headers, first) = w
+        .send_with(
+            "POST",
+            "/api/orders",
+            Some(&w.shopper),
+            Some(body.clone()),
+            &key,
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{first}");
+    assert!(headers.get("idempotent-replayed").is_none());
+    let events = w.events().await;
+
+    // The same body, spaced differently: the first answer again, nothing appended.
+    let respaced = "{ \"lines\" : [ { \"quantity\": 2, \"sku\": \"TEA-1\" } ] }".to_string();
+    let (status, headers, again) = w
+        .send_with(
+            "POST",
+            "/api/orders",
+            Some(&w.shopper),
+            Some(respaced),
+            &key,
+        )
+        .await;
+    assert_eq!((status, &again), (StatusCode::ACCEPTED, &first));
+    assert_eq!(headers["idempotent-replayed"], "true");
+    assert_eq!(w.events().await, events);
+
+    // The same key with another body is refused, naming the header.
+    let other = json!({"lines": [{"sku": "TEA-1", "quantity": 3}]}).to_string();
+    let (status, _, problem) = w
+        .send_with(
+            "POST",
+            "/api/orders",
+            Some(&w.shopper),
+            Some(other.clone()),
+            &key,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "Idempotency-Key");
+    assert_eq!(w.events().await, events);
+
+    // Keys belong to their customer: another shopper's same key is a new order.
+    let (status, _, theirs) = w
+        .send_with(
+            "POST",
+            "/api/orders",
+            Some(&w.other),
+            Some(body.clone()),
+            &key,
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    assert_ne!(theirs["order_id"], first["order_id"]);
+
+    // A request that died after its command committed but before recording the answer: the
+    // retry finds the order it placed instead of placing a second one.
+    sqlx::query("UPDATE idempotency_keys SET status = NULL, response = NULL, created_at = now() - interval '1 minute'")
+        .execute(&w.pool)
+        .await
+        .unwrap();
+    let events = w.events().await;
+    let (status, _, recovered) = w
+        .send_with(
+            "POST",
+            "/api/orders",
+            Some(&w.shopper),
+            Some(body.clone()),
+            &key,
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{recovered}");
+    assert_eq!(recovered["order_id"], first["order_id"]);
+    assert_eq!(recovered["position"], first["position"]);
+    assert_eq!(recovered["correlation_id"], first["correlation_id"]);
+    assert_eq!(w.events().await, events);
+
+    // A refused command frees its key for the corrected request.
+    let fresh = [("Idempotency-Key", "checkout-8b21")];
+    let unknown = json!({"lines": [{"sku": "GONE-1", "quantity": 1}]}).to_string();
+    let (status, _, _) = w
+        .send_with(
+            "POST",
+            "/api/orders",
+            Some(&w.shopper),
+            Some(unknown),
+            &fresh,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _, _) = w
+        .send_with("POST", "/api/orders", Some(&w.shopper), Some(other), &fresh)
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+
+    // A key that is not a short visible ASCII string is a field error.
+    let long = "k".repeat(300);
+    let (status, _, problem) = w
+        .send_with(
+            "POST",
+            "/api/orders",
+            Some(&w.shopper),
+            Some(body),
+            &[("Idempotency-Key", long.as_str())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "Idempotency-Key");
+}
+
+#[tokio::test]
+async fn the_served_openapi_document_is_the_generated_one() {
+    let w = world().await;
+    let (status, document) = w.send("GET", "/api/openapi.json", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(document, serde_json::to_value(handlers::openapi()).unwrap());
+    let (status, problem) = w.send("DELETE", "/api/products", None, None).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{problem}");
+    let (status, _) = w.send("GET", "/api/nowhere", None, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }

@@ -223,7 +223,7 @@ pub(crate) async fn apply(
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Status {
     pub name: &'static str,
     pub position: i64,

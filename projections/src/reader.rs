@@ -21,7 +21,7 @@ pub struct Cursor {
 }
 
 /// One event as stored, its payload already upcast to today's shape.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct StoredEvent {
     pub event_id: Uuid,
     pub aggregate_type: String,
@@ -32,7 +32,10 @@ pub struct StoredEvent {
     pub transaction_id: i64,
     pub event_type: String,
     pub event_version: String,
+    #[schema(value_type = Object)]
     pub payload: serde_json::Value,
+    /// correlation_id, causation_id, traceparent, actor, command.
+    #[schema(value_type = Object)]
     pub metadata: serde_json::Value,
     pub recorded_at: DateTime<Utc>,
 }

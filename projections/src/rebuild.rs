@@ -205,11 +205,13 @@ async fn swap(tx: &mut PgConnection, table: &str, shadow: &str) -> anyhow::Resul
 }
 
 /// A rebuild an admin asked for, as the admin API and the projector see it.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[schema(as = RebuildRequest)]
 pub struct Request {
     pub request_id: Uuid,
     /// `None`: every read model.
     pub projection: Option<String>,
+    /// requested, running, done or failed.
     pub status: String,
     pub events_done: i64,
     pub events_total: Option<i64>,

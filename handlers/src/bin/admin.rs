@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() {
-    handlers::lambda::run("admin", |state| handlers::admin::router().with_state(state)).await;
+    handlers::lambda::run("admin", handlers::admin::router()).await;
 }

@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() {
-    handlers::lambda::run("order", |state| handlers::order::router().with_state(state)).await;
+    handlers::lambda::run("order", handlers::order::router()).await;
 }

@@ -2,8 +2,5 @@
 
 #[tokio::main]
 async fn main() {
-    handlers::lambda::run("product", |state| {
-        handlers::product::router().with_state(state)
-    })
-    .await;
+    handlers::lambda::run("product", handlers::product::router()).await;
 }
