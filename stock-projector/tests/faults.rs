@@ -1,0 +1,459 @@
+//! Faults of the queue and of the projector process that must change nothing but latency, each
+//! against the real `stock-projector` binary, a real PostgreSQL and a real moto. After each, every
+//! order is decided, nothing is oversold, and the read models equal a full rebuild row for row.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use aggregates::{Context, LineRequest, OrderCommand, StockCommand};
+use aws_sdk_sqs::Client;
+use aws_sdk_sqs::types::{QueueAttributeName, SendMessageBatchRequestEntry};
+use futures::future::join_all;
+use platform::publish::Publisher;
+use platform::testing::fresh_database;
+use platform::{Config, Store};
+use projections::Projection;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+fn context() -> Context {
+    Context {
+        correlation_id: Uuid::new_v4().to_string(),
+        causation_id: Uuid::new_v4().to_string(),
+        traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".into(),
+        actor: "shopper".into(),
+    }
+}
+
+async fn sqs(endpoint: &str) -> Client {
+    let config = Config {
+        aws_endpoint_url: Some(endpoint.to_string()),
+        ..Config::from_env()
+    };
+    platform::aws::sqs(&config).await
+}
+
+fn shared_moto() -> String {
+    std::env::var("TEST_AWS_ENDPOINT_URL")
+        .expect("TEST_AWS_ENDPOINT_URL is not set: run scripts/test, which starts moto")
+}
+
+async fn fifo_queue(sqs: &Client, name: &str) -> String {
+    sqs.create_queue()
+        .queue_name(name)
+        .attributes(QueueAttributeName::FifoQueue, "true")
+        .send()
+        .await
+        .unwrap()
+        .queue_url
+        .unwrap()
+}
+
+/// The projector binary, running against one test's database and queue.
+struct Projector(Child);
+
+impl Projector {
+    fn start(database_url: &str, queue_url: &str, endpoint: &str) -> Self {
+        let child = Command::new(env!("CARGO_BIN_EXE_stock-projector"))
+            .args(["run", "--http", "127.0.0.1:0", "--poll-seconds", "1"])
+            .env("DATABASE_URL", database_url)
+            .env("EVENT_QUEUE_URL", queue_url)
+            .env("AWS_ENDPOINT_URL", endpoint)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("the stock-projector binary starts");
+        Self(child)
+    }
+
+    /// SIGTERM, as ECS stops a task; the projector must finish its batch and exit 0.
+    fn stop(mut self) {
+        let pid = self.0.id().to_string();
+        assert!(
+            Command::new("kill")
+                .args(["-TERM", &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Some(status) = self.0.try_wait().unwrap() {
+                assert!(
+                    status.success(),
+                    "the projector exits cleanly on SIGTERM: {status}"
+                );
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the projector did not stop on SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn kill_9(&mut self) {
+        self.0.kill().unwrap();
+        self.0.wait().unwrap();
+    }
+}
+
+impl Drop for Projector {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn register(store: &Store, sku: &str, units: u32) {
+    let command = StockCommand::RegisterProduct {
+        sku: sku.into(),
+        name: sku.into(),
+        description: String::new(),
+        price_cents: 300,
+        image_url: None,
+        initial_stock: units,
+    };
+    store.stock(sku, command, &context()).await.unwrap();
+}
+
+/// Places `n` one-unit orders for `sku`, a few at a time, and returns their ids.
+async fn place(store: &Store, sku: &str, n: usize) -> Vec<Uuid> {
+    let mut ids = Vec::new();
+    for chunk in (0..n).collect::<Vec<_>>().chunks(8) {
+        let placed = join_all(chunk.iter().map(|_| async {
+            let id = Uuid::new_v4();
+            let command = OrderCommand::PlaceOrder {
+                order_id: id,
+                customer_id: "c1".into(),
+                lines: vec![LineRequest {
+                    sku: sku.into(),
+                    quantity: 1,
+                }],
+            };
+            store.order(id, command, &context()).await.unwrap();
+            id
+        }))
+        .await;
+        ids.extend(placed);
+    }
+    ids
+}
+
+/// How many of `ids` the orders read model shows decided.
+async fn decided(pool: &PgPool, ids: &[Uuid]) -> usize {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM orders WHERE order_id = ANY($1) AND status IN ('confirmed', 'rejected')",
+    )
+    .bind(ids)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    n as usize
+}
+
+async fn wait_decided(pool: &PgPool, ids: &[Uuid], within: Duration) {
+    let deadline = Instant::now() + within;
+    while decided(pool, ids).await < ids.len() {
+        assert!(
+            Instant::now() < deadline,
+            "{} of {} orders decided after {within:?}",
+            decided(pool, ids).await,
+            ids.len()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn rows(pool: &PgPool, table: &str) -> Vec<serde_json::Value> {
+    sqlx::query_scalar(&format!(
+        "SELECT to_jsonb(t) FROM {table} t ORDER BY to_jsonb(t)::text"
+    ))
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+/// Every invariant a fault must not break, once the projector has settled.
+async fn assert_consistent(pool: &PgPool, sku: &str, units: i64) {
+    let statuses: Vec<(String, i64)> =
+        sqlx::query_as("SELECT status, count(*) FROM orders GROUP BY status ORDER BY status")
+            .fetch_all(pool)
+            .await
+            .unwrap();
+    assert!(
+        statuses
+            .iter()
+            .all(|(s, _)| s == "confirmed" || s == "rejected"),
+        "every order decided: {statuses:?}"
+    );
+    let confirmed = statuses
+        .iter()
+        .find(|(s, _)| s == "confirmed")
+        .map_or(0, |(_, n)| *n);
+    let (reserved, available): (i32, i32) =
+        sqlx::query_as("SELECT reserved, available FROM products WHERE sku = $1")
+            .bind(sku)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        i64::from(reserved),
+        confirmed,
+        "one unit reserved per confirmed order"
+    );
+    assert!(
+        available >= 0 && i64::from(reserved) <= units,
+        "never oversold"
+    );
+    let reservations: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM events WHERE event_type = 'StockReserved' AND aggregate_id = $1",
+    )
+    .bind(sku)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(reservations, confirmed, "no reservation appended twice");
+    let before = (rows(pool, "products").await, rows(pool, "orders").await);
+    projections::rebuild(pool, &[Projection::Catalog, Projection::Orders], |_| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        (rows(pool, "products").await, rows(pool, "orders").await),
+        before,
+        "the read models equal a full rebuild"
+    );
+}
+
+#[tokio::test]
+async fn an_order_whose_message_was_never_sent_is_found_by_the_catch_up_timer() {
+    let endpoint = shared_moto();
+    let sqs = sqs(&endpoint).await;
+    let queue = fifo_queue(&sqs, &format!("faults-{}.fifo", Uuid::new_v4().simple())).await;
+    let (pool, url) = fresh_database().await;
+    // A handler that crashed between its commit and its send: events, no message.
+    let store = Store::new(pool.clone(), 50, None);
+    register(&store, "TEA-1", 3).await;
+    let projector = Projector::start(&url, &queue, &endpoint);
+    let ids = place(&store, "TEA-1", 5).await;
+    wait_decided(&pool, &ids, Duration::from_secs(20)).await;
+    projector.stop();
+    assert_consistent(&pool, "TEA-1", 3).await;
+}
+
+#[tokio::test]
+async fn duplicated_reordered_and_bogus_messages_change_nothing() {
+    let endpoint = shared_moto();
+    let sqs = sqs(&endpoint).await;
+    let queue = fifo_queue(&sqs, &format!("faults-{}.fifo", Uuid::new_v4().simple())).await;
+    let (pool, url) = fresh_database().await;
+    let store = Store::new(
+        pool.clone(),
+        50,
+        Some(Publisher::new(sqs.clone(), queue.clone())),
+    );
+    register(&store, "MUG-1", 4).await;
+    let projector = Projector::start(&url, &queue, &endpoint);
+    let ids = place(&store, "MUG-1", 6).await;
+    wait_decided(&pool, &ids, Duration::from_secs(20)).await;
+    let before = (rows(&pool, "orders").await, rows(&pool, "products").await);
+    let events: i64 = sqlx::query_scalar("SELECT count(*) FROM events")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+
+    // Every order's message again, newest first, plus one naming events that never existed.
+    let mut bodies = Vec::new();
+    for id in ids.iter().rev() {
+        let (event_id, position): (Uuid, i64) = sqlx::query_as(
+            "SELECT event_id, global_position FROM events WHERE aggregate_id = $1 AND sequence = 1",
+        )
+        .bind(id.to_string())
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        bodies.push(serde_json::json!({
+            "aggregate_type": "Order", "aggregate_id": id.to_string(), "correlation_id": "replayed",
+            "events": [{"event_id": event_id, "sequence": 1, "global_position": position, "event_type": "OrderPlaced"}],
+        }));
+    }
+    bodies.push(serde_json::json!({
+        "aggregate_type": "Order", "aggregate_id": Uuid::new_v4().to_string(), "correlation_id": "bogus",
+        "events": [{"event_id": Uuid::new_v4(), "sequence": 9, "global_position": 999_999, "event_type": "OrderPlaced"}],
+    }));
+    for chunk in bodies.chunks(10) {
+        let entries = chunk.iter().enumerate().map(|(i, body)| {
+            SendMessageBatchRequestEntry::builder()
+                .id(i.to_string())
+                .message_body(body.to_string())
+                .message_group_id("replay")
+                .message_deduplication_id(Uuid::new_v4().to_string())
+                .build()
+                .unwrap()
+        });
+        sqs.send_message_batch()
+            .queue_url(&queue)
+            .set_entries(Some(entries.collect()))
+            .send()
+            .await
+            .unwrap();
+    }
+    // The projector wakes on them, finds nothing new in the store, and deletes them.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let attributes = sqs
+            .get_queue_attributes()
+            .queue_url(&queue)
+            .attribute_names(QueueAttributeName::ApproximateNumberOfMessages)
+            .attribute_names(QueueAttributeName::ApproximateNumberOfMessagesNotVisible)
+            .send()
+            .await
+            .unwrap();
+        let left: i64 = attributes
+            .attributes()
+            .unwrap()
+            .values()
+            .map(|v| v.parse::<i64>().unwrap())
+            .sum();
+        if left == 0 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{left} messages still on the queue"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    projector.stop();
+    let after_events: i64 = sqlx::query_scalar("SELECT count(*) FROM events")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(after_events, events, "nothing appended");
+    assert_eq!(
+        (rows(&pool, "orders").await, rows(&pool, "products").await),
+        before
+    );
+    assert_consistent(&pool, "MUG-1", 4).await;
+}
+
+#[tokio::test]
+async fn a_projector_killed_mid_batch_restarts_where_it_committed() {
+    let endpoint = shared_moto();
+    let sqs = sqs(&endpoint).await;
+    let queue = fifo_queue(&sqs, &format!("faults-{}.fifo", Uuid::new_v4().simple())).await;
+    let (pool, url) = fresh_database().await;
+    let store = Store::new(
+        pool.clone(),
+        50,
+        Some(Publisher::new(sqs.clone(), queue.clone())),
+    );
+    register(&store, "JAM-1", 40).await;
+    let ids = place(&store, "JAM-1", 100).await;
+
+    // Kill it once the saga has decided some orders and not all: inside its batch, whose
+    // commands have appended but whose checkpoint has not moved.
+    let terminal = || async {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM events WHERE event_type IN ('OrderConfirmed', 'OrderRejected')",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        n as usize
+    };
+    let mut first = Projector::start(&url, &queue, &endpoint);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while terminal().await == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the projector never started deciding"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    first.kill_9();
+    let at_kill = terminal().await;
+    assert!(
+        at_kill < ids.len(),
+        "killed mid-batch, with {at_kill} of {} decided",
+        ids.len()
+    );
+
+    let second = Projector::start(&url, &queue, &endpoint);
+    wait_decided(&pool, &ids, Duration::from_secs(60)).await;
+    second.stop();
+    assert_consistent(&pool, "JAM-1", 40).await;
+    let confirmed: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM orders WHERE status = 'confirmed'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(confirmed, 40, "exactly the stock on hand was sold");
+}
+
+#[tokio::test]
+async fn moto_stopped_while_commands_commit_then_started_again() {
+    let moto = std::env::var("TEST_MOTO_SERVER")
+        .expect("TEST_MOTO_SERVER is not set: run scripts/test, which names moto's server binary");
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let start_moto = || {
+        Command::new(&moto)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let sqs = sqs(&endpoint).await;
+    let up = |sqs: Client| async move {
+        for _ in 0..200 {
+            if let Ok(out) = sqs
+                .create_queue()
+                .queue_name("events.fifo")
+                .attributes(QueueAttributeName::FifoQueue, "true")
+                .send()
+                .await
+            {
+                return out.queue_url.unwrap();
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("moto did not start");
+    };
+    let mut server = start_moto();
+    let queue = up(sqs.clone()).await;
+    let (pool, url) = fresh_database().await;
+    let store = Store::new(
+        pool.clone(),
+        50,
+        Some(Publisher::new(sqs.clone(), queue.clone())),
+    );
+    register(&store, "TEA-9", 10).await;
+    let projector = Projector::start(&url, &queue, &endpoint);
+    let mut ids = place(&store, "TEA-9", 3).await;
+    wait_decided(&pool, &ids, Duration::from_secs(20)).await;
+
+    // The queue disappears: sends fail (and are only logged), receives fail, commands go on.
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let during = place(&store, "TEA-9", 4).await;
+    wait_decided(&pool, &during, Duration::from_secs(30)).await;
+    ids.extend(during);
+
+    // moto keeps nothing across a restart: the queue comes back empty under the same URL.
+    let mut server = start_moto();
+    assert_eq!(up(sqs.clone()).await, queue);
+    let after = place(&store, "TEA-9", 5).await;
+    wait_decided(&pool, &after, Duration::from_secs(30)).await;
+    ids.extend(after);
+    projector.stop();
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert_consistent(&pool, "TEA-9", 10).await;
+    assert_eq!(decided(&pool, &ids).await, 12);
+}
