@@ -30,6 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(global_log))
         .routes(routes!(projections_status))
         .routes(routes!(request_rebuild))
+        .routes(routes!(trace_timeline))
 }
 
 const PROBLEM: &str = "application/problem+json";
@@ -361,4 +362,25 @@ async fn request_rebuild(
             .await
             .map_err(Problem::internal)?;
     Ok((StatusCode::ACCEPTED, Json(request)).into_response())
+}
+
+/// The path of one command, hop by hop with latencies: request, each event appended, each SQS
+/// message sent and received, each event applied by each projection. An order id works too.
+#[utoipa::path(get, path = "/admin/traces/{correlation_id}", tag = "admin",
+    params(("correlation_id" = String, Path, description = "A correlation id, or an order id")),
+    responses((status = 200, body = projections::timeline::Timeline),
+        (status = 401, body = Problem, content_type = PROBLEM),
+        (status = 403, body = Problem, content_type = PROBLEM),
+        (status = 404, body = Problem, content_type = PROBLEM)),
+    security(("bearer" = [])))]
+async fn trace_timeline(
+    State(state): State<AppState>,
+    _: Admin,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let timeline = projections::timeline::timeline(&state.pool, &id)
+        .await
+        .map_err(Problem::internal)?
+        .ok_or_else(|| Problem::not_found("trace"))?;
+    Ok(Json(timeline).into_response())
 }

@@ -140,7 +140,8 @@ pub fn request_context(headers: &HeaderMap, principal: &Principal) -> Context {
             .map(str::to_string)
             .filter(|v| !v.is_empty() && v.len() <= 128)
     };
-    let request_id = Uuid::new_v4().to_string();
+    // v7: its first 48 bits are this moment, which the trace timeline shows as the request's start.
+    let request_id = Uuid::now_v7().to_string();
     Context {
         correlation_id: header("x-correlation-id").unwrap_or_else(|| Uuid::new_v4().to_string()),
         causation_id: request_id,

@@ -336,6 +336,58 @@ async fn who_may_call_what() {
         )
         .await;
     assert_eq!(state["state"]["status"], "pending");
+
+    // The order's path: request, its events, the saga's, each applied by the projections.
+    let (status, timeline) = w
+        .send(
+            "GET",
+            &format!(
+                "/api/admin/traces/{}",
+                placed["correlation_id"].as_str().unwrap()
+            ),
+            Some(&w.admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{timeline}");
+    let hops: Vec<&str> = timeline["hops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(hops[0], "request received", "{hops:?}");
+    for expected in [
+        "OrderPlaced appended",
+        "OrderPlaced handled by the saga",
+        "StockReserved appended",
+        "StockReserved applied to catalog",
+        "OrderConfirmed appended",
+        "OrderConfirmed applied to orders",
+    ] {
+        assert!(hops.contains(&expected), "{expected} missing from {hops:?}");
+    }
+    let offsets: Vec<f64> = timeline["hops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["offset_ms"].as_f64().unwrap())
+        .collect();
+    assert!(
+        offsets.windows(2).all(|w| w[0] <= w[1]),
+        "hops in time order"
+    );
+    assert_eq!(
+        w.send(
+            "GET",
+            "/api/admin/traces/nothing-like-this",
+            Some(&w.admin),
+            None
+        )
+        .await
+        .0,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]

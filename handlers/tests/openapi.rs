@@ -36,6 +36,7 @@ fn every_route_of_the_contract_is_documented() {
         ("get", "/admin/events"),
         ("get", "/admin/projections"),
         ("post", "/admin/projections/rebuild"),
+        ("get", "/admin/traces/{correlation_id}"),
         ("get", "/health"),
         ("get", "/openapi.json"),
     ];

@@ -7,6 +7,7 @@ pub mod orders;
 pub mod projection;
 pub mod reader;
 pub mod rebuild;
+pub mod timeline;
 
 pub use projection::{Projection, catch_up, settle, status, step};
 pub use rebuild::rebuild;

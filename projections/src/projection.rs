@@ -102,6 +102,7 @@ pub async fn step(
         Some(table) => {
             apply(&mut tx, projection, table, &events).await?;
             applied.events = events.len();
+            record_page(&mut tx, projection, locked, last, events.len()).await?;
             save(&mut tx, projection, last, None).await?;
         }
         None => {
@@ -125,6 +126,7 @@ pub async fn step(
                     }
                 }
             }
+            record_page(&mut tx, projection, locked, last, events.len()).await?;
             save(&mut tx, projection, last, None).await?;
         }
     }
@@ -285,6 +287,30 @@ pub async fn status(pool: &PgPool) -> anyhow::Result<Vec<Status>> {
         "status read"
     );
     Ok(all)
+}
+
+/// What the trace timeline reads: this step's cursor range and, by its commit, when it applied.
+async fn record_page(
+    db: &mut PgConnection,
+    projection: Projection,
+    from: Cursor,
+    to: Cursor,
+    events: usize,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO applied_pages (projection, from_transaction_id, from_global_position,
+                                    to_transaction_id, to_global_position, events)
+         VALUES ($1, $2::text::xid8, $3, $4::text::xid8, $5, $6)",
+    )
+    .bind(projection.name())
+    .bind(from.transaction_id.to_string())
+    .bind(from.global_position)
+    .bind(to.transaction_id.to_string())
+    .bind(to.global_position)
+    .bind(events as i32)
+    .execute(db)
+    .await
+    .map(drop)
 }
 
 pub(crate) async fn lock(tx: &mut PgConnection, projection: Projection) -> sqlx::Result<()> {

@@ -122,6 +122,21 @@ pub async fn stream<'e>(
     Ok(rows.into_iter().map(stored).collect())
 }
 
+/// Every event one shopper action caused (its correlation id), in commit order.
+pub async fn by_correlation<'e>(
+    db: impl PgExecutor<'e>,
+    correlation_id: &str,
+) -> Result<Vec<StoredEvent>, sqlx::Error> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM events WHERE metadata ->> 'correlation_id' = $1
+          ORDER BY transaction_id, global_position"
+    ))
+    .bind(correlation_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(stored).collect())
+}
+
 /// The last readable event's cursor: where a projection that is caught up stands.
 pub async fn head<'e>(db: impl PgExecutor<'e>) -> Result<Cursor, sqlx::Error> {
     let row: Option<(i64, i64)> = sqlx::query_as(

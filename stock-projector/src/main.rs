@@ -22,6 +22,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
+use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 use platform::publish::{EventsAppended, Publisher};
 use platform::{Config, Store};
@@ -52,6 +53,14 @@ enum Command {
     },
     /// Print each projection's checkpoint and lag.
     Status,
+    /// Print the path of one order (or correlation id) through the system, hop by hop.
+    Trace {
+        /// An order id or a correlation id.
+        id: String,
+        /// The timeline as JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Replay the event store into read models.
     Rebuild {
         /// One projection (catalog or orders); all read models when omitted.
@@ -97,6 +106,41 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     s.lag_events,
                     s.lag_ms,
                     s.last_error.unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
+        Command::Trace { id, json } => {
+            let pool = platform::db::connect(&config.database_url).await?;
+            let Some(timeline) = projections::timeline::timeline(&pool, &id).await? else {
+                anyhow::bail!("no event carries {id:?} as its order id or correlation id");
+            };
+            if json {
+                println!("{}", serde_json::to_string_pretty(&timeline)?);
+                return Ok(());
+            }
+            println!(
+                "correlation {}  trace {}",
+                timeline.correlation_id,
+                timeline.trace_id.as_deref().unwrap_or("-")
+            );
+            println!(
+                "{:>10} {:>10}  {:<16} {:<40} details",
+                "at ms", "+ms", "service", "hop"
+            );
+            for hop in &timeline.hops {
+                let details: Vec<String> = hop
+                    .attributes
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect();
+                println!(
+                    "{:>10.1} {:>10.1}  {:<16} {:<40} {}",
+                    hop.offset_ms,
+                    hop.latency_ms,
+                    hop.service,
+                    hop.name,
+                    details.join(" ")
                 );
             }
             Ok(())
@@ -180,6 +224,7 @@ async fn serve(
     });
 
     let mut stop_loop = stop.clone();
+    let mut last_prune = Instant::now();
     while !*stop.borrow() {
         let received = match &sqs {
             Some((client, url)) => tokio::select! {
@@ -194,6 +239,7 @@ async fn serve(
                 Vec::new()
             }
         };
+        record_deliveries(&pool, &received).await;
         // A batch that outlasts part of the visibility timeout keeps its messages hidden, so
         // another instance does not take them while this one still works on them.
         let keeper = sqs
@@ -210,6 +256,16 @@ async fn serve(
         if !failed && let Some((client, url)) = &sqs {
             let readable: Vec<Message> = received.into_iter().filter(readable).collect();
             delete(client, url, &readable).await;
+        }
+        if last_prune.elapsed() > Duration::from_secs(3600) {
+            last_prune = Instant::now();
+            match projections::timeline::prune(&pool, 7).await {
+                Ok(n) if n > 0 => {
+                    tracing::info!(rows = n, "pruned timeline records older than 7 days")
+                }
+                Ok(_) => {}
+                Err(error) => tracing::warn!(%error, "pruning timeline records failed"),
+            }
         }
         match projections::rebuild::serve_request(&pool).await {
             Ok(Some(r)) => {
@@ -238,6 +294,7 @@ async fn receive(client: &Client, url: &str, poll_seconds: i32) -> Vec<Message> 
         .message_attribute_names("All")
         .message_system_attribute_names(MessageSystemAttributeName::AwsTraceHeader)
         .message_system_attribute_names(MessageSystemAttributeName::ApproximateReceiveCount)
+        .message_system_attribute_names(MessageSystemAttributeName::SentTimestamp)
         .send()
         .await;
     match result {
@@ -299,6 +356,63 @@ fn readable(message: &Message) -> bool {
         "unreadable message left for the dead-letter queue"
     );
     false
+}
+
+/// Columns of the deliveries rows one receive produces.
+#[derive(Default)]
+struct Deliveries {
+    ids: Vec<String>,
+    correlations: Vec<String>,
+    types: Vec<String>,
+    streams: Vec<String>,
+    sent: Vec<Option<DateTime<Utc>>>,
+    counts: Vec<i32>,
+}
+
+/// Notes each message for the trace timeline: when SQS took it, when this projector got it.
+async fn record_deliveries(pool: &PgPool, messages: &[Message]) {
+    let mut rows = Deliveries::default();
+    for message in messages {
+        let Some(Ok(body)) = message.body().map(serde_json::from_str::<EventsAppended>) else {
+            continue;
+        };
+        let attribute = |name| {
+            message
+                .attributes()
+                .and_then(|a| a.get(&name))
+                .and_then(|v| v.parse::<i64>().ok())
+        };
+        rows.ids
+            .push(message.message_id().unwrap_or_default().to_string());
+        rows.correlations.push(body.correlation_id);
+        rows.types.push(body.aggregate_type);
+        rows.streams.push(body.aggregate_id);
+        rows.sent.push(
+            attribute(MessageSystemAttributeName::SentTimestamp)
+                .and_then(DateTime::from_timestamp_millis),
+        );
+        rows.counts.push(
+            attribute(MessageSystemAttributeName::ApproximateReceiveCount).unwrap_or(1) as i32,
+        );
+    }
+    if rows.ids.is_empty() {
+        return;
+    }
+    let result = sqlx::query(
+        "INSERT INTO deliveries (message_id, correlation_id, aggregate_type, aggregate_id, sent_at, receive_count)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::int[])",
+    )
+    .bind(&rows.ids)
+    .bind(&rows.correlations)
+    .bind(&rows.types)
+    .bind(&rows.streams)
+    .bind(&rows.sent)
+    .bind(&rows.counts)
+    .execute(pool)
+    .await;
+    if let Err(error) = result {
+        tracing::warn!(%error, "recording deliveries for the timeline failed");
+    }
 }
 
 fn handles(messages: &[Message]) -> Vec<String> {

@@ -257,6 +257,25 @@ async fn duplicated_reordered_and_bogus_messages_change_nothing() {
     let projector = Projector::start(&url, &queue, &endpoint);
     let ids = place(&store, "MUG-1", 6).await;
     wait_decided(&pool, &ids, Duration::from_secs(20)).await;
+    // The timeline shows the queue's hops of an order too.
+    let timeline = projections::timeline::timeline(&pool, &ids[0].to_string())
+        .await
+        .unwrap()
+        .unwrap();
+    let hops: Vec<&str> = timeline.hops.iter().map(|h| h.name.as_str()).collect();
+    for hop in [
+        "OrderPlaced appended",
+        "message sent",
+        "message received",
+        "OrderConfirmed applied to orders",
+    ] {
+        assert!(
+            hops.contains(&hop)
+                || hop == "OrderConfirmed applied to orders"
+                    && hops.contains(&"OrderRejected applied to orders"),
+            "{hop} missing from {hops:?}"
+        );
+    }
     let before = (rows(&pool, "orders").await, rows(&pool, "products").await);
     let events: i64 = sqlx::query_scalar("SELECT count(*) FROM events")
         .fetch_one(&pool)
