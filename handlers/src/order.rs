@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use platform::CommandError;
+use platform::metrics::{Record, Unit};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -138,11 +139,21 @@ async fn place_once(
         customer_id: principal.sub.clone(),
         lines,
     };
+    let started = std::time::Instant::now();
     let committed = state
         .store
         .order(order_id, command, &context)
         .await
         .map_err(order_problem)?;
+    Record::new("order")
+        .metric("OrdersPlaced", 1.0, Unit::Count)
+        .metric(
+            "CommandLatency",
+            started.elapsed().as_secs_f64() * 1000.0,
+            Unit::Milliseconds,
+        )
+        .property("correlation_id", context.correlation_id.clone())
+        .emit();
     Ok(OrderAccepted {
         order_id,
         status: "pending".into(),

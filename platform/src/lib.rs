@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod config;
 pub mod db;
 pub mod ledger;
+pub mod metrics;
 pub mod publish;
 pub mod store;
 pub mod telemetry;

@@ -4,7 +4,9 @@
 
 use aggregates::Context;
 use aws_sdk_sqs::Client;
-use aws_sdk_sqs::types::MessageAttributeValue;
+use aws_sdk_sqs::types::{
+    MessageAttributeValue, MessageSystemAttributeNameForSends, MessageSystemAttributeValue,
+};
 use serde::Serialize;
 
 use crate::store::{Appended, Committed};
@@ -47,9 +49,22 @@ impl Publisher {
                 .build()
                 .expect("data type and value are set")
         };
-        let result = self
-            .client
-            .send_message()
+        let mut send = self.client.send_message();
+        // On AWS, X-Ray reads the trace from the system attribute; inside Lambda the SDK would
+        // otherwise fill it with the function's own segment and split the trace in two.
+        if on_aws()
+            && let Some(header) = xray_header(&context.traceparent)
+        {
+            send = send.message_system_attributes(
+                MessageSystemAttributeNameForSends::AwsTraceHeader,
+                MessageSystemAttributeValue::builder()
+                    .data_type("String")
+                    .string_value(header)
+                    .build()
+                    .expect("data type and value are set"),
+            );
+        }
+        let result = send
             .queue_url(&self.queue_url)
             .message_body(serde_json::to_string(&body).expect("plain data serialises"))
             // One group per stream keeps a stream's messages in order without serialising
@@ -75,5 +90,41 @@ impl Publisher {
                 "publishing to the event queue failed; the projector's catch-up will find the events"
             ),
         }
+    }
+}
+
+/// Lambda and ECS set these; locally neither is set and moto has no X-Ray.
+fn on_aws() -> bool {
+    std::env::var_os("AWS_LAMBDA_FUNCTION_NAME").is_some()
+        || std::env::var_os("ECS_CONTAINER_METADATA_URI_V4").is_some()
+}
+
+/// A W3C traceparent as an X-Ray trace header: the same trace and parent ids, X-Ray's spelling.
+pub fn xray_header(traceparent: &str) -> Option<String> {
+    let parts: Vec<&str> = traceparent.split('-').collect();
+    let [_, trace, parent, flags] = parts.as_slice() else {
+        return None;
+    };
+    if trace.len() != 32 || parent.len() != 16 {
+        return None;
+    }
+    let sampled = u8::from_str_radix(flags, 16).ok()? & 1;
+    Some(format!(
+        "Root=1-{}-{};Parent={parent};Sampled={sampled}",
+        &trace[..8],
+        &trace[8..]
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_traceparent_becomes_the_same_trace_in_xray_spelling() {
+        assert_eq!(
+            super::xray_header("00-5759e988bd862e3fe1be46a994272793-53995c3f42cd8ad8-01")
+                .as_deref(),
+            Some("Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1")
+        );
+        assert_eq!(super::xray_header("garbage"), None);
     }
 }

@@ -73,6 +73,18 @@ impl Projection {
 pub struct Applied {
     pub events: usize,
     pub outcomes: Vec<Outcome>,
+    /// Events applied to a read model, by event type (for metrics).
+    pub by_type: std::collections::BTreeMap<String, usize>,
+}
+
+impl Applied {
+    fn add(&mut self, other: Applied) {
+        self.events += other.events;
+        self.outcomes.extend(other.outcomes);
+        for (kind, n) in other.by_type {
+            *self.by_type.entry(kind).or_default() += n;
+        }
+    }
 }
 
 /// Applies up to `batch` events to `projection`. Zero events means it is caught up.
@@ -102,6 +114,9 @@ pub async fn step(
         Some(table) => {
             apply(&mut tx, projection, table, &events).await?;
             applied.events = events.len();
+            for event in &events {
+                *applied.by_type.entry(event.event_type.clone()).or_default() += 1;
+            }
             record_page(&mut tx, projection, locked, last, events.len()).await?;
             save(&mut tx, projection, last, None).await?;
         }
@@ -134,19 +149,19 @@ pub async fn step(
     Ok(applied)
 }
 
-/// Applies until caught up; returns the number of events applied.
+/// Applies until caught up; returns what was applied.
 pub async fn catch_up(
     pool: &PgPool,
     store: &Store,
     projection: Projection,
-) -> anyhow::Result<usize> {
-    let mut total = 0;
+) -> anyhow::Result<Applied> {
+    let mut total = Applied::default();
     loop {
         let applied = step(pool, store, projection, projection.batch()).await?;
         if applied.events == 0 {
             return Ok(total);
         }
-        total += applied.events;
+        total.add(applied);
     }
 }
 

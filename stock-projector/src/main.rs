@@ -12,6 +12,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use aggregates::saga::Outcome;
 use anyhow::Context as _;
 use aws_sdk_sqs::Client;
 use aws_sdk_sqs::types::{
@@ -24,11 +25,14 @@ use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
+use platform::metrics::{Record, Unit};
 use platform::publish::{EventsAppended, Publisher};
 use platform::{Config, Store};
 use projections::Projection;
 use sqlx::PgPool;
 use tokio::sync::watch;
+
+const SERVICE: &str = "stock-projector";
 
 #[derive(Parser)]
 #[command(
@@ -254,8 +258,18 @@ async fn serve(
         // harmless. After a failure the messages come back, and after maxReceiveCount go to the
         // dead-letter queue; the events stay in the store for the next pass either way.
         if !failed && let Some((client, url)) = &sqs {
-            let readable: Vec<Message> = received.into_iter().filter(readable).collect();
-            delete(client, url, &readable).await;
+            let count = received.len();
+            let understood: Vec<Message> = received.into_iter().filter(readable).collect();
+            if understood.len() < count {
+                Record::new(SERVICE)
+                    .metric(
+                        "DLQMessages",
+                        (count - understood.len()) as f64,
+                        Unit::Count,
+                    )
+                    .emit();
+            }
+            delete(client, url, &understood).await;
         }
         if last_prune.elapsed() > Duration::from_secs(3600) {
             last_prune = Instant::now();
@@ -312,14 +326,19 @@ async fn receive(client: &Client, url: &str, poll_seconds: i32) -> Vec<Message> 
 async fn catch_up_all(pool: &PgPool, store: &Store) -> bool {
     let started = Instant::now();
     let mut applied = 0;
-    loop {
+    let mut failed = false;
+    'passes: loop {
         let mut moved = 0;
         for projection in Projection::ALL {
             match projections::catch_up(pool, store, projection).await {
-                Ok(n) => moved += n,
+                Ok(done) => {
+                    moved += done.events;
+                    report(projection, &done);
+                }
                 Err(error) => {
                     tracing::error!(projection = projection.name(), error = %format!("{error:#}"), "projection failed");
-                    return true;
+                    failed = true;
+                    break 'passes;
                 }
             }
         }
@@ -335,27 +354,64 @@ async fn catch_up_all(pool: &PgPool, store: &Store) -> bool {
             "caught up"
         );
     }
-    false
+    if let Ok(statuses) = projections::status(pool).await {
+        for s in statuses {
+            Record::new(SERVICE)
+                .dimension("Projection", s.name)
+                .metric("ProjectionLagEvents", s.lag_events as f64, Unit::Count)
+                .metric("ProjectionLagMs", s.lag_ms as f64, Unit::Milliseconds)
+                .emit();
+        }
+    }
+    failed
 }
 
-/// Whether a message is one this projector understands. One that is not (a poison message) is
-/// left on the queue: SQS redelivers it until maxReceiveCount and then moves it to the
-/// dead-letter queue, where an operator can read it. The projector keeps going meanwhile.
-fn readable(message: &Message) -> bool {
-    let parsed = message.body().map(serde_json::from_str::<EventsAppended>);
-    if let Some(Ok(_)) = parsed {
-        return true;
+/// EMF metrics for what one projection just applied.
+fn report(projection: Projection, applied: &projections::projection::Applied) {
+    if applied.events == 0 {
+        return;
     }
-    tracing::warn!(
-        message_id = message.message_id().unwrap_or_default(),
-        receive_count = message
-            .attributes()
-            .and_then(|a| a.get(&MessageSystemAttributeName::ApproximateReceiveCount))
-            .map(String::as_str)
-            .unwrap_or("?"),
-        "unreadable message left for the dead-letter queue"
-    );
-    false
+    Record::new(SERVICE)
+        .dimension("Projection", projection.name())
+        .metric("EventsApplied", applied.events as f64, Unit::Count)
+        .emit();
+    if let Some(n) = applied
+        .by_type
+        .get("StockReserved")
+        .filter(|_| projection == Projection::Catalog)
+    {
+        Record::new(SERVICE)
+            .metric("StockReserved", *n as f64, Unit::Count)
+            .emit();
+    }
+    let confirmed = applied
+        .outcomes
+        .iter()
+        .filter(|o| matches!(o, Outcome::Confirmed))
+        .count();
+    if confirmed > 0 {
+        Record::new(SERVICE)
+            .metric("OrdersConfirmed", confirmed as f64, Unit::Count)
+            .emit();
+    }
+    let mut rejected = std::collections::BTreeMap::<&str, usize>::new();
+    for outcome in &applied.outcomes {
+        if let Outcome::Rejected { reason } = outcome {
+            // A dimension needs few values: the kind of reason, not its text.
+            let kind = if reason.starts_with("insufficient stock") {
+                "insufficient_stock"
+            } else {
+                "other"
+            };
+            *rejected.entry(kind).or_default() += 1;
+        }
+    }
+    for (reason, n) in rejected {
+        Record::new(SERVICE)
+            .dimension("Reason", reason)
+            .metric("OrdersRejected", n as f64, Unit::Count)
+            .emit();
+    }
 }
 
 /// Columns of the deliveries rows one receive produces.
@@ -413,6 +469,26 @@ async fn record_deliveries(pool: &PgPool, messages: &[Message]) {
     if let Err(error) = result {
         tracing::warn!(%error, "recording deliveries for the timeline failed");
     }
+}
+
+/// Whether a message is one this projector understands. One that is not (a poison message) is
+/// left on the queue: SQS redelivers it until maxReceiveCount and then moves it to the
+/// dead-letter queue, where an operator can read it. The projector keeps going meanwhile.
+fn readable(message: &Message) -> bool {
+    let parsed = message.body().map(serde_json::from_str::<EventsAppended>);
+    if let Some(Ok(_)) = parsed {
+        return true;
+    }
+    tracing::warn!(
+        message_id = message.message_id().unwrap_or_default(),
+        receive_count = message
+            .attributes()
+            .and_then(|a| a.get(&MessageSystemAttributeName::ApproximateReceiveCount))
+            .map(String::as_str)
+            .unwrap_or("?"),
+        "unreadable message left for the dead-letter queue"
+    );
+    false
 }
 
 fn handles(messages: &[Message]) -> Vec<String> {
