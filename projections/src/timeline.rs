@@ -16,6 +16,7 @@ use crate::projection::Projection;
 pub struct Timeline {
     pub correlation_id: String,
     /// The W3C trace id the command's events carry, to find the same path in X-Ray or Jaeger.
+    #[schema(required = true)]
     pub trace_id: Option<String>,
     pub hops: Vec<Hop>,
 }

@@ -1,0 +1,13 @@
+import type { NextConfig } from "next";
+
+// Static export: S3 + CloudFront on AWS, the local gateway at / on this machine. Every page is a
+// folder with an index.html (trailingSlash), so any static host serves it without rewrites;
+// ids travel in the query string, never in the path.
+const config: NextConfig = {
+  output: "export",
+  trailingSlash: true,
+  images: { unoptimized: true },
+  reactStrictMode: true,
+};
+
+export default config;

@@ -1,0 +1,42 @@
+// Rebuilds the static export whenever the storefront's sources change, for `scripts/dev --watch`.
+// `next build` replaces out/, so the runtime config (STOREFRONT_CONFIG) is copied back after each.
+import { spawn } from "node:child_process";
+import { copyFileSync, watch } from "node:fs";
+import { createRequire } from "node:module";
+
+const next = createRequire(import.meta.url).resolve("next/dist/bin/next");
+const config = process.env.STOREFRONT_CONFIG;
+let building = false;
+let again = false;
+let timer;
+
+function build() {
+  if (building) {
+    again = true;
+    return;
+  }
+  building = true;
+  const started = Date.now();
+  console.log("building the export…");
+  spawn(process.execPath, [next, "build"], { stdio: "inherit" }).on("exit", (code) => {
+    if (code === 0 && config) copyFileSync(config, "out/config.json");
+    console.log(code === 0 ? `built in ${((Date.now() - started) / 1000).toFixed(1)} s` : `build failed (exit ${code})`);
+    building = false;
+    if (again) {
+      again = false;
+      build();
+    }
+  });
+}
+
+for (const dir of ["src", "public"]) {
+  try {
+    watch(dir, { recursive: true }, () => {
+      clearTimeout(timer);
+      timer = setTimeout(build, 300);
+    });
+  } catch (error) {
+    if (error.code !== "ENOENT") throw error;
+  }
+}
+console.log("watching src/ and public/");

@@ -1,0 +1,140 @@
+import { describe, expect, it, vi } from "vitest";
+import { ApiError, createApi } from "./client";
+import { awaitOutcome } from "./outcome";
+import type { Order } from "./types";
+
+type Answer = { status?: number; body?: unknown; headers?: Record<string, string> };
+
+/** A fetch that answers from a script and records what the client sent. */
+function fakeFetch(...answers: Answer[]) {
+  const calls: { url: string; init: RequestInit }[] = [];
+  const fetch = vi.fn(async (url: string | URL | Request, init: RequestInit = {}) => {
+    calls.push({ url: String(url), init });
+    const { status = 200, body, headers = { "content-type": "application/json" } } = answers.shift() ?? {};
+    return new Response(body === undefined ? null : JSON.stringify(body), { status, headers });
+  });
+  return { fetch: fetch as unknown as typeof globalThis.fetch, calls };
+}
+
+const header = (init: RequestInit, name: string) => new Headers(init.headers).get(name);
+
+const order = (status: Order["status"], position: number): Order => ({
+  order_id: "o-1",
+  customer_id: "c",
+  status,
+  lines: [{ sku: "TEA-GREEN", quantity: 2, unit_price_cents: 1250 }],
+  total_cents: 2500,
+  reason: status === "rejected" ? "insufficient stock for TEA-GREEN: 2 requested, 1 available" : null,
+  placed_at: "2026-11-29T10:00:00Z",
+  updated_at: "2026-11-29T10:00:00Z",
+  position,
+});
+
+describe("api client", () => {
+  it("places an order with the bearer token and the idempotency key", async () => {
+    const { fetch, calls } = fakeFetch({ status: 202, body: { order_id: "o-1", status: "pending", correlation_id: "c-1", position: 41 } });
+    const api = createApi({ fetch, token: async () => "jwt" });
+    const accepted = await api.placeOrder([{ sku: "TEA-GREEN", quantity: 2 }], "key-1");
+    expect(accepted.position).toBe(41);
+    const [{ url, init }] = calls as [(typeof calls)[number]];
+    expect(url).toBe("/api/orders");
+    expect(init.method).toBe("POST");
+    expect(header(init, "authorization")).toBe("Bearer jwt");
+    expect(header(init, "idempotency-key")).toBe("key-1");
+    expect(header(init, "content-type")).toBe("application/json");
+    expect(JSON.parse(init.body as string)).toEqual({ lines: [{ sku: "TEA-GREEN", quantity: 2 }] });
+  });
+
+  it("reads the catalog without a token, asking for a position only when given one", async () => {
+    const { fetch, calls } = fakeFetch({ body: { items: [] } }, { body: { items: [] } });
+    const api = createApi({ fetch });
+    await api.products();
+    await api.products({ minPosition: 7 });
+    expect(calls.map((c) => c.url)).toEqual(["/api/products", "/api/products?min_position=7"]);
+    expect(header(calls[0]!.init, "authorization")).toBeNull();
+  });
+
+  it("escapes ids in paths", async () => {
+    const { fetch, calls } = fakeFetch({ body: { items: [] } });
+    await createApi({ fetch, token: async () => "t" }).streamEvents("Stock", "A/B C");
+    expect(calls[0]!.url).toBe("/api/admin/streams/Stock/A%2FB%20C/events");
+  });
+
+  it("turns problem+json into an ApiError carrying the server's detail and fields", async () => {
+    const problem = {
+      type: "about:blank",
+      title: "Unprocessable Entity",
+      status: 422,
+      detail: "lines[0].quantity must be between 1 and 1000",
+      errors: [{ field: "lines[0].quantity", message: "must be between 1 and 1000" }],
+    };
+    const { fetch } = fakeFetch({ status: 422, body: problem, headers: { "content-type": "application/problem+json" } });
+    const error = await createApi({ fetch, token: async () => "t" })
+      .placeOrder([{ sku: "X1", quantity: 0 }], "k")
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).problem).toEqual(problem);
+    expect((error as ApiError).message).toBe(problem.detail);
+  });
+
+  it("describes failures that carry no problem document", async () => {
+    const { fetch } = fakeFetch({ status: 502, body: undefined, headers: { "content-type": "text/html" } });
+    const error = (await createApi({ fetch }).products().catch((e: unknown) => e)) as ApiError;
+    expect(error.status).toBe(502);
+    expect(error.problem.detail).toBe("The server answered HTTP 502.");
+
+    const offline = vi.fn(async () => {
+      throw new TypeError("Failed to fetch");
+    }) as unknown as typeof fetch;
+    const unreachable = (await createApi({ fetch: offline }).products().catch((e: unknown) => e)) as ApiError;
+    expect(unreachable.status).toBe(0);
+    expect(unreachable.problem.detail).toMatch(/could not be reached/);
+  });
+
+  it("asks the user to sign in before calling a route that needs a token", async () => {
+    const { fetch, calls } = fakeFetch();
+    const error = (await createApi({ fetch, token: async () => null }).orders().catch((e: unknown) => e)) as ApiError;
+    expect(error.status).toBe(401);
+    expect(error.problem.detail).toBe("Sign in to continue.");
+    expect(calls).toHaveLength(0);
+  });
+});
+
+describe("awaitOutcome", () => {
+  it("waits for the command's position, then for each next one, until the order settles", async () => {
+    const { fetch, calls } = fakeFetch(
+      { body: order("pending", 41) },
+      { body: order("pending", 41), headers: { "content-type": "application/json", "x-read-model-behind": "true" } },
+      { body: order("confirmed", 44) },
+    );
+    const api = createApi({ fetch, token: async () => "t" });
+    const sleeps: number[] = [];
+    const seen: string[] = [];
+    const settled = await awaitOutcome(api, "o-1", {
+      position: 41,
+      onRead: (o) => seen.push(o.status),
+      sleep: async (ms) => void sleeps.push(ms),
+    });
+    expect(settled.status).toBe("confirmed");
+    expect(seen).toEqual(["pending", "pending", "confirmed"]);
+    expect(calls.map((c) => c.url)).toEqual([
+      "/api/orders/o-1?min_position=41",
+      "/api/orders/o-1?min_position=42",
+      "/api/orders/o-1?min_position=43",
+    ]);
+    expect(sleeps).toEqual([150, 300]);
+  });
+
+  it("returns a rejected order with its reason at once", async () => {
+    const { fetch, calls } = fakeFetch({ body: order("rejected", 50) });
+    const settled = await awaitOutcome(createApi({ fetch, token: async () => "t" }), "o-1", { position: 48 });
+    expect(settled.reason).toMatch(/insufficient stock for TEA-GREEN/);
+    expect(calls).toHaveLength(1);
+  });
+
+  it("gives up after its timeout with the order still pending", async () => {
+    const { fetch } = fakeFetch({ body: order("pending", 41) });
+    const settled = await awaitOutcome(createApi({ fetch, token: async () => "t" }), "o-1", { position: 41, timeoutMs: 0 });
+    expect(settled.status).toBe("pending");
+  });
+});

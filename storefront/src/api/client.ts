@@ -1,0 +1,161 @@
+import type {
+  AggregateType,
+  EventPage,
+  Items,
+  LineRequest,
+  Order,
+  OrderAccepted,
+  Problem,
+  Product,
+  ProductAccepted,
+  ProjectionName,
+  Projections,
+  RebuildStatus,
+  RegisterProduct,
+  StoredEvent,
+  StreamState,
+  Trace,
+} from "./types";
+
+/** A failed call, carrying the problem+json the server sent (or one describing what failed). */
+export class ApiError extends Error {
+  readonly problem: Problem;
+
+  constructor(problem: Problem) {
+    super(problem.detail || problem.title);
+    this.name = "ApiError";
+    this.problem = problem;
+  }
+
+  get status(): number {
+    return this.problem.status;
+  }
+}
+
+/** A read-model answer and whether it may still miss the position asked for. */
+export type Read<T> = { data: T; behind: boolean };
+
+type Options = {
+  /** Where the API lives: same origin by default, as CloudFront and the local gateway serve it. */
+  baseUrl?: string;
+  /** The bearer token of the signed-in user, or null. */
+  token?: () => Promise<string | null>;
+  fetch?: typeof fetch;
+};
+
+/** `minPosition`: wait (at most 2 s, server side) until the read model has applied this global position. */
+type ReadOptions = { minPosition?: number; signal?: AbortSignal };
+
+type Call = {
+  method?: "GET" | "POST";
+  body?: unknown;
+  headers?: Record<string, string>;
+  query?: Record<string, string | number | undefined>;
+  auth?: boolean;
+  signal?: AbortSignal;
+};
+
+export type Api = ReturnType<typeof createApi>;
+
+export function createApi({ baseUrl = "/api", token, fetch: doFetch = globalThis.fetch }: Options = {}) {
+  async function send<T>(path: string, call: Call = {}): Promise<Read<T>> {
+    const headers: Record<string, string> = { Accept: "application/json", ...call.headers };
+    if (call.body !== undefined) headers["Content-Type"] = "application/json";
+    if (call.auth) {
+      const bearer = await token?.();
+      if (!bearer) throw new ApiError(signInFirst);
+      headers.Authorization = `Bearer ${bearer}`;
+    }
+    let response: Response;
+    try {
+      response = await doFetch(baseUrl + path + queryString(call.query), {
+        method: call.method ?? "GET",
+        headers,
+        body: call.body === undefined ? undefined : JSON.stringify(call.body),
+        signal: call.signal,
+      });
+    } catch (error) {
+      if (call.signal?.aborted) throw error;
+      throw new ApiError(unreachable);
+    }
+    if (!response.ok) throw new ApiError(await problemOf(response));
+    return { data: (await response.json()) as T, behind: response.headers.get("x-read-model-behind") === "true" };
+  }
+
+  const get = async <T>(path: string, call?: Call) => (await send<T>(path, call)).data;
+  const post = async <T>(path: string, body: unknown, call?: Call) =>
+    (await send<T>(path, { ...call, method: "POST", body, auth: true })).data;
+  const seg = encodeURIComponent;
+
+  return {
+    products: ({ minPosition, signal }: ReadOptions = {}) =>
+      get<Items<Product>>("/products", { signal, query: { min_position: minPosition } }),
+    product: (sku: string, { minPosition, signal }: ReadOptions = {}) =>
+      get<Product>(`/products/${seg(sku)}`, { signal, query: { min_position: minPosition } }),
+
+    placeOrder: (lines: LineRequest[], idempotencyKey: string) =>
+      post<OrderAccepted>("/orders", { lines }, { headers: { "Idempotency-Key": idempotencyKey } }),
+    cancelOrder: (id: string) => post<OrderAccepted>(`/orders/${seg(id)}/cancel`, undefined),
+    orders: (signal?: AbortSignal) => get<Items<Order>>("/orders", { auth: true, signal }),
+    order: (id: string, { minPosition, signal }: ReadOptions = {}) =>
+      send<Order>(`/orders/${seg(id)}`, { auth: true, signal, query: { min_position: minPosition } }),
+
+    registerProduct: (product: RegisterProduct) => post<ProductAccepted>("/admin/products", product),
+    restock: (sku: string, quantity: number) =>
+      post<ProductAccepted>(`/admin/products/${seg(sku)}/restock`, { quantity }),
+    streamEvents: (type: AggregateType, id: string, signal?: AbortSignal) =>
+      get<Items<StoredEvent>>(`/admin/streams/${type}/${seg(id)}/events`, { auth: true, signal }),
+    streamState: (type: AggregateType, id: string, asOfSequence: number, signal?: AbortSignal) =>
+      get<StreamState>(`/admin/streams/${type}/${seg(id)}/state`, {
+        auth: true,
+        signal,
+        query: { as_of_sequence: asOfSequence },
+      }),
+    events: ({ after, limit }: { after?: string; limit?: number } = {}, signal?: AbortSignal) =>
+      get<EventPage>("/admin/events", { auth: true, signal, query: { after, limit } }),
+    projections: (signal?: AbortSignal) => get<Projections>("/admin/projections", { auth: true, signal }),
+    rebuild: (projection: ProjectionName | null) =>
+      post<RebuildStatus>("/admin/projections/rebuild", { projection }),
+    trace: (correlationId: string, signal?: AbortSignal) =>
+      get<Trace>(`/admin/traces/${seg(correlationId)}`, { auth: true, signal }),
+  };
+}
+
+function queryString(query: Call["query"]): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value !== undefined && value !== "") params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}
+
+const signInFirst: Problem = {
+  type: "about:blank",
+  title: "Unauthorized",
+  status: 401,
+  detail: "Sign in to continue.",
+};
+
+const unreachable: Problem = {
+  type: "about:blank",
+  title: "Network error",
+  status: 0,
+  detail: "The shop could not be reached. Check your connection and try again.",
+};
+
+async function problemOf(response: Response): Promise<Problem> {
+  const fallback: Problem = {
+    type: "about:blank",
+    title: response.statusText || "Error",
+    status: response.status,
+    detail: `The server answered HTTP ${response.status}.`,
+  };
+  if (!/json/.test(response.headers.get("content-type") ?? "")) return fallback;
+  try {
+    const body = (await response.json()) as Partial<Problem>;
+    return { ...fallback, ...body, status: response.status };
+  } catch {
+    return fallback;
+  }
+}

@@ -1,0 +1,70 @@
+"use client";
+
+import { useCallback, useMemo } from "react";
+import { useConfig } from "@/config/ConfigProvider";
+import type { RuntimeConfig } from "@/config/config";
+import { stored, useStored } from "@/lib/stored";
+import { refresh, signIn as cognitoSignIn, userOf, type Tokens, type User } from "./cognito";
+
+/** Refresh this long before the access token expires, so no call goes out with a dying token. */
+const REFRESH_MARGIN_MS = 60_000;
+
+function parseTokens(raw: unknown): Tokens | null {
+  const t = raw as Partial<Tokens> | undefined;
+  return t && typeof t.accessToken === "string" && typeof t.idToken === "string" && typeof t.expiresAt === "number"
+    ? { accessToken: t.accessToken, idToken: t.idToken, refreshToken: t.refreshToken ?? null, expiresAt: t.expiresAt }
+    : null;
+}
+
+const sessionStore = stored("shop.session", parseTokens);
+
+let refreshing: Promise<string | null> | null = null;
+
+/** The access token to send now, refreshed when it is about to expire; null when signed out. */
+export function currentToken(config: RuntimeConfig | null): Promise<string | null> {
+  const tokens = sessionStore.get();
+  if (!tokens) return Promise.resolve(null);
+  if (tokens.expiresAt - Date.now() > REFRESH_MARGIN_MS || !config) return Promise.resolve(tokens.accessToken);
+  refreshing ??= refresh(config, tokens)
+    .then((fresh) => {
+      sessionStore.set(fresh);
+      return fresh.accessToken;
+    })
+    .catch(() => {
+      sessionStore.set(null);
+      return null;
+    })
+    .finally(() => {
+      refreshing = null;
+    });
+  return refreshing;
+}
+
+export type Session = {
+  /** undefined until the browser's stored session has been read. */
+  user: User | null | undefined;
+  isAdmin: boolean;
+  signIn: (username: string, password: string) => Promise<User>;
+  signOut: () => void;
+};
+
+const NOT_READ = Symbol("not read");
+
+export function useSession(): Session {
+  const configState = useConfig();
+  const tokens = useStored(sessionStore, NOT_READ);
+  const user = useMemo(() => (tokens === NOT_READ ? undefined : tokens && userOf(tokens)), [tokens]);
+
+  const signIn = useCallback(
+    async (username: string, password: string) => {
+      if (configState.status !== "ready") throw new Error("Sign-in is not available: the storefront has no configuration.");
+      const fresh = await cognitoSignIn(configState.config, username, password);
+      sessionStore.set(fresh);
+      return userOf(fresh);
+    },
+    [configState],
+  );
+  const signOut = useCallback(() => sessionStore.set(null), []);
+
+  return { user, isAdmin: user?.groups.includes("admin") ?? false, signIn, signOut };
+}

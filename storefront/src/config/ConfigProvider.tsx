@@ -1,0 +1,24 @@
+"use client";
+
+import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
+import { loadConfig, type RuntimeConfig } from "./config";
+
+export type ConfigState =
+  | { status: "loading" }
+  | { status: "ready"; config: RuntimeConfig }
+  | { status: "error"; message: string };
+
+const ConfigContext = createContext<ConfigState>({ status: "loading" });
+
+export function ConfigProvider({ children }: { children: ReactNode }) {
+  const [state, setState] = useState<ConfigState>({ status: "loading" });
+  useEffect(() => {
+    loadConfig().then(
+      (config) => setState({ status: "ready", config }),
+      (error: Error) => setState({ status: "error", message: `The storefront is not configured: ${error.message}.` }),
+    );
+  }, []);
+  return <ConfigContext.Provider value={state}>{children}</ConfigContext.Provider>;
+}
+
+export const useConfig = () => useContext(ConfigContext);
