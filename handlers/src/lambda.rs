@@ -7,7 +7,7 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::AppState;
 
 pub async fn run(name: &'static str, routes: OpenApiRouter<AppState>) {
-    platform::telemetry::init(name);
+    let telemetry = std::sync::Arc::new(platform::telemetry::init(name));
     let state = match crate::AppState::from_env().await {
         Ok(state) => state,
         Err(error) => {
@@ -17,6 +17,16 @@ pub async fn run(name: &'static str, routes: OpenApiRouter<AppState>) {
     };
     let app = Router::new().nest("/api", crate::finish(routes, state));
     let result = if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
+        // The sandbox may freeze as soon as the invocation returns: send its spans first.
+        let app = app.layer(axum::middleware::map_response(
+            move |response: axum::response::Response| {
+                let telemetry = telemetry.clone();
+                async move {
+                    let _ = tokio::task::spawn_blocking(move || telemetry.flush()).await;
+                    response
+                }
+            },
+        ));
         lambda_http::run(app).await.map_err(|e| anyhow::anyhow!(e))
     } else {
         serve(app).await

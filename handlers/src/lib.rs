@@ -84,7 +84,17 @@ pub fn finish(routes: OpenApiRouter<AppState>, state: AppState) -> Router {
             )
         })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_request(())
+                .on_response(
+                    tower_http::trace::DefaultOnResponse::new()
+                        .level(tracing::Level::INFO)
+                        .latency_unit(tower_http::LatencyUnit::Millis),
+                )
+                .on_failure(()),
+        )
         .with_state(state)
 }
 
@@ -130,6 +140,39 @@ pub fn openapi() -> &'static utoipa::openapi::OpenApi {
     })
 }
 
+/// The server span of one request: a child of the caller's `traceparent` (or, on AWS, of the
+/// X-Ray trace API Gateway started), named by its route, with the fields every log line of the
+/// request carries.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    use tracing_opentelemetry::OpenTelemetrySpanExt;
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("unmatched", |p| p.as_str());
+    let method = request.method().as_str();
+    let span = tracing::info_span!(
+        "request",
+        otel.name = format!("{method} {route}"),
+        otel.kind = "server",
+        http.request.method = method,
+        http.route = route,
+        correlation_id = tracing::field::Empty,
+    );
+    let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok());
+    let xray = header("x-amzn-trace-id")
+        .map(str::to_string)
+        .or_else(|| std::env::var("_X_AMZN_TRACE_ID").ok());
+    if let Some(traceparent) = header("traceparent") {
+        let _ = span.set_parent(platform::telemetry::context_from(
+            traceparent,
+            xray.as_deref(),
+        ));
+    } else if let Some(xray) = xray {
+        let _ = span.set_parent(platform::telemetry::context_from("", Some(&xray)));
+    }
+    span
+}
+
 /// The metadata context of one request: the caller's correlation id and trace when they send
 /// them (`X-Correlation-Id`, `traceparent`), new ones otherwise.
 pub fn request_context(headers: &HeaderMap, principal: &Principal) -> Context {
@@ -142,11 +185,14 @@ pub fn request_context(headers: &HeaderMap, principal: &Principal) -> Context {
     };
     // v7: its first 48 bits are this moment, which the trace timeline shows as the request's start.
     let request_id = Uuid::now_v7().to_string();
+    let correlation_id = header("x-correlation-id").unwrap_or_else(|| Uuid::new_v4().to_string());
+    tracing::Span::current().record("correlation_id", correlation_id.as_str());
     Context {
-        correlation_id: header("x-correlation-id").unwrap_or_else(|| Uuid::new_v4().to_string()),
+        correlation_id,
         causation_id: request_id,
-        traceparent: header("traceparent")
-            .filter(|t| valid_traceparent(t))
+        // The request's own span when traces are on; else the caller's trace, or a new one.
+        traceparent: platform::telemetry::current_traceparent()
+            .or_else(|| header("traceparent").filter(|t| valid_traceparent(t)))
             .unwrap_or_else(new_traceparent),
         actor: principal.sub.clone(),
     }

@@ -8,6 +8,7 @@ use aws_sdk_sqs::types::{
     MessageAttributeValue, MessageSystemAttributeNameForSends, MessageSystemAttributeValue,
 };
 use serde::Serialize;
+use tracing::Instrument;
 
 use crate::store::{Appended, Committed};
 
@@ -33,6 +34,26 @@ impl Publisher {
 
     /// Sends the command's message. A failure is logged and left to the projector's catch-up.
     pub async fn publish(&self, committed: &Committed, context: &Context) {
+        let queue = self
+            .queue_url
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let span = tracing::info_span!(
+            "publish",
+            otel.name = format!("send {queue}"),
+            otel.kind = "producer",
+            messaging.system = "aws_sqs",
+            messaging.operation.type = "send",
+            messaging.destination.name = queue,
+            messaging.message.id = tracing::field::Empty,
+            correlation_id = %context.correlation_id,
+        );
+        self.send(committed, context).instrument(span).await
+    }
+
+    async fn send(&self, committed: &Committed, context: &Context) {
         let Some(first) = committed.events.first() else {
             return;
         };
@@ -49,11 +70,14 @@ impl Publisher {
                 .build()
                 .expect("data type and value are set")
         };
+        // The consumer's spans become children of this producer span.
+        let traceparent =
+            crate::telemetry::current_traceparent().unwrap_or_else(|| context.traceparent.clone());
         let mut send = self.client.send_message();
         // On AWS, X-Ray reads the trace from the system attribute; inside Lambda the SDK would
         // otherwise fill it with the function's own segment and split the trace in two.
         if on_aws()
-            && let Some(header) = xray_header(&context.traceparent)
+            && let Some(header) = xray_header(&traceparent)
         {
             send = send.message_system_attributes(
                 MessageSystemAttributeNameForSends::AwsTraceHeader,
@@ -74,16 +98,20 @@ impl Publisher {
                 committed.aggregate_type, committed.aggregate_id
             ))
             .message_deduplication_id(format!("{}:{}", first.event_id, committed.events.len()))
-            .message_attributes("traceparent", attribute(&context.traceparent))
+            .message_attributes("traceparent", attribute(&traceparent))
             .message_attributes("correlation_id", attribute(&context.correlation_id))
             .send()
             .await;
         match result {
-            Ok(sent) => tracing::debug!(
-                message_id = sent.message_id().unwrap_or_default(),
-                position = committed.position(),
-                "published"
-            ),
+            Ok(sent) => {
+                let id = sent.message_id().unwrap_or_default();
+                tracing::Span::current().record("messaging.message.id", id);
+                tracing::debug!(
+                    message_id = id,
+                    position = committed.position(),
+                    "published"
+                )
+            }
             Err(error) => tracing::warn!(
                 error = %aws_sdk_sqs::error::DisplayErrorContext(&error),
                 aggregate_id = %committed.aggregate_id,

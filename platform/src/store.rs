@@ -20,6 +20,7 @@ use cqrs_es::{Aggregate, AggregateError, EventStore};
 use postgres_es::PostgresEventRepository;
 use rand::Rng;
 use sqlx::PgPool;
+use tracing::Instrument;
 use uuid::Uuid;
 
 use crate::catalog::StoreCatalog;
@@ -110,6 +111,7 @@ impl Store {
         let id = order_id.to_string();
         let i = &self.inner;
         self.run(&i.orders, &i.order_services, &id, command, name, context)
+            .instrument(command_span("Order", &id, name))
             .await
     }
 
@@ -121,6 +123,7 @@ impl Store {
     ) -> Result<Committed, CommandError<StockError>> {
         let name = command.name();
         self.run(&self.inner.stock, &(), sku, command, name, context)
+            .instrument(command_span("Stock", sku, name))
             .await
     }
 
@@ -174,7 +177,21 @@ impl Store {
             let command_id = Uuid::now_v7().to_string();
             let mut metadata = context.metadata(command_name);
             metadata.insert("command_id".into(), command_id.clone());
-            let outcome = repo.commit(events, loaded, metadata).await;
+            // The events carry this command's span, so whatever reacts to them joins its trace.
+            if let Some(traceparent) = crate::telemetry::current_traceparent() {
+                metadata.insert("traceparent".into(), traceparent);
+            }
+            let append = tracing::info_span!(
+                "append",
+                otel.name = "append events",
+                db.system.name = "postgresql",
+                events = events.len(),
+                attempt
+            );
+            let outcome = repo
+                .commit(events, loaded, metadata)
+                .instrument(append)
+                .await;
             match outcome {
                 Ok(_) => {}
                 Err(AggregateError::AggregateConflict) => {
@@ -268,6 +285,16 @@ async fn replay<A: Aggregate>(repo: &Repo<A>, id: &str, up_to: Option<i64>) -> R
         aggregate.apply(envelope.payload);
     }
     Ok(aggregate)
+}
+
+fn command_span(aggregate_type: &str, id: &str, command: &str) -> tracing::Span {
+    tracing::info_span!(
+        "command",
+        otel.name = command,
+        command,
+        aggregate_type,
+        aggregate_id = id
+    )
 }
 
 fn store_error<E: std::error::Error, T>(error: AggregateError<E>) -> CommandError<T> {

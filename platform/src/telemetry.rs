@@ -1,19 +1,227 @@
-//! Logging start-up for every binary: one JSON object per line on stdout, the shape CloudWatch
-//! Logs Insights queries without parsing rules. `RUST_LOG` filters (default `info`).
+//! Logs and traces for every binary.
+//!
+//! Logs: one JSON object per line on stdout, flat, in the shape CloudWatch Logs Insights queries
+//! without parsing rules: `timestamp`, `level`, `message`, `target`, `trace_id`, `span_id`, the
+//! fields of the enclosing spans (`correlation_id`, aggregate ids, ...) and the event's own.
+//! `RUST_LOG` filters (default `info`).
+//!
+//! Traces: OpenTelemetry spans exported over OTLP/HTTP to `OTEL_EXPORTER_OTLP_ENDPOINT` (off when
+//! unset). Context crosses processes as W3C `traceparent`; on AWS the X-Ray propagator and id
+//! generator are added, so X-Ray (through the ADOT collector) shows the same trace.
 
+use std::fmt;
+
+use opentelemetry::propagation::{TextMapCompositePropagator, TextMapPropagator};
+use opentelemetry::trace::{TraceContextExt, TracerProvider as _};
+use opentelemetry_otlp::WithExportConfig;
+use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::propagation::TraceContextPropagator;
+use opentelemetry_sdk::trace::SdkTracerProvider;
+use serde_json::{Map, Value};
+use tracing::{Event, Subscriber};
+use tracing_opentelemetry::OpenTelemetrySpanExt;
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::Layer;
+use tracing_subscriber::fmt::format::{JsonFields, Writer};
+use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields, FormattedFields};
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::util::SubscriberInitExt;
 
-pub fn init(service: &'static str) {
+static EXPORTING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether spans leave the process. Hot loops (the projector's per-event spans) make spans only
+/// then, so trace export costs nothing when it is off.
+pub fn exporting() -> bool {
+    EXPORTING.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Keeps the trace exporter alive; dropping it flushes what is buffered.
+#[must_use = "dropping the guard flushes and stops trace export"]
+pub struct Telemetry {
+    provider: Option<SdkTracerProvider>,
+}
+
+impl Telemetry {
+    /// Sends every finished span now: a Lambda invocation calls this before it returns, because
+    /// the sandbox may freeze right after.
+    pub fn flush(&self) {
+        if let Some(provider) = &self.provider
+            && let Err(error) = provider.force_flush()
+        {
+            eprintln!("trace export: {error}");
+        }
+    }
+}
+
+impl Drop for Telemetry {
+    fn drop(&mut self) {
+        if let Some(provider) = self.provider.take() {
+            let _ = provider.shutdown();
+        }
+    }
+}
+
+/// Installs logging and, when `OTEL_EXPORTER_OTLP_ENDPOINT` is set, trace export. Safe to call
+/// more than once (tests): only the first call installs anything.
+pub fn init(service: &'static str) -> Telemetry {
+    init_with(service, crate::config::var("OTEL_EXPORTER_OTLP_ENDPOINT"))
+}
+
+/// [`init`] with the OTLP/HTTP endpoint (`http://host:4318`, say) given, or trace export off.
+pub fn init_with(service: &'static str, otlp_endpoint: Option<String>) -> Telemetry {
+    let on_aws = std::env::var_os("AWS_LAMBDA_FUNCTION_NAME").is_some()
+        || std::env::var_os("ECS_CONTAINER_METADATA_URI_V4").is_some();
+    let mut propagators: Vec<Box<dyn TextMapPropagator + Send + Sync>> =
+        vec![Box::new(TraceContextPropagator::new())];
+    if on_aws {
+        propagators.push(Box::new(opentelemetry_aws::trace::XrayPropagator::default()));
+    }
+    opentelemetry::global::set_text_map_propagator(TextMapCompositePropagator::new(propagators));
+
+    let provider = otlp_endpoint.and_then(|endpoint| {
+        let exporter = opentelemetry_otlp::SpanExporter::builder()
+            .with_http()
+            .with_endpoint(format!("{}/v1/traces", endpoint.trim_end_matches('/')))
+            .build()
+            .map_err(|e| eprintln!("trace export is off: {e}"))
+            .ok()?;
+        let mut builder = SdkTracerProvider::builder()
+            .with_batch_exporter(exporter)
+            .with_resource(Resource::builder().with_service_name(service).build());
+        if on_aws {
+            builder =
+                builder.with_id_generator(opentelemetry_aws::trace::XrayIdGenerator::default());
+        }
+        Some(builder.build())
+    });
+
+    // RUST_LOG chooses the log lines; spans are exported at info whatever it says, so quieting
+    // the logs never breaks a trace.
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let installed = tracing_subscriber::fmt()
-        .json()
-        .flatten_event(true)
-        .with_current_span(true)
-        .with_span_list(false)
-        .with_target(true)
-        .with_env_filter(filter)
+    let logs = tracing_subscriber::fmt::layer()
+        .fmt_fields(JsonFields::new())
+        .event_format(FlatJson)
+        .with_filter(filter);
+    let traces = provider.as_ref().map(|p| {
+        tracing_opentelemetry::layer()
+            .with_tracer(p.tracer(service))
+            .with_filter(tracing_subscriber::filter::LevelFilter::INFO)
+    });
+    let installed = tracing_subscriber::registry()
+        .with(logs)
+        .with(traces)
         .try_init();
     if installed.is_ok() {
-        tracing::info!(service, version = env!("CARGO_PKG_VERSION"), "starting");
+        if let Some(p) = &provider {
+            opentelemetry::global::set_tracer_provider(p.clone());
+            EXPORTING.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        tracing::info!(
+            service,
+            version = env!("CARGO_PKG_VERSION"),
+            traces = provider.is_some(),
+            "starting"
+        );
+        Telemetry { provider }
+    } else {
+        Telemetry { provider: None }
+    }
+}
+
+/// The current span's context as a W3C `traceparent`, when there is a valid one (trace export
+/// on, or a parent taken from a request).
+pub fn current_traceparent() -> Option<String> {
+    let context = tracing::Span::current().context();
+    let span = context.span();
+    let sc = span.span_context();
+    sc.is_valid().then(|| {
+        format!(
+            "00-{}-{}-{:02x}",
+            sc.trace_id(),
+            sc.span_id(),
+            sc.trace_flags().to_u8()
+        )
+    })
+}
+
+/// The OpenTelemetry context a `traceparent` (and, on AWS, an X-Ray header) names.
+pub fn context_from(traceparent: &str, xray: Option<&str>) -> opentelemetry::Context {
+    let mut carrier = std::collections::HashMap::new();
+    carrier.insert("traceparent".to_string(), traceparent.to_string());
+    if let Some(header) = xray {
+        carrier.insert("x-amzn-trace-id".to_string(), header.to_string());
+    }
+    opentelemetry::global::get_text_map_propagator(|p| p.extract(&carrier))
+}
+
+/// One flat JSON object per event.
+struct FlatJson;
+
+impl<S, N> FormatEvent<S, N> for FlatJson
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+    N: for<'a> FormatFields<'a> + 'static,
+{
+    fn format_event(
+        &self,
+        ctx: &FmtContext<'_, S, N>,
+        mut writer: Writer<'_>,
+        event: &Event<'_>,
+    ) -> fmt::Result {
+        let mut line = Map::new();
+        line.insert(
+            "timestamp".into(),
+            chrono::Utc::now()
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+                .into(),
+        );
+        line.insert("level".into(), event.metadata().level().as_str().into());
+        line.insert("target".into(), event.metadata().target().into());
+        // Span fields, outermost first, so an inner span's value wins.
+        if let Some(scope) = ctx.event_scope() {
+            for span in scope.from_root() {
+                let extensions = span.extensions();
+                if let Some(fields) = extensions.get::<FormattedFields<N>>()
+                    && let Ok(Value::Object(map)) = serde_json::from_str::<Value>(fields)
+                {
+                    line.extend(map);
+                }
+            }
+        }
+        let mut visitor = Fields(&mut line);
+        event.record(&mut visitor);
+        let context = tracing::Span::current().context();
+        let span = context.span();
+        let sc = span.span_context();
+        if sc.is_valid() {
+            line.insert("trace_id".into(), sc.trace_id().to_string().into());
+            line.insert("span_id".into(), sc.span_id().to_string().into());
+        }
+        writeln!(writer, "{}", Value::Object(line))
+    }
+}
+
+struct Fields<'a>(&'a mut Map<String, Value>);
+
+impl tracing::field::Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn fmt::Debug) {
+        self.0
+            .insert(field.name().into(), format!("{value:?}").into());
+    }
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        self.0.insert(field.name().into(), value.into());
+    }
+    fn record_i64(&mut self, field: &tracing::field::Field, value: i64) {
+        self.0.insert(field.name().into(), value.into());
+    }
+    fn record_u64(&mut self, field: &tracing::field::Field, value: u64) {
+        self.0.insert(field.name().into(), value.into());
+    }
+    fn record_f64(&mut self, field: &tracing::field::Field, value: f64) {
+        self.0.insert(field.name().into(), value.into());
+    }
+    fn record_bool(&mut self, field: &tracing::field::Field, value: bool) {
+        self.0.insert(field.name().into(), value.into());
     }
 }

@@ -15,6 +15,7 @@ use platform::Store;
 use platform::ledger::StoreLedger;
 use serde::Serialize;
 use sqlx::{PgConnection, PgPool};
+use tracing::Instrument;
 
 use crate::reader::{Cursor, StoredEvent, head, read_after};
 use crate::{catalog, orders};
@@ -112,6 +113,18 @@ pub async fn step(
     let mut applied = Applied::default();
     match projection.table() {
         Some(table) => {
+            // One span per event (bounded), each a child of the span that appended it, so the
+            // event's own trace shows when each read model took it in. Only when spans leave
+            // the process: this is the hot path of a catch-up.
+            let _spans: Vec<tracing::Span> = if platform::telemetry::exporting() {
+                events
+                    .iter()
+                    .take(256)
+                    .map(|e| event_span(projection, e))
+                    .collect()
+            } else {
+                Vec::new()
+            };
             apply(&mut tx, projection, table, &events).await?;
             applied.events = events.len();
             for event in &events {
@@ -122,7 +135,8 @@ pub async fn step(
         }
         None => {
             for event in &events {
-                match react(store, event).await {
+                let span = event_span(projection, event);
+                match react(store, event).instrument(span).await {
                     Ok(outcome) => {
                         applied.events += 1;
                         applied.outcomes.push(outcome);
@@ -208,6 +222,25 @@ pub async fn settle(
     }
 }
 
+/// A span for handling `event`, a child of the span that appended it.
+fn event_span(projection: Projection, event: &StoredEvent) -> tracing::Span {
+    use tracing_opentelemetry::OpenTelemetrySpanExt;
+    let span = tracing::info_span!(
+        "apply",
+        otel.name = format!("{} {}", projection.name(), event.event_type),
+        projection = projection.name(),
+        event_type = %event.event_type,
+        global_position = event.global_position,
+        aggregate_id = %event.aggregate_id,
+        correlation_id = %event.meta("correlation_id"),
+    );
+    let traceparent = event.meta("traceparent");
+    if !traceparent.is_empty() {
+        let _ = span.set_parent(platform::telemetry::context_from(traceparent, None));
+    }
+    span
+}
+
 /// The saga's reaction to one `Order` event, as the saga actor, in the order's correlation and
 /// trace, caused by the event.
 async fn react(store: &Store, event: &StoredEvent) -> Result<Outcome, String> {
@@ -219,7 +252,8 @@ async fn react(store: &Store, event: &StoredEvent) -> Result<Outcome, String> {
     let context = Context {
         correlation_id: event.meta("correlation_id").to_string(),
         causation_id: event.event_id.to_string(),
-        traceparent: event.meta("traceparent").to_string(),
+        traceparent: platform::telemetry::current_traceparent()
+            .unwrap_or_else(|| event.meta("traceparent").to_string()),
         actor: SAGA_ACTOR.to_string(),
     };
     let ledger = StoreLedger::new(store, context);

@@ -31,6 +31,7 @@ use platform::{Config, Store};
 use projections::Projection;
 use sqlx::PgPool;
 use tokio::sync::watch;
+use tracing::Instrument;
 
 const SERVICE: &str = "stock-projector";
 
@@ -85,7 +86,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::from_env();
     match cli.command {
         Command::Run { http, poll_seconds } => {
-            platform::telemetry::init("stock-projector");
+            let _telemetry = platform::telemetry::init("stock-projector");
             let pool = platform::db::connect(&config.database_url).await?;
             let sqs = match &config.event_queue_url {
                 Some(url) => Some((platform::aws::sqs(&config).await, url.clone())),
@@ -243,34 +244,10 @@ async fn serve(
                 Vec::new()
             }
         };
-        record_deliveries(&pool, &received).await;
-        // A batch that outlasts part of the visibility timeout keeps its messages hidden, so
-        // another instance does not take them while this one still works on them.
-        let keeper = sqs
-            .clone()
-            .filter(|_| !received.is_empty())
-            .map(|(client, url)| tokio::spawn(keep_invisible(client, url, handles(&received))));
-        let failed = catch_up_all(&pool, &store).await;
-        if let Some(keeper) = keeper {
-            keeper.abort();
-        }
-        // Only after the projections committed: a crash before this redelivers, which is
-        // harmless. After a failure the messages come back, and after maxReceiveCount go to the
-        // dead-letter queue; the events stay in the store for the next pass either way.
-        if !failed && let Some((client, url)) = &sqs {
-            let count = received.len();
-            let understood: Vec<Message> = received.into_iter().filter(readable).collect();
-            if understood.len() < count {
-                Record::new(SERVICE)
-                    .metric(
-                        "DLQMessages",
-                        (count - understood.len()) as f64,
-                        Unit::Count,
-                    )
-                    .emit();
-            }
-            delete(client, url, &understood).await;
-        }
+        let batch = receive_span(&received);
+        handle_batch(&pool, &store, sqs.as_ref(), received)
+            .instrument(batch)
+            .await;
         if last_prune.elapsed() > Duration::from_secs(3600) {
             last_prune = Instant::now();
             match projections::timeline::prune(&pool, 7).await {
@@ -292,6 +269,46 @@ async fn serve(
     server.await??;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Records the messages, catches every projection up, and deletes the messages once that
+/// committed: a crash before the delete redelivers, which is harmless. After a failure the
+/// messages come back, and after maxReceiveCount go to the dead-letter queue; the events stay in
+/// the store for the next pass either way.
+async fn handle_batch(
+    pool: &PgPool,
+    store: &Store,
+    sqs: Option<&(Client, String)>,
+    received: Vec<Message>,
+) {
+    record_deliveries(pool, &received).await;
+    // A batch that outlasts part of the visibility timeout keeps its messages hidden, so
+    // another instance does not take them while this one still works on them.
+    let keeper = sqs.filter(|_| !received.is_empty()).map(|(client, url)| {
+        tokio::spawn(keep_invisible(
+            client.clone(),
+            url.clone(),
+            handles(&received),
+        ))
+    });
+    let failed = catch_up_all(pool, store).await;
+    if let Some(keeper) = keeper {
+        keeper.abort();
+    }
+    if !failed && let Some((client, url)) = sqs {
+        let count = received.len();
+        let understood: Vec<Message> = received.into_iter().filter(readable).collect();
+        if understood.len() < count {
+            Record::new(SERVICE)
+                .metric(
+                    "DLQMessages",
+                    (count - understood.len()) as f64,
+                    Unit::Count,
+                )
+                .emit();
+        }
+        delete(client, url, &understood).await;
+    }
 }
 
 /// Visibility a received batch starts with, and how it is renewed while the batch runs.
@@ -412,6 +429,52 @@ fn report(projection: Projection, applied: &projections::projection::Applied) {
             .metric("OrdersRejected", n as f64, Unit::Count)
             .emit();
     }
+}
+
+/// The span of one received batch (a consumer span linked to every message's producer), and
+/// one short child span per message, parented to its producer span, so each message's own
+/// trace shows when the projector took it.
+fn receive_span(messages: &[Message]) -> tracing::Span {
+    use opentelemetry::trace::TraceContextExt;
+    use tracing_opentelemetry::OpenTelemetrySpanExt;
+    let batch = tracing::info_span!(
+        "receive",
+        otel.name = "receive shop-events",
+        otel.kind = "consumer",
+        messaging.system = "aws_sqs",
+        messaging.operation.type = "receive",
+        messaging.batch.message_count = messages.len(),
+    );
+    for message in messages {
+        let attribute = |name: &str| {
+            message
+                .message_attributes()
+                .and_then(|a| a.get(name))
+                .and_then(|v| v.string_value())
+        };
+        let xray = message
+            .attributes()
+            .and_then(|a| a.get(&MessageSystemAttributeName::AwsTraceHeader))
+            .map(String::as_str);
+        let Some(traceparent) = attribute("traceparent").or(xray.map(|_| "")) else {
+            continue;
+        };
+        let context = platform::telemetry::context_from(traceparent, xray);
+        batch.add_link(context.span().span_context().clone());
+        let process = tracing::info_span!(
+            parent: &batch,
+            "process",
+            otel.name = "process shop-events",
+            otel.kind = "consumer",
+            messaging.system = "aws_sqs",
+            messaging.operation.type = "process",
+            messaging.message.id = message.message_id().unwrap_or_default(),
+            correlation_id = attribute("correlation_id").unwrap_or_default(),
+        );
+        let _ = process.set_parent(context);
+        process.in_scope(|| tracing::debug!("message received"));
+    }
+    batch
 }
 
 /// Columns of the deliveries rows one receive produces.

@@ -6,7 +6,7 @@ use tower_http::services::{ServeDir, ServeFile};
 
 #[tokio::main]
 async fn main() {
-    platform::telemetry::init("gateway");
+    let _telemetry = platform::telemetry::init("gateway");
     let state = match handlers::AppState::from_env().await {
         Ok(state) => state,
         Err(error) => {

@@ -1,0 +1,311 @@
+//! One order, one trace: an OTLP receiver runs in this test process; the order handler (in
+//! process, through its router) and the real stock-projector binary export their spans to it.
+//! The HTTP server span, the command, the SQS producer span, the projector's consumer span and
+//! its saga and read-model spans must all share one trace id, with the right parents and links.
+
+use std::collections::HashMap;
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use aggregates::{Context, StockCommand};
+use aws_sdk_sqs::types::QueueAttributeName;
+use axum::body::Bytes;
+use handlers::AppState;
+use handlers::auth::{AuthConfig, Verifier};
+use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+use opentelemetry_proto::tonic::collector::trace::v1::{
+    ExportTraceServiceRequest, ExportTraceServiceResponse,
+};
+use opentelemetry_proto::tonic::trace::v1::span::SpanKind;
+use platform::publish::Publisher;
+use platform::testing::fresh_database;
+use platform::{Config, Store};
+use prost::Message;
+use serde_json::json;
+use tower::ServiceExt;
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+struct Seen {
+    service: String,
+    name: String,
+    kind: i32,
+    trace_id: String,
+    span_id: String,
+    parent: String,
+    links: Vec<String>,
+}
+
+/// A minimal OTLP/HTTP receiver: decodes every export into `Seen` spans.
+async fn receiver() -> (String, Arc<Mutex<Vec<Seen>>>) {
+    let spans = Arc::new(Mutex::new(Vec::new()));
+    let store = spans.clone();
+    let app = axum::Router::new().route(
+        "/v1/traces",
+        axum::routing::post(move |body: Bytes| {
+            let store = store.clone();
+            async move {
+                let request = ExportTraceServiceRequest::decode(body).expect("an OTLP export");
+                for resource in request.resource_spans {
+                    let service = resource
+                        .resource
+                        .iter()
+                        .flat_map(|r| &r.attributes)
+                        .find(|a| a.key == "service.name")
+                        .and_then(|a| a.value.as_ref())
+                        .map(|v| format!("{:?}", v.value))
+                        .unwrap_or_default();
+                    for scope in resource.scope_spans {
+                        for span in scope.spans {
+                            store.lock().unwrap().push(Seen {
+                                service: service.clone(),
+                                name: span.name.clone(),
+                                kind: span.kind,
+                                trace_id: hex(&span.trace_id),
+                                span_id: hex(&span.span_id),
+                                parent: hex(&span.parent_span_id),
+                                links: span.links.iter().map(|l| hex(&l.trace_id)).collect(),
+                            });
+                        }
+                    }
+                }
+                (
+                    [("content-type", "application/x-protobuf")],
+                    ExportTraceServiceResponse::default().encode_to_vec(),
+                )
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, spans)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A key set served as Cognito serves it, and a shopper's token signed with the test key.
+async fn auth() -> (Verifier, String) {
+    let jwks: serde_json::Value =
+        serde_json::from_str(include_str!("../../handlers/tests/fixtures/test-jwks.json")).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/jwks.json", listener.local_addr().unwrap());
+    let app = axum::Router::new().route(
+        "/jwks.json",
+        axum::routing::get(move || async move { axum::Json(jwks) }),
+    );
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let issuer = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_trace";
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let claims = json!({"sub": "shopper-1", "iss": issuer, "client_id": "web", "token_use": "access",
+        "exp": now + 600, "iat": now});
+    let mut header = Header::new(Algorithm::RS256);
+    header.kid = Some("test-key-1".into());
+    let key = EncodingKey::from_rsa_pem(include_bytes!(
+        "../../handlers/tests/fixtures/test-signing-key.pem"
+    ))
+    .unwrap();
+    let token = encode(&header, &claims, &key).unwrap();
+    let verifier = Verifier::new(AuthConfig {
+        issuer: issuer.into(),
+        client_id: "web".into(),
+        jwks_url: url,
+    });
+    (verifier, token)
+}
+
+#[tokio::test]
+async fn one_order_is_one_trace_from_the_request_to_the_read_model() {
+    let (otlp, spans) = receiver().await;
+    // This process is the order handler; its spans go to the receiver like the projector's.
+    let telemetry = platform::telemetry::init_with("order", Some(otlp.clone()));
+
+    let endpoint = std::env::var("TEST_AWS_ENDPOINT_URL")
+        .expect("TEST_AWS_ENDPOINT_URL is not set: run scripts/test, which starts moto");
+    let config = Config {
+        aws_endpoint_url: Some(endpoint.clone()),
+        ..Config::from_env()
+    };
+    let sqs = platform::aws::sqs(&config).await;
+    let queue = sqs
+        .create_queue()
+        .queue_name(format!("trace-{}.fifo", Uuid::new_v4().simple()))
+        .attributes(QueueAttributeName::FifoQueue, "true")
+        .send()
+        .await
+        .unwrap()
+        .queue_url
+        .unwrap();
+    let (pool, database_url) = fresh_database().await;
+    let store = Store::new(pool.clone(), 50, Some(Publisher::new(sqs, queue.clone())));
+    let register = StockCommand::RegisterProduct {
+        sku: "TEA-1".into(),
+        name: "Tea".into(),
+        description: String::new(),
+        price_cents: 450,
+        image_url: None,
+        initial_stock: 5,
+    };
+    let admin = Context {
+        correlation_id: "setup".into(),
+        causation_id: "setup".into(),
+        traceparent: String::new(),
+        actor: "admin".into(),
+    };
+    store.stock("TEA-1", register, &admin).await.unwrap();
+
+    let (verifier, token) = auth().await;
+    let state = AppState {
+        store,
+        pool: pool.clone(),
+        verifier: Some(Arc::new(verifier)),
+    };
+    let app = axum::Router::new().nest("/api", handlers::api(state));
+    let request = axum::http::Request::post("/api/orders")
+        .header("Authorization", format!("Bearer {token}"))
+        .header("Content-Type", "application/json")
+        .body(axum::body::Body::from(
+            json!({"lines": [{"sku": "TEA-1", "quantity": 1}]}).to_string(),
+        ))
+        .unwrap();
+    let response = app.oneshot(request).await.unwrap();
+    assert_eq!(response.status(), 202);
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let placed: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let order_id = placed["order_id"].as_str().unwrap().to_string();
+
+    let mut projector = Command::new(env!("CARGO_BIN_EXE_stock-projector"))
+        .args(["run", "--http", "127.0.0.1:0", "--poll-seconds", "1"])
+        .env("DATABASE_URL", &database_url)
+        .env("EVENT_QUEUE_URL", &queue)
+        .env("AWS_ENDPOINT_URL", &endpoint)
+        .env("OTEL_EXPORTER_OTLP_ENDPOINT", &otlp)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let status: Option<String> =
+            sqlx::query_scalar("SELECT status FROM orders WHERE order_id = $1::uuid")
+                .bind(&order_id)
+                .fetch_optional(&pool)
+                .await
+                .unwrap();
+        if status.as_deref() == Some("confirmed") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the order was not confirmed: {status:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // SIGTERM: the projector stops and flushes its spans; this process flushes its own.
+    Command::new("kill")
+        .args(["-TERM", &projector.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(projector.wait().unwrap().success());
+    tokio::task::spawn_blocking(move || telemetry.flush())
+        .await
+        .unwrap();
+
+    let spans = spans.lock().unwrap().clone();
+    let by_id: HashMap<&str, &Seen> = spans.iter().map(|s| (s.span_id.as_str(), s)).collect();
+    let find = |name: &str, kind: SpanKind| {
+        spans
+            .iter()
+            .find(|s| s.name == name && s.kind == kind as i32)
+            .unwrap_or_else(|| panic!("no {name} span among {:?}", names(&spans)))
+    };
+    let server = find("POST /api/orders", SpanKind::Server);
+    let trace = &server.trace_id;
+    let ancestors = |span: &Seen| {
+        let mut chain = Vec::new();
+        let mut parent = span.parent.as_str();
+        while let Some(p) = by_id.get(parent) {
+            chain.push(p.name.clone());
+            parent = p.parent.as_str();
+        }
+        chain
+    };
+    let send = format!("send {}", queue.rsplit('/').next().unwrap());
+    let producer = spans
+        .iter()
+        .find(|s| {
+            // The handler's send; the saga's own sends later join the same trace.
+            s.name == send
+                && s.kind == SpanKind::Producer as i32
+                && &s.trace_id == trace
+                && s.service.contains("\"order\"")
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "no SQS send in the request's trace among {:?}",
+                names(&spans)
+            )
+        });
+    assert!(
+        ancestors(producer).contains(&server.name),
+        "send under the request: {:?}",
+        ancestors(producer)
+    );
+    assert!(
+        ancestors(producer).contains(&"PlaceOrder".to_string()),
+        "send under the command"
+    );
+
+    let process = spans
+        .iter()
+        .find(|s| s.name == "process shop-events" && s.parent == producer.span_id)
+        .unwrap_or_else(|| panic!("no process span under the send among {:?}", names(&spans)));
+    assert_eq!(process.kind, SpanKind::Consumer as i32);
+    assert!(process.service.contains("stock-projector"));
+    assert_eq!(
+        &process.trace_id, trace,
+        "the projector's process span continues the trace"
+    );
+    assert_eq!(
+        process.parent, producer.span_id,
+        "process is a child of the send"
+    );
+    let batch = spans
+        .iter()
+        .find(|s| s.name == "receive shop-events" && s.links.contains(trace))
+        .expect("the receive span links to the message's trace");
+    assert_ne!(&batch.trace_id, trace, "the batch is its own trace, linked");
+
+    for name in [
+        "reservations OrderPlaced",
+        "orders OrderPlaced",
+        "orders OrderConfirmed",
+    ] {
+        let span = spans
+            .iter()
+            .find(|s| s.name == name && &s.trace_id == trace)
+            .unwrap_or_else(|| panic!("no {name} in the trace among {:?}", names(&spans)));
+        assert!(span.service.contains("stock-projector"));
+    }
+    // The saga's own commands join the same trace, under the saga's span.
+    let confirm = spans
+        .iter()
+        .find(|s| s.name == "ConfirmOrder" && &s.trace_id == trace)
+        .expect("the saga's ConfirmOrder command is in the trace");
+    assert!(ancestors(confirm).contains(&"reservations OrderPlaced".to_string()));
+}
+
+fn names(spans: &[Seen]) -> Vec<String> {
+    spans
+        .iter()
+        .map(|s| format!("{}:{}", s.service, s.name))
+        .collect()
+}
