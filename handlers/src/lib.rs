@@ -42,15 +42,17 @@ impl AppState {
     /// Everything a handler needs, from the environment: pool (migrated), store, publisher, auth.
     pub async fn from_env() -> anyhow::Result<Self> {
         let config = Config::from_env();
+        let faults = platform::faults::Faults::from_env();
         let pool = platform::db::connect(&config.database_url).await?;
         let publisher = match &config.event_queue_url {
-            Some(url) => Some(Publisher::new(
-                platform::aws::sqs(&config).await,
-                url.clone(),
-            )),
+            Some(url) => Some(
+                Publisher::new(platform::aws::sqs(&config).await, url.clone())
+                    .with_faults(faults.clone()),
+            ),
             None => None,
         };
-        let store = Store::new(pool.clone(), config.stock_snapshot_every, publisher);
+        let store =
+            Store::new(pool.clone(), config.stock_snapshot_every, publisher).with_faults(&faults);
         Ok(Self {
             store,
             pool,

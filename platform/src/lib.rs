@@ -6,6 +6,7 @@ pub mod aws;
 pub mod catalog;
 pub mod config;
 pub mod db;
+pub mod faults;
 pub mod ledger;
 pub mod metrics;
 pub mod publish;

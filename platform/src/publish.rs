@@ -10,12 +10,14 @@ use aws_sdk_sqs::types::{
 use serde::Serialize;
 use tracing::Instrument;
 
+use crate::faults::Faults;
 use crate::store::{Appended, Committed};
 
 #[derive(Clone)]
 pub struct Publisher {
     client: Client,
     queue_url: String,
+    faults: Faults,
 }
 
 /// The message body. Small on purpose: ids and positions, no payloads.
@@ -29,7 +31,17 @@ pub struct EventsAppended {
 
 impl Publisher {
     pub fn new(client: Client, queue_url: String) -> Self {
-        Self { client, queue_url }
+        Self {
+            client,
+            queue_url,
+            faults: Faults::default(),
+        }
+    }
+
+    /// The same publisher with fault switches (see [`crate::faults`]).
+    pub fn with_faults(mut self, faults: Faults) -> Self {
+        self.faults = faults;
+        self
     }
 
     /// Sends the command's message. A failure is logged and left to the projector's catch-up.
@@ -70,6 +82,32 @@ impl Publisher {
                 .build()
                 .expect("data type and value are set")
         };
+        if self.faults.fail_sqs_send {
+            tracing::warn!(
+                aggregate_id = %committed.aggregate_id,
+                "publishing to the event queue failed (fault switch SHOP_FAULT_SQS_SEND); the projector's catch-up will find the events"
+            );
+            crate::metrics::Record::new("publisher")
+                .metric("PublishFailures", 1.0, crate::metrics::Unit::Count)
+                .emit();
+            return;
+        }
+        if self.faults.poison {
+            let poison = self
+                .client
+                .send_message()
+                .queue_url(&self.queue_url)
+                .message_body(
+                    "this is not an EventsAppended message (fault switch SHOP_FAULT_POISON)",
+                )
+                .message_group_id("poison")
+                .message_deduplication_id(uuid::Uuid::new_v4().to_string())
+                .send()
+                .await;
+            if let Err(error) = poison {
+                tracing::warn!(error = %aws_sdk_sqs::error::DisplayErrorContext(&error), "sending the poison message failed");
+            }
+        }
         // The consumer's spans become children of this producer span.
         let traceparent =
             crate::telemetry::current_traceparent().unwrap_or_else(|| context.traceparent.clone());

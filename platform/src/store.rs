@@ -69,6 +69,8 @@ impl Committed {
 #[derive(Clone)]
 pub struct Store {
     inner: Arc<Inner>,
+    /// The slow-database fault switch: a wait before every append.
+    db_latency: Option<Duration>,
 }
 
 struct Inner {
@@ -94,7 +96,14 @@ impl Store {
                 pool,
                 publisher,
             }),
+            db_latency: None,
         }
+    }
+
+    /// The same store with the slow-database fault switch (see [`crate::faults`]).
+    pub fn with_faults(mut self, faults: &crate::faults::Faults) -> Self {
+        self.db_latency = faults.db_latency;
+        self
     }
 
     pub fn pool(&self) -> &PgPool {
@@ -188,10 +197,15 @@ impl Store {
                 events = events.len(),
                 attempt
             );
-            let outcome = repo
-                .commit(events, loaded, metadata)
-                .instrument(append)
-                .await;
+            let latency = self.db_latency;
+            let outcome = async {
+                if let Some(latency) = latency {
+                    tokio::time::sleep(latency).await;
+                }
+                repo.commit(events, loaded, metadata).await
+            }
+            .instrument(append)
+            .await;
             match outcome {
                 Ok(_) => {}
                 Err(AggregateError::AggregateConflict) => {

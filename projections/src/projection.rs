@@ -222,6 +222,34 @@ pub async fn settle(
     }
 }
 
+/// Whether some projection has an event of `event_type` still to apply (the projector's
+/// crash-on-event fault switch asks before each pass).
+pub async fn pending_of_type(pool: &PgPool, event_type: &str) -> sqlx::Result<bool> {
+    for projection in Projection::ALL {
+        let cursor = checkpoint(pool, projection).await?;
+        let types: Vec<String> = projection
+            .aggregate_types()
+            .iter()
+            .map(|t| t.to_string())
+            .collect();
+        let pending: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM events
+              WHERE (transaction_id, global_position) > ($1::text::xid8, $2)
+                AND aggregate_type = ANY($3) AND event_type = $4)",
+        )
+        .bind(cursor.transaction_id.to_string())
+        .bind(cursor.global_position)
+        .bind(&types)
+        .bind(event_type)
+        .fetch_one(pool)
+        .await?;
+        if pending {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// A span for handling `event`, a child of the span that appended it.
 fn event_span(projection: Projection, event: &StoredEvent) -> tracing::Span {
     use tracing_opentelemetry::OpenTelemetrySpanExt;

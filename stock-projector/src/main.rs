@@ -55,6 +55,10 @@ enum Command {
         /// Seconds a receive waits for a message before catching up anyway.
         #[arg(long, env = "PROJECTOR_POLL_SECONDS", default_value_t = 2)]
         poll_seconds: i32,
+        /// Seconds a received message stays hidden (renewed while its batch runs); a message
+        /// this projector cannot read comes back after it.
+        #[arg(long, env = "PROJECTOR_VISIBILITY_SECONDS", default_value_t = 60)]
+        visibility_seconds: i32,
     },
     /// Print each projection's checkpoint and lag.
     Status,
@@ -85,16 +89,28 @@ async fn main() {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::from_env();
     match cli.command {
-        Command::Run { http, poll_seconds } => {
+        Command::Run {
+            http,
+            poll_seconds,
+            visibility_seconds,
+        } => {
             let _telemetry = platform::telemetry::init("stock-projector");
             let pool = platform::db::connect(&config.database_url).await?;
             let sqs = match &config.event_queue_url {
                 Some(url) => Some((platform::aws::sqs(&config).await, url.clone())),
                 None => None,
             };
-            let publisher = sqs.clone().map(|(c, u)| Publisher::new(c, u));
-            let store = Store::new(pool.clone(), config.stock_snapshot_every, publisher);
-            serve(pool, store, sqs, http, poll_seconds).await
+            let faults = platform::faults::Faults::from_env();
+            let publisher = sqs
+                .clone()
+                .map(|(c, u)| Publisher::new(c, u).with_faults(faults.clone()));
+            let store = Store::new(pool.clone(), config.stock_snapshot_every, publisher)
+                .with_faults(&faults);
+            let settings = Settings {
+                visibility: visibility_seconds,
+                crash_on_event: faults.crash_on_event,
+            };
+            serve(pool, store, sqs, http, poll_seconds, settings).await
         }
         Command::Status => {
             let pool = platform::db::connect(&config.database_url).await?;
@@ -203,6 +219,7 @@ async fn serve(
     sqs: Option<(Client, String)>,
     http: SocketAddr,
     poll_seconds: i32,
+    settings: Settings,
 ) -> anyhow::Result<()> {
     let (stop_tx, stop) = watch::channel(false);
     tokio::spawn(async move {
@@ -233,7 +250,7 @@ async fn serve(
     while !*stop.borrow() {
         let received = match &sqs {
             Some((client, url)) => tokio::select! {
-                r = receive(client, url, poll_seconds) => r,
+                r = receive(client, url, poll_seconds, settings.visibility) => r,
                 _ = stop_loop.wait_for(|s| *s) => break,
             },
             None => {
@@ -245,7 +262,7 @@ async fn serve(
             }
         };
         let batch = receive_span(&received);
-        handle_batch(&pool, &store, sqs.as_ref(), received)
+        handle_batch(&pool, &store, sqs.as_ref(), received, &settings)
             .instrument(batch)
             .await;
         if last_prune.elapsed() > Duration::from_secs(3600) {
@@ -280,6 +297,7 @@ async fn handle_batch(
     store: &Store,
     sqs: Option<&(Client, String)>,
     received: Vec<Message>,
+    settings: &Settings,
 ) {
     record_deliveries(pool, &received).await;
     // A batch that outlasts part of the visibility timeout keeps its messages hidden, so
@@ -289,9 +307,10 @@ async fn handle_batch(
             client.clone(),
             url.clone(),
             handles(&received),
+            settings.visibility,
         ))
     });
-    let failed = catch_up_all(pool, store).await;
+    let failed = catch_up_all(pool, store, settings.crash_on_event.as_deref()).await;
     if let Some(keeper) = keeper {
         keeper.abort();
     }
@@ -311,17 +330,19 @@ async fn handle_batch(
     }
 }
 
-/// Visibility a received batch starts with, and how it is renewed while the batch runs.
-const VISIBILITY: i32 = 60;
-const RENEW_EVERY: Duration = Duration::from_secs(20);
+/// What `run` is told beyond its addresses.
+struct Settings {
+    visibility: i32,
+    crash_on_event: Option<String>,
+}
 
-async fn receive(client: &Client, url: &str, poll_seconds: i32) -> Vec<Message> {
+async fn receive(client: &Client, url: &str, poll_seconds: i32, visibility: i32) -> Vec<Message> {
     let result = client
         .receive_message()
         .queue_url(url)
         .max_number_of_messages(10)
         .wait_time_seconds(poll_seconds)
-        .visibility_timeout(VISIBILITY)
+        .visibility_timeout(visibility)
         .message_attribute_names("All")
         .message_system_attribute_names(MessageSystemAttributeName::AwsTraceHeader)
         .message_system_attribute_names(MessageSystemAttributeName::ApproximateReceiveCount)
@@ -340,13 +361,16 @@ async fn receive(client: &Client, url: &str, poll_seconds: i32) -> Vec<Message> 
 
 /// Runs every projection until a pass moves nothing (the saga appends events the read models
 /// then need). Returns whether any projection failed.
-async fn catch_up_all(pool: &PgPool, store: &Store) -> bool {
+async fn catch_up_all(pool: &PgPool, store: &Store, crash_on_event: Option<&str>) -> bool {
     let started = Instant::now();
     let mut applied = 0;
     let mut failed = false;
     'passes: loop {
         let mut moved = 0;
         for projection in Projection::ALL {
+            if let Some(kind) = crash_on_event {
+                crash_if_pending(pool, kind).await;
+            }
             match projections::catch_up(pool, store, projection).await {
                 Ok(done) => {
                     moved += done.events;
@@ -381,6 +405,23 @@ async fn catch_up_all(pool: &PgPool, store: &Store) -> bool {
         }
     }
     failed
+}
+
+/// The crash fault switch: exit as a bug would, before applying an event of type `kind`.
+async fn crash_if_pending(pool: &PgPool, kind: &str) {
+    if projections::projection::pending_of_type(pool, kind)
+        .await
+        .unwrap_or(false)
+    {
+        tracing::error!(
+            event_type = kind,
+            "crashing on purpose before applying a {kind} event (fault switch SHOP_FAULT_CRASH_ON_EVENT)"
+        );
+        Record::new(SERVICE)
+            .metric("ProjectorCrashes", 1.0, Unit::Count)
+            .emit();
+        std::process::exit(70);
+    }
 }
 
 /// EMF metrics for what one projection just applied.
@@ -561,9 +602,11 @@ fn handles(messages: &[Message]) -> Vec<String> {
         .collect()
 }
 
-async fn keep_invisible(client: Client, url: String, handles: Vec<String>) {
+async fn keep_invisible(client: Client, url: String, handles: Vec<String>, visibility: i32) {
+    // Renew at a third of the timeout, so one slow renewal still lands in time.
+    let every = Duration::from_secs((visibility as u64 / 3).max(1));
     loop {
-        tokio::time::sleep(RENEW_EVERY).await;
+        tokio::time::sleep(every).await;
         let entries: Vec<_> = handles
             .iter()
             .enumerate()
@@ -571,7 +614,7 @@ async fn keep_invisible(client: Client, url: String, handles: Vec<String>) {
                 ChangeMessageVisibilityBatchRequestEntry::builder()
                     .id(i.to_string())
                     .receipt_handle(h)
-                    .visibility_timeout(VISIBILITY)
+                    .visibility_timeout(visibility)
                     .build()
                     .ok()
             })

@@ -476,3 +476,214 @@ async fn moto_stopped_while_commands_commit_then_started_again() {
     assert_consistent(&pool, "TEA-9", 10).await;
     assert_eq!(decided(&pool, &ids).await, 12);
 }
+
+// Fault switches (platform::faults): each shows its effect, and turning it off loses nothing.
+
+#[tokio::test]
+async fn the_crash_switch_stops_the_projector_and_turning_it_off_loses_nothing() {
+    let endpoint = shared_moto();
+    let sqs = sqs(&endpoint).await;
+    let queue = fifo_queue(&sqs, &format!("faults-{}.fifo", Uuid::new_v4().simple())).await;
+    let (pool, url) = fresh_database().await;
+    let store = Store::new(
+        pool.clone(),
+        50,
+        Some(Publisher::new(sqs.clone(), queue.clone())),
+    );
+    register(&store, "PEN-1", 5).await;
+    let ids = place(&store, "PEN-1", 3).await;
+    let mut crashing = Projector(
+        Command::new(env!("CARGO_BIN_EXE_stock-projector"))
+            .args(["run", "--http", "127.0.0.1:0", "--poll-seconds", "1"])
+            .env("DATABASE_URL", &url)
+            .env("EVENT_QUEUE_URL", &queue)
+            .env("AWS_ENDPOINT_URL", &endpoint)
+            .env("SHOP_FAULT_CRASH_ON_EVENT", "OrderConfirmed")
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = crashing.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the projector did not crash on OrderConfirmed"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(status.code(), Some(70), "exit code of a deliberate crash");
+    let confirmed: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM orders WHERE status = 'confirmed'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        confirmed, 0,
+        "the crash came before any confirmation reached the read model"
+    );
+
+    let healthy = Projector::start(&url, &queue, &endpoint);
+    wait_decided(&pool, &ids, Duration::from_secs(30)).await;
+    healthy.stop();
+    assert_consistent(&pool, "PEN-1", 5).await;
+}
+
+#[tokio::test]
+async fn a_failing_sqs_send_costs_latency_and_nothing_else() {
+    let endpoint = shared_moto();
+    let sqs = sqs(&endpoint).await;
+    let queue = fifo_queue(&sqs, &format!("faults-{}.fifo", Uuid::new_v4().simple())).await;
+    let (pool, url) = fresh_database().await;
+    let failing = platform::faults::Faults {
+        fail_sqs_send: true,
+        ..Default::default()
+    };
+    let broken = Store::new(
+        pool.clone(),
+        50,
+        Some(Publisher::new(sqs.clone(), queue.clone()).with_faults(failing)),
+    );
+    register(&broken, "CUP-1", 6).await;
+    let mut ids = place(&broken, "CUP-1", 3).await;
+    assert_eq!(depth(&sqs, &queue).await, 0, "nothing reached the queue");
+    let projector = Projector::start(&url, &queue, &endpoint);
+    wait_decided(&pool, &ids, Duration::from_secs(30)).await;
+
+    let mended = Store::new(
+        pool.clone(),
+        50,
+        Some(Publisher::new(sqs.clone(), queue.clone())),
+    );
+    let after = place(&mended, "CUP-1", 2).await;
+    wait_decided(&pool, &after, Duration::from_secs(30)).await;
+    ids.extend(after);
+    projector.stop();
+    assert_consistent(&pool, "CUP-1", 6).await;
+}
+
+#[tokio::test]
+async fn a_slow_database_slows_every_command_and_changes_nothing_else() {
+    let (pool, _) = fresh_database().await;
+    let slow = platform::faults::Faults {
+        db_latency: Some(Duration::from_millis(300)),
+        ..Default::default()
+    };
+    let store = Store::new(pool.clone(), 50, None).with_faults(&slow);
+    let started = Instant::now();
+    register(&store, "INK-1", 2).await;
+    assert!(
+        started.elapsed() >= Duration::from_millis(300),
+        "the append waited for the switch"
+    );
+    let fast = Store::new(pool.clone(), 50, None);
+    let ids = place(&fast, "INK-1", 1).await;
+    projections::settle(&pool, &fast, Duration::from_secs(10))
+        .await
+        .unwrap();
+    assert_eq!(decided(&pool, &ids).await, 1);
+}
+
+#[tokio::test]
+async fn poison_messages_go_to_the_dead_letter_queue_while_orders_flow() {
+    let endpoint = shared_moto();
+    let sqs = sqs(&endpoint).await;
+    let name = format!("faults-{}", Uuid::new_v4().simple());
+    let dlq = fifo_queue(&sqs, &format!("{name}-dlq.fifo")).await;
+    let dlq_arn = sqs
+        .get_queue_attributes()
+        .queue_url(&dlq)
+        .attribute_names(QueueAttributeName::QueueArn)
+        .send()
+        .await
+        .unwrap()
+        .attributes()
+        .unwrap()[&QueueAttributeName::QueueArn]
+        .clone();
+    let queue = sqs
+        .create_queue()
+        .queue_name(format!("{name}.fifo"))
+        .attributes(QueueAttributeName::FifoQueue, "true")
+        .attributes(
+            QueueAttributeName::RedrivePolicy,
+            serde_json::json!({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 2}).to_string(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .queue_url
+        .unwrap();
+    let (pool, url) = fresh_database().await;
+    let poisoning = platform::faults::Faults {
+        poison: true,
+        ..Default::default()
+    };
+    let store = Store::new(
+        pool.clone(),
+        50,
+        Some(Publisher::new(sqs.clone(), queue.clone()).with_faults(poisoning)),
+    );
+    register(&store, "BAG-1", 4).await;
+    let ids = place(&store, "BAG-1", 2).await;
+    let projector = Command::new(env!("CARGO_BIN_EXE_stock-projector"))
+        .args([
+            "run",
+            "--http",
+            "127.0.0.1:0",
+            "--poll-seconds",
+            "1",
+            "--visibility-seconds",
+            "1",
+        ])
+        .env("DATABASE_URL", &url)
+        .env("EVENT_QUEUE_URL", &queue)
+        .env("AWS_ENDPOINT_URL", &endpoint)
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let projector = Projector(projector);
+    wait_decided(&pool, &ids, Duration::from_secs(30)).await;
+    // One poison per command: the registration and two orders, and each saga command after.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while depth(&sqs, &dlq).await < 3 {
+        assert!(
+            Instant::now() < deadline,
+            "poison messages did not reach the DLQ"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let dead = sqs
+        .receive_message()
+        .queue_url(&dlq)
+        .max_number_of_messages(10)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        dead.messages()
+            .iter()
+            .all(|m| m.body().unwrap_or_default().contains("fault switch")),
+        "only the poison is dead-lettered"
+    );
+    projector.stop();
+    assert_consistent(&pool, "BAG-1", 4).await;
+}
+
+async fn depth(sqs: &Client, queue: &str) -> i64 {
+    let attributes = sqs
+        .get_queue_attributes()
+        .queue_url(queue)
+        .attribute_names(QueueAttributeName::ApproximateNumberOfMessages)
+        .attribute_names(QueueAttributeName::ApproximateNumberOfMessagesNotVisible)
+        .send()
+        .await
+        .unwrap();
+    attributes
+        .attributes()
+        .map_or(0, |a| a.values().map(|v| v.parse::<i64>().unwrap()).sum())
+}
