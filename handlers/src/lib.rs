@@ -43,7 +43,7 @@ impl AppState {
     pub async fn from_env() -> anyhow::Result<Self> {
         let config = Config::from_env();
         let faults = platform::faults::Faults::from_env();
-        let pool = platform::db::connect(&config.database_url).await?;
+        let pool = platform::db::connect_configured(&config).await?;
         let publisher = match &config.event_queue_url {
             Some(url) => Some(
                 Publisher::new(platform::aws::sqs(&config).await, url.clone())

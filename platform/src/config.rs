@@ -15,6 +15,20 @@ pub struct Config {
     pub aws_region: String,
     /// `STOCK_SNAPSHOT_EVERY`: a snapshot of a `Stock` stream every N events.
     pub stock_snapshot_every: usize,
+    /// On AWS, when `DATABASE_URL` is unset: RDS credentials from Secrets Manager.
+    pub database_secret: Option<DatabaseSecret>,
+}
+
+/// Where RDS's managed credentials live and where the database is: `DATABASE_SECRET_ARN`
+/// (a secret with `username` and `password`), `DATABASE_HOST`, `DATABASE_PORT` (5432),
+/// `DATABASE_NAME` (shop), `DATABASE_SSL_MODE` (require).
+#[derive(Debug, Clone)]
+pub struct DatabaseSecret {
+    pub arn: String,
+    pub host: String,
+    pub port: u16,
+    pub name: String,
+    pub ssl_mode: String,
 }
 
 impl Config {
@@ -29,6 +43,18 @@ impl Config {
                 .and_then(|v| v.parse().ok())
                 .filter(|n| *n > 0)
                 .unwrap_or(50),
+            database_secret: match (var("DATABASE_URL"), var("DATABASE_SECRET_ARN")) {
+                (None, Some(arn)) => Some(DatabaseSecret {
+                    arn,
+                    host: var("DATABASE_HOST").unwrap_or_else(|| "127.0.0.1".into()),
+                    port: var("DATABASE_PORT")
+                        .and_then(|p| p.parse().ok())
+                        .unwrap_or(5432),
+                    name: var("DATABASE_NAME").unwrap_or_else(|| "shop".into()),
+                    ssl_mode: var("DATABASE_SSL_MODE").unwrap_or_else(|| "require".into()),
+                }),
+                _ => None,
+            },
         }
     }
 }

@@ -27,6 +27,79 @@ pub async fn connect(database_url: &str) -> anyhow::Result<PgPool> {
     Ok(pool)
 }
 
+/// Connects as `config` says: `DATABASE_URL`, or on AWS the RDS secret (see
+/// [`crate::config::DatabaseSecret`]). With a secret, the credentials are fetched again every
+/// ten minutes and handed to the pool, so new connections keep working after RDS rotates them.
+pub async fn connect_configured(config: &crate::Config) -> anyhow::Result<PgPool> {
+    let Some(secret) = config.database_secret.clone() else {
+        return connect(&config.database_url).await;
+    };
+    let client = aws_sdk_secretsmanager::Client::new(&crate::aws::sdk_config(config).await);
+    let options = secret_options(&client, &secret).await?;
+    let pool = PgPoolOptions::new()
+        .max_connections(pool_size())
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_with(options)
+        .await
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "cannot connect to the database at {}:{}/{}: {e}",
+                secret.host,
+                secret.port,
+                secret.name
+            )
+        })?;
+    MIGRATOR.run(&pool).await?;
+    let refreshed = pool.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(600)).await;
+            match secret_options(&client, &secret).await {
+                Ok(options) => refreshed.set_connect_options(options),
+                Err(error) => {
+                    tracing::warn!(error = %format!("{error:#}"), "refreshing the database secret failed")
+                }
+            }
+        }
+    });
+    Ok(pool)
+}
+
+async fn secret_options(
+    client: &aws_sdk_secretsmanager::Client,
+    secret: &crate::config::DatabaseSecret,
+) -> anyhow::Result<sqlx::postgres::PgConnectOptions> {
+    #[derive(serde::Deserialize)]
+    struct Credentials {
+        username: String,
+        password: String,
+    }
+    let value = client
+        .get_secret_value()
+        .secret_id(&secret.arn)
+        .send()
+        .await
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "reading the database secret: {}",
+                aws_sdk_secretsmanager::error::DisplayErrorContext(&e)
+            )
+        })?;
+    let credentials: Credentials = serde_json::from_str(value.secret_string().unwrap_or_default())
+        .map_err(|e| anyhow::anyhow!("the database secret is not username/password JSON: {e}"))?;
+    let ssl_mode = secret
+        .ssl_mode
+        .parse()
+        .map_err(|e| anyhow::anyhow!("DATABASE_SSL_MODE: {e}"))?;
+    Ok(sqlx::postgres::PgConnectOptions::new()
+        .host(&secret.host)
+        .port(secret.port)
+        .database(&secret.name)
+        .username(&credentials.username)
+        .password(&credentials.password)
+        .ssl_mode(ssl_mode))
+}
+
 fn pool_size() -> u32 {
     crate::config::var("DATABASE_POOL_SIZE")
         .and_then(|v| v.parse().ok())

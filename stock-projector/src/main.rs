@@ -62,6 +62,13 @@ enum Command {
     },
     /// Print each projection's checkpoint and lag.
     Status,
+    /// Exit 0 when the running projector's /healthz answers 200 (the container's health check:
+    /// the runtime image has no shell and no curl).
+    Healthcheck {
+        /// The running projector's health address; 0.0.0.0 is asked on 127.0.0.1.
+        #[arg(long, env = "PROJECTOR_HTTP_ADDR", default_value = "127.0.0.1:8081")]
+        http: SocketAddr,
+    },
     /// Print the path of one order (or correlation id) through the system, hop by hop.
     Trace {
         /// An order id or a correlation id.
@@ -95,7 +102,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             visibility_seconds,
         } => {
             let _telemetry = platform::telemetry::init("stock-projector");
-            let pool = platform::db::connect(&config.database_url).await?;
+            let pool = platform::db::connect_configured(&config).await?;
             let sqs = match &config.event_queue_url {
                 Some(url) => Some((platform::aws::sqs(&config).await, url.clone())),
                 None => None,
@@ -112,8 +119,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             serve(pool, store, sqs, http, poll_seconds, settings).await
         }
+        Command::Healthcheck { http } => healthcheck(http).await,
         Command::Status => {
-            let pool = platform::db::connect(&config.database_url).await?;
+            let pool = platform::db::connect_configured(&config).await?;
             println!(
                 "{:<14} {:>10} {:>10} {:>10} {:>10}  last error",
                 "projection", "position", "head", "lag", "lag ms"
@@ -132,7 +140,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Trace { id, json } => {
-            let pool = platform::db::connect(&config.database_url).await?;
+            let pool = platform::db::connect_configured(&config).await?;
             let Some(timeline) = projections::timeline::timeline(&pool, &id).await? else {
                 anyhow::bail!("no event carries {id:?} as its order id or correlation id");
             };
@@ -168,7 +176,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Rebuild { projection } => {
             let chosen = projections::rebuild::chosen(projection.as_deref())?;
-            let pool = platform::db::connect(&config.database_url).await?;
+            let pool = platform::db::connect_configured(&config).await?;
             let names: Vec<_> = chosen.iter().map(|p| p.name()).collect();
             let started = Instant::now();
             let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
@@ -661,6 +669,32 @@ async fn delete(client: &Client, url: &str, messages: &[Message]) {
     {
         tracing::warn!(error = %aws_sdk_sqs::error::DisplayErrorContext(&e), "delete failed; the messages will come back and change nothing");
     }
+}
+
+async fn healthcheck(mut addr: SocketAddr) -> anyhow::Result<()> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    if addr.ip().is_unspecified() {
+        addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    let ask = async {
+        let mut stream = tokio::net::TcpStream::connect(addr).await?;
+        stream
+            .write_all(b"GET /healthz HTTP/1.0\r\nHost: localhost\r\n\r\n")
+            .await?;
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).await?;
+        anyhow::Ok(answer)
+    };
+    let answer = tokio::time::timeout(Duration::from_secs(3), ask)
+        .await
+        .context("no answer within 3 s")??;
+    let status_line = String::from_utf8_lossy(&answer);
+    let status_line = status_line.lines().next().unwrap_or_default();
+    anyhow::ensure!(
+        status_line.split_whitespace().nth(1) == Some("200"),
+        "unhealthy: {status_line}"
+    );
+    Ok(())
 }
 
 async fn healthz(State(health): State<Arc<Health>>) -> (StatusCode, &'static str) {

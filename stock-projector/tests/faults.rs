@@ -687,3 +687,43 @@ async fn depth(sqs: &Client, queue: &str) -> i64 {
         .attributes()
         .map_or(0, |a| a.values().map(|v| v.parse::<i64>().unwrap()).sum())
 }
+
+#[tokio::test]
+async fn the_container_health_check_follows_the_service() {
+    let endpoint = shared_moto();
+    let sqs = sqs(&endpoint).await;
+    let queue = fifo_queue(&sqs, &format!("health-{}.fifo", Uuid::new_v4().simple())).await;
+    let (_, url) = fresh_database().await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let check = || {
+        Command::new(env!("CARGO_BIN_EXE_stock-projector"))
+            .args(["healthcheck", "--http", &format!("0.0.0.0:{port}")])
+            .stderr(Stdio::null())
+            .status()
+            .unwrap()
+            .success()
+    };
+    assert!(!check(), "nothing listens yet");
+    let projector = Projector(
+        Command::new(env!("CARGO_BIN_EXE_stock-projector"))
+            .args(["run", "--http", &format!("127.0.0.1:{port}")])
+            .env("DATABASE_URL", &url)
+            .env("EVENT_QUEUE_URL", &queue)
+            .env("AWS_ENDPOINT_URL", &endpoint)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !check() {
+        assert!(Instant::now() < deadline, "the health check never passed");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    projector.stop();
+    assert!(!check(), "a stopped projector is unhealthy");
+}

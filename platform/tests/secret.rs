@@ -1,0 +1,65 @@
+//! On AWS the services find RDS through Secrets Manager: a secret holding `username` and
+//! `password`, beside `DATABASE_HOST`/`PORT`/`NAME`. Here the secret lives in moto and the
+//! database is the test PostgreSQL.
+
+use platform::Config;
+use platform::config::DatabaseSecret;
+use platform::testing::fresh_database;
+
+#[tokio::test]
+async fn credentials_come_from_the_secret_when_no_url_is_given() {
+    let endpoint = std::env::var("TEST_AWS_ENDPOINT_URL")
+        .expect("TEST_AWS_ENDPOINT_URL is not set: run scripts/test, which starts moto");
+    let (_, url) = fresh_database().await;
+    let base = Config {
+        aws_endpoint_url: Some(endpoint),
+        ..Config::from_env()
+    };
+    let secrets = aws_sdk_secretsmanager::Client::new(&platform::aws::sdk_config(&base).await);
+    let arn = secrets
+        .create_secret()
+        .name(format!("rds-{}", uuid::Uuid::new_v4().simple()))
+        .secret_string(r#"{"username": "postgres", "password": "not-needed-by-trust-auth"}"#)
+        .send()
+        .await
+        .unwrap()
+        .arn
+        .unwrap();
+    // postgres://postgres@HOST:PORT/NAME
+    let rest = url.split('@').nth(1).unwrap();
+    let (server, name) = rest.split_once('/').unwrap();
+    let (host, port) = server.split_once(':').unwrap();
+    let secret = |arn: &str| DatabaseSecret {
+        arn: arn.to_string(),
+        host: host.to_string(),
+        port: port.parse().unwrap(),
+        name: name.split('?').next().unwrap().to_string(),
+        // The test server has no TLS; RDS is `require` (the default).
+        ssl_mode: "prefer".into(),
+    };
+    let config = Config {
+        database_secret: Some(secret(&arn)),
+        database_url: "postgres://nobody@127.0.0.1:1/none".into(),
+        ..base.clone()
+    };
+    let pool = platform::db::connect_configured(&config).await.unwrap();
+    let user: String = sqlx::query_scalar("SELECT current_user::text")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(user, "postgres");
+
+    let missing = Config {
+        database_secret: Some(secret(
+            "arn:aws:secretsmanager:us-east-1:000000000000:secret:none",
+        )),
+        ..base
+    };
+    let error = platform::db::connect_configured(&missing)
+        .await
+        .unwrap_err();
+    assert!(
+        format!("{error:#}").contains("database secret"),
+        "{error:#}"
+    );
+}

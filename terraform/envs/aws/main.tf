@@ -1,0 +1,200 @@
+data "aws_caller_identity" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  # Bucket names are global: the account id keeps them unique without a random suffix.
+  log_bucket      = "${var.name}-access-logs-${local.account_id}"
+  lambda_packages = coalesce(var.lambda_package_dir, abspath("${path.root}/../../../target/lambda"))
+
+  # The two buckets CloudFront serves: the storefront export at / and product images at
+  # /images/* (so image keys start with images/ and CloudFront may read nothing else there).
+  content_buckets = {
+    storefront = { name = "${var.name}-storefront-${local.account_id}", read_prefix = "" }
+    images     = { name = "${var.name}-product-images-${local.account_id}", read_prefix = "images/" }
+  }
+
+  # Configuration the services read. No DATABASE_URL: the password lives only in the
+  # RDS-managed secret, which the services fetch themselves (again after RDS rotates it).
+  service_environment = merge(
+    {
+      DATABASE_SECRET_ARN   = module.database.master_secret_arn
+      DATABASE_HOST         = module.database.address
+      DATABASE_PORT         = tostring(module.database.port)
+      DATABASE_NAME         = module.database.database_name
+      EVENT_QUEUE_URL       = module.queue.queue_url
+      COGNITO_ISSUER        = module.auth.issuer
+      COGNITO_CLIENT_ID     = module.auth.client_id
+      COGNITO_JWKS_URL      = module.auth.jwks_url
+      PRODUCT_IMAGES_BUCKET = module.buckets["images"].bucket
+      RUST_LOG              = var.rust_log
+    },
+    var.otel_exporter_otlp_endpoint == "" ? {} : { OTEL_EXPORTER_OTLP_ENDPOINT = var.otel_exporter_otlp_endpoint },
+  )
+}
+
+module "encryption" {
+  source = "../../modules/encryption"
+  name   = var.name
+}
+
+module "network" {
+  source = "../../modules/network"
+
+  name                  = var.name
+  cidr_block            = var.vpc_cidr
+  az_count              = var.az_count
+  interface_endpoints   = var.interface_endpoints
+  endpoint_subnet_count = var.endpoint_subnet_count
+  kms_key_arn           = module.encryption.key_arn
+  log_retention_days    = var.log_retention_days
+}
+
+module "database" {
+  source = "../../modules/database"
+
+  name       = var.name
+  vpc_id     = module.network.vpc_id
+  subnet_ids = module.network.private_subnet_ids
+  client_security_group_ids = {
+    lambda    = module.network.lambda_security_group_id
+    projector = module.network.projector_security_group_id
+  }
+  kms_key_arn           = module.encryption.key_arn
+  instance_class        = var.db_instance_class
+  allocated_storage     = var.db_allocated_storage
+  max_allocated_storage = var.db_max_allocated_storage
+  multi_az              = var.db_multi_az
+  backup_retention_days = var.db_backup_retention_days
+  deletion_protection   = var.deletion_protection
+  skip_final_snapshot   = var.skip_final_snapshot
+  log_retention_days    = var.log_retention_days
+}
+
+module "queue" {
+  source = "../../modules/queue"
+
+  name                       = "${var.name}-events"
+  visibility_timeout_seconds = var.queue_visibility_timeout_seconds
+}
+
+module "auth" {
+  source = "../../modules/auth"
+
+  name                = var.name
+  deletion_protection = var.deletion_protection
+}
+
+module "access_logs" {
+  source = "../../modules/bucket"
+
+  bucket_name  = local.log_bucket
+  log_delivery = true
+  expire_days  = 90
+  # Logs are short-lived diagnostics that expire anyway; they never block a teardown.
+  force_destroy           = true
+  noncurrent_version_days = 1
+}
+
+module "buckets" {
+  source   = "../../modules/bucket"
+  for_each = local.content_buckets
+
+  bucket_name                 = each.value.name
+  force_destroy               = var.force_destroy_buckets
+  cloudfront_read             = true
+  cloudfront_read_prefix      = each.value.read_prefix
+  cloudfront_distribution_arn = module.storefront.distribution_arn
+  access_logging              = true
+  access_log_bucket           = module.access_logs.bucket
+}
+
+module "functions" {
+  source = "../../modules/functions"
+
+  name                = var.name
+  package_dir         = local.lambda_packages
+  subnet_ids          = module.network.private_subnet_ids
+  security_group_id   = module.network.lambda_security_group_id
+  kms_key_arn         = module.encryption.key_arn
+  database_secret_arn = module.database.master_secret_arn
+  queue_arn           = module.queue.queue_arn
+  images_bucket_arn   = module.buckets["images"].bucket_arn
+  environment         = local.service_environment
+  memory_mb           = var.lambda_memory_mb
+  timeout_seconds     = var.lambda_timeout_seconds
+  layers              = var.lambda_layers
+  log_retention_days  = var.log_retention_days
+}
+
+module "api" {
+  source = "../../modules/api"
+
+  name               = var.name
+  user_pool_arn      = module.auth.user_pool_arn
+  function_names     = module.functions.function_names
+  invoke_arns        = module.functions.invoke_arns
+  kms_key_arn        = module.encryption.key_arn
+  log_retention_days = var.log_retention_days
+}
+
+module "projector" {
+  source = "../../modules/projector"
+
+  name                = var.name
+  subnet_ids          = module.network.private_subnet_ids
+  security_group_id   = module.network.projector_security_group_id
+  kms_key_arn         = module.encryption.key_arn
+  queue_arn           = module.queue.queue_arn
+  queue_name          = module.queue.queue_name
+  database_secret_arn = module.database.master_secret_arn
+  # Lambda sets AWS_REGION itself and refuses it as a variable; the task gets it explicitly.
+  environment             = merge(local.service_environment, { AWS_REGION = var.region })
+  image_tag               = var.projector_image_tag
+  cpu                     = var.projector_cpu
+  memory_mb               = var.projector_memory_mb
+  min_count               = var.projector_min_count
+  max_count               = var.projector_max_count
+  adot_collector_image    = var.adot_collector_image
+  log_retention_days      = var.log_retention_days
+  force_delete_repository = var.force_destroy_buckets
+}
+
+module "storefront" {
+  source = "../../modules/storefront"
+
+  name                               = var.name
+  site_bucket                        = module.buckets["storefront"].bucket
+  site_bucket_regional_domain_name   = module.buckets["storefront"].bucket_regional_domain_name
+  images_bucket_regional_domain_name = module.buckets["images"].bucket_regional_domain_name
+  api_domain_name                    = module.api.origin_domain_name
+  api_stage_name                     = module.api.stage_name
+  log_bucket_domain_name             = module.access_logs.bucket_domain_name
+  price_class                        = var.price_class
+  web_acl_arn                        = var.web_acl_arn
+
+  # What the storefront reads at run time from /config.json. cognito_endpoint null means
+  # the real Cognito endpoint of the region (the local stack points it at moto).
+  site_config = {
+    region              = var.region
+    user_pool_id        = module.auth.user_pool_id
+    user_pool_client_id = module.auth.client_id
+    cognito_endpoint    = null
+  }
+}
+
+module "observability" {
+  source = "../../modules/observability"
+
+  name                   = var.name
+  kms_key_arn            = module.encryption.key_arn
+  alarm_email            = var.alarm_email
+  api_name               = module.api.api_name
+  api_stage_name         = module.api.stage_name
+  queue_name             = module.queue.queue_name
+  dlq_name               = module.queue.dlq_name
+  max_receive_count      = module.queue.max_receive_count
+  function_names         = module.functions.function_names
+  db_instance_identifier = module.database.instance_identifier
+  ecs_cluster_name       = module.projector.cluster_name
+  ecs_service_name       = module.projector.service_name
+}

@@ -1,0 +1,89 @@
+output "storefront_url" {
+  description = "CloudFront URL: the storefront at /, the API at /api/*."
+  value       = module.storefront.url
+}
+
+output "api_url" {
+  description = "API Gateway stage URL (direct, bypassing CloudFront); paths start with /api."
+  value       = module.api.invoke_url
+}
+
+output "cognito_user_pool_id" {
+  description = "Cognito user pool id."
+  value       = module.auth.user_pool_id
+}
+
+output "cognito_client_id" {
+  description = "Cognito app client id (no secret)."
+  value       = module.auth.client_id
+}
+
+output "cognito_issuer" {
+  description = "Issuer of the pool's tokens."
+  value       = module.auth.issuer
+}
+
+output "event_queue_url" {
+  description = "URL of shop-events.fifo."
+  value       = module.queue.queue_url
+}
+
+output "dead_letter_queue_url" {
+  description = "URL of shop-events-dlq.fifo."
+  value       = module.queue.dlq_url
+}
+
+output "ecr_repository_url" {
+  description = "Push the stock-projector image here."
+  value       = module.projector.repository_url
+}
+
+output "storefront_bucket" {
+  description = "Upload the storefront export here."
+  value       = module.buckets["storefront"].bucket
+}
+
+output "images_bucket" {
+  description = "Product images, keys under images/."
+  value       = module.buckets["images"].bucket
+}
+
+output "cloudfront_distribution_id" {
+  description = "For cache invalidations after a storefront upload."
+  value       = module.storefront.distribution_id
+}
+
+output "database_secret_arn" {
+  description = "RDS-managed secret with the master credentials."
+  value       = module.database.master_secret_arn
+}
+
+output "database_host" {
+  description = "Private hostname of the database."
+  value       = module.database.address
+}
+
+output "ecs_cluster_name" {
+  description = "Cluster of the projector."
+  value       = module.projector.cluster_name
+}
+
+output "ecs_service_name" {
+  description = "Service of the projector."
+  value       = module.projector.service_name
+}
+
+output "projector_log_group" {
+  description = "Log group of the projector tasks."
+  value       = module.projector.log_group_name
+}
+
+output "dashboard_url" {
+  description = "CloudWatch dashboard."
+  value       = module.observability.dashboard_url
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic of the alarms."
+  value       = module.observability.alarm_topic_arn
+}

@@ -1,0 +1,58 @@
+variable "bucket_name" {
+  description = "Globally unique bucket name."
+  type        = string
+}
+
+variable "force_destroy" {
+  description = "Let terraform destroy delete a non-empty bucket (throwaway environments only)."
+  type        = bool
+  default     = false
+}
+
+variable "cloudfront_read" {
+  description = "Grant the CloudFront distribution read access to objects under cloudfront_read_prefix."
+  type        = bool
+  default     = false
+}
+
+variable "cloudfront_read_prefix" {
+  description = "Key prefix CloudFront may read; empty for the whole bucket."
+  type        = string
+  default     = ""
+}
+
+variable "cloudfront_distribution_arn" {
+  description = "Distribution allowed to read through origin access control (with cloudfront_read)."
+  type        = string
+  default     = null
+}
+
+variable "access_logging" {
+  description = "Send S3 server access logs to access_log_bucket."
+  type        = bool
+  default     = false
+}
+
+variable "access_log_bucket" {
+  description = "Bucket that receives S3 server access logs (with access_logging)."
+  type        = string
+  default     = null
+}
+
+variable "log_delivery" {
+  description = "This is the log bucket: ACLs stay enabled for CloudFront log delivery, and S3 server access logging may write under s3/."
+  type        = bool
+  default     = false
+}
+
+variable "expire_days" {
+  description = "Delete current objects after this many days (logs); null keeps them."
+  type        = number
+  default     = null
+}
+
+variable "noncurrent_version_days" {
+  description = "Days an overwritten or deleted object stays recoverable."
+  type        = number
+  default     = 30
+}

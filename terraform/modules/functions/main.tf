@@ -1,0 +1,174 @@
+data "aws_partition" "current" {}
+
+locals {
+  # Which function may send to the queue and write images follows design.md: every
+  # command handler notifies the projector after commit; only admin uploads images.
+  functions = {
+    order = {
+      description   = "Order commands: place and cancel"
+      sends_events  = true
+      writes_images = false
+    }
+    product = {
+      description   = "Read models: products and orders, health, OpenAPI"
+      sends_events  = false
+      writes_images = false
+    }
+    admin = {
+      description   = "Admin commands, event log, projections, traces"
+      sends_events  = true
+      writes_images = true
+    }
+  }
+}
+
+data "aws_iam_policy_document" "assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "this" {
+  for_each = local.functions
+
+  name               = "${var.name}-${each.key}-lambda"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+}
+
+# ENI management for VPC access; AWSLambdaVPCAccessExecutionRole would also grant log
+# writes to every log group, which the inline policy below scopes to the function's own.
+resource "aws_iam_role_policy_attachment" "eni" {
+  for_each = local.functions
+
+  role       = aws_iam_role.this[each.key].name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AWSLambdaENIManagementAccess"
+}
+
+resource "aws_iam_role_policy_attachment" "xray" {
+  for_each = local.functions
+
+  role       = aws_iam_role.this[each.key].name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AWSXRayDaemonWriteAccess"
+}
+
+data "aws_iam_policy_document" "function" {
+  for_each = local.functions
+
+  statement {
+    sid       = "OwnLogGroup"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.this[each.key].arn}:*"]
+  }
+
+  statement {
+    sid       = "DatabaseSecret"
+    actions   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
+    resources = [var.database_secret_arn]
+  }
+
+  # The secret and the environment are encrypted with the deployment key.
+  statement {
+    sid       = "DecryptWithDeploymentKey"
+    actions   = ["kms:Decrypt"]
+    resources = [var.kms_key_arn]
+  }
+
+  dynamic "statement" {
+    for_each = each.value.sends_events ? [1] : []
+    content {
+      sid       = "NotifyProjector"
+      actions   = ["sqs:SendMessage"]
+      resources = [var.queue_arn]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = each.value.writes_images ? [1] : []
+    content {
+      sid       = "ProductImages"
+      actions   = ["s3:PutObject", "s3:GetObject"]
+      resources = ["${var.images_bucket_arn}/images/*"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "function" {
+  for_each = local.functions
+
+  name   = "${each.key}-least-privilege"
+  role   = aws_iam_role.this[each.key].id
+  policy = data.aws_iam_policy_document.function[each.key].json
+}
+
+resource "aws_cloudwatch_log_group" "this" {
+  #checkov:skip=CKV_AWS_338:Retention is the log_retention_days variable (30 days by default); a teaching deployment's logs are not worth a year of storage.
+  for_each = local.functions
+
+  name              = "/aws/lambda/${var.name}-${each.key}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+}
+
+resource "aws_lambda_function" "this" {
+  for_each = local.functions
+  #checkov:skip=CKV_AWS_116:API Gateway invokes synchronously and gets the error; a DLQ only applies to asynchronous invocations.
+  #checkov:skip=CKV_AWS_115:New accounts have a concurrency quota of 10 and reserved concurrency must leave 10 unreserved, so any reservation fails there.
+  #checkov:skip=CKV_AWS_272:Zips come from this repository's own release build; code signing needs a signing profile a learner account does not have.
+
+  function_name = "${var.name}-${each.key}"
+  description   = each.value.description
+  role          = aws_iam_role.this[each.key].arn
+
+  filename = "${var.package_dir}/${each.key}/bootstrap.zip"
+  # try() defers a missing zip to the precondition below, which says how to build it.
+  source_code_hash = try(filebase64sha256("${var.package_dir}/${each.key}/bootstrap.zip"), null)
+  runtime          = "provided.al2023"
+  handler          = "bootstrap"
+  architectures    = ["x86_64"]
+  memory_size      = var.memory_mb
+  timeout          = var.timeout_seconds
+  layers           = var.layers
+
+  kms_key_arn = var.kms_key_arn
+  environment {
+    # lambda_http prefixes REST API paths with the stage ("/prod/api/orders") unless told
+    # not to; the routers match "/api/...", as behind the local gateway.
+    # One Lambda instance serves one request at a time, so two connections are plenty, and
+    # every concurrent instance holds its own pool: 10 each (the default) would exhaust a
+    # db.t4g.micro's ~80 connections at a concurrency of eight.
+    variables = merge(var.environment, {
+      AWS_LAMBDA_HTTP_IGNORE_STAGE_IN_PATH = "true"
+      DATABASE_POOL_SIZE                   = tostring(var.database_pool_size)
+    })
+  }
+
+  vpc_config {
+    subnet_ids         = var.subnet_ids
+    security_group_ids = [var.security_group_id]
+  }
+
+  tracing_config {
+    mode = "Active"
+  }
+
+  logging_config {
+    log_format = "Text"
+    log_group  = aws_cloudwatch_log_group.this[each.key].name
+  }
+
+  lifecycle {
+    precondition {
+      condition     = fileexists("${var.package_dir}/${each.key}/bootstrap.zip")
+      error_message = "Missing ${var.package_dir}/${each.key}/bootstrap.zip: run scripts/build-release first."
+    }
+  }
+
+  depends_on = [
+    aws_iam_role_policy.function,
+    aws_iam_role_policy_attachment.eni,
+  ]
+}

@@ -1,0 +1,74 @@
+variable "name" {
+  description = "Prefix of the function names (<name>-order, <name>-product, <name>-admin)."
+  type        = string
+}
+
+variable "package_dir" {
+  description = "Folder holding <function>/bootstrap.zip as built by scripts/build-release."
+  type        = string
+}
+
+variable "subnet_ids" {
+  description = "Private subnets the functions run in."
+  type        = list(string)
+}
+
+variable "security_group_id" {
+  description = "Security group of the functions."
+  type        = string
+}
+
+variable "kms_key_arn" {
+  description = "Key for the environment variables and log groups."
+  type        = string
+}
+
+variable "database_secret_arn" {
+  description = "RDS-managed secret with the database credentials."
+  type        = string
+}
+
+variable "queue_arn" {
+  description = "Event queue the command handlers notify after commit."
+  type        = string
+}
+
+variable "images_bucket_arn" {
+  description = "Product image bucket; the admin function writes images/*."
+  type        = string
+}
+
+variable "environment" {
+  description = "Environment shared by all functions (database, queue, Cognito, tracing settings)."
+  type        = map(string)
+}
+
+variable "memory_mb" {
+  description = "Memory per function; CPU scales with it."
+  type        = number
+  default     = 256
+}
+
+variable "timeout_seconds" {
+  description = "Function timeout; API Gateway gives up after 29 s anyway."
+  type        = number
+  default     = 20
+}
+
+variable "layers" {
+  description = "Layer ARNs added to every function (for example the ADOT collector layer)."
+  type        = list(string)
+  default     = []
+}
+
+variable "log_retention_days" {
+  description = "Retention of the function log groups."
+  type        = number
+  default     = 30
+}
+
+variable "database_pool_size" {
+  description = "PostgreSQL connections per function instance (DATABASE_POOL_SIZE)."
+  type        = number
+  default     = 2
+}

@@ -1,0 +1,192 @@
+# Private-only network: no internet gateway and no NAT. Everything the workloads call is an
+# AWS API reached through VPC endpoints, which keeps that traffic inside the VPC and gives the
+# workloads no route to the internet. See docs/deploy.md for the cost comparison with NAT.
+
+data "aws_availability_zones" "available" {
+  #checkov:skip=CKV_AWS_394:Only the first az_count zones (in name order) are used, so a zone AWS adds later never joins the subnets.
+  state = "available"
+}
+
+data "aws_region" "current" {}
+
+locals {
+  azs = slice(data.aws_availability_zones.available.names, 0, var.az_count)
+}
+
+resource "aws_vpc" "this" {
+  cidr_block = var.cidr_block
+  # Private DNS of interface endpoints needs both, so SDKs keep their default hostnames.
+  enable_dns_support   = true
+  enable_dns_hostnames = true
+
+  tags = { Name = var.name }
+}
+
+# The default security group would otherwise allow all traffic between its members.
+resource "aws_default_security_group" "this" {
+  vpc_id = aws_vpc.this.id
+}
+
+resource "aws_subnet" "private" {
+  count = var.az_count
+
+  vpc_id                  = aws_vpc.this.id
+  availability_zone       = local.azs[count.index]
+  cidr_block              = cidrsubnet(var.cidr_block, 4, count.index)
+  map_public_ip_on_launch = false
+
+  tags = { Name = "${var.name}-private-${local.azs[count.index]}" }
+}
+
+resource "aws_route_table" "private" {
+  vpc_id = aws_vpc.this.id
+  tags   = { Name = "${var.name}-private" }
+}
+
+resource "aws_route_table_association" "private" {
+  count = var.az_count
+
+  subnet_id      = aws_subnet.private[count.index].id
+  route_table_id = aws_route_table.private.id
+}
+
+# ECR stores image layers in S3; the gateway endpoint is free, unlike interface endpoints.
+resource "aws_vpc_endpoint" "s3" {
+  vpc_id            = aws_vpc.this.id
+  service_name      = "com.amazonaws.${data.aws_region.current.name}.s3"
+  vpc_endpoint_type = "Gateway"
+  route_table_ids   = [aws_route_table.private.id]
+
+  tags = { Name = "${var.name}-s3" }
+}
+
+# Who needs which: sqs (commands notify, projector consumes), secretsmanager (database
+# credentials), ecr.api + ecr.dkr (Fargate pulls the image), logs (awslogs driver, EMF),
+# xray (an ADOT collector exporting spans), cognito-idp (the services fetch COGNITO_JWKS_URL).
+resource "aws_vpc_endpoint" "interface" {
+  for_each = toset(var.interface_endpoints)
+
+  vpc_id              = aws_vpc.this.id
+  service_name        = "com.amazonaws.${data.aws_region.current.name}.${each.value}"
+  vpc_endpoint_type   = "Interface"
+  private_dns_enabled = true
+  subnet_ids          = slice(aws_subnet.private[*].id, 0, min(var.endpoint_subnet_count, var.az_count))
+  security_group_ids  = [aws_security_group.endpoints.id]
+
+  tags = { Name = "${var.name}-${each.value}" }
+}
+
+resource "aws_security_group" "endpoints" {
+  name        = "${var.name}-endpoints"
+  description = "Interface endpoints: HTTPS from workloads in the VPC"
+  vpc_id      = aws_vpc.this.id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "endpoints_https" {
+  security_group_id = aws_security_group.endpoints.id
+  description       = "HTTPS from the VPC to AWS APIs"
+  cidr_ipv4         = var.cidr_block
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+
+# Workload groups: egress only to what the services call, so a compromised function cannot
+# reach anything but the endpoints, S3 and PostgreSQL.
+resource "aws_security_group" "lambda" {
+  #checkov:skip=CKV2_AWS_5:Attached to the functions by the functions module; checkov does not follow the module output.
+  name        = "${var.name}-lambda"
+  description = "Lambda functions: egress to endpoints, S3 and PostgreSQL"
+  vpc_id      = aws_vpc.this.id
+}
+
+resource "aws_security_group" "projector" {
+  #checkov:skip=CKV2_AWS_5:Attached to the ECS service by the projector module; checkov does not follow the module output.
+  name        = "${var.name}-projector"
+  description = "stock-projector tasks: egress to endpoints, S3 and PostgreSQL"
+  vpc_id      = aws_vpc.this.id
+}
+
+locals {
+  workload_security_groups = {
+    lambda    = aws_security_group.lambda.id
+    projector = aws_security_group.projector.id
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "workload_endpoints" {
+  for_each = local.workload_security_groups
+
+  security_group_id            = each.value
+  description                  = "HTTPS to interface endpoints"
+  referenced_security_group_id = aws_security_group.endpoints.id
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+}
+
+resource "aws_vpc_security_group_egress_rule" "workload_s3" {
+  for_each = local.workload_security_groups
+
+  security_group_id = each.value
+  description       = "HTTPS to S3 through the gateway endpoint"
+  prefix_list_id    = aws_vpc_endpoint.s3.prefix_list_id
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+
+resource "aws_vpc_security_group_egress_rule" "workload_postgres" {
+  for_each = local.workload_security_groups
+
+  security_group_id = each.value
+  description       = "PostgreSQL inside the VPC"
+  cidr_ipv4         = var.cidr_block
+  ip_protocol       = "tcp"
+  from_port         = 5432
+  to_port           = 5432
+}
+
+# Flow logs show rejected connections, the first thing to look at when a service times out
+# reaching an endpoint or the database.
+resource "aws_cloudwatch_log_group" "flow" {
+  #checkov:skip=CKV_AWS_338:Retention is the log_retention_days variable (30 days by default); a teaching deployment's logs are not worth a year of storage.
+  name              = "/${var.name}/vpc-flow-logs"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+}
+
+data "aws_iam_policy_document" "flow_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["vpc-flow-logs.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "flow" {
+  name               = "${var.name}-vpc-flow-logs"
+  assume_role_policy = data.aws_iam_policy_document.flow_assume.json
+}
+
+data "aws_iam_policy_document" "flow" {
+  statement {
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
+    resources = ["${aws_cloudwatch_log_group.flow.arn}:*"]
+  }
+}
+
+resource "aws_iam_role_policy" "flow" {
+  name   = "write-flow-logs"
+  role   = aws_iam_role.flow.id
+  policy = data.aws_iam_policy_document.flow.json
+}
+
+resource "aws_flow_log" "this" {
+  vpc_id          = aws_vpc.this.id
+  traffic_type    = "ALL"
+  log_destination = aws_cloudwatch_log_group.flow.arn
+  iam_role_arn    = aws_iam_role.flow.arn
+}

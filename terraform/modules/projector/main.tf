@@ -1,0 +1,298 @@
+data "aws_region" "current" {}
+data "aws_partition" "current" {}
+data "aws_caller_identity" "current" {}
+
+locals {
+  container    = "stock-projector"
+  with_sidecar = var.adot_collector_image != null
+  # With a sidecar the collector listens on loopback (the task shares one network namespace);
+  # without one, whatever endpoint the caller set is passed through unchanged.
+  environment = merge(
+    var.environment,
+    # The image listens on 0.0.0.0 already; said here too so the task definition shows where
+    # /healthz and /metrics are. The security group admits nothing from outside the task.
+    { PROJECTOR_HTTP_ADDR = "0.0.0.0:${var.health_port}" },
+    local.with_sidecar && lookup(var.environment, "OTEL_EXPORTER_OTLP_ENDPOINT", "") == "" ? { OTEL_EXPORTER_OTLP_ENDPOINT = "http://127.0.0.1:4318" } : {},
+  )
+}
+
+resource "aws_ecr_repository" "this" {
+  name                 = "${var.name}/${local.container}"
+  image_tag_mutability = "IMMUTABLE"
+  force_delete         = var.force_delete_repository
+
+  image_scanning_configuration {
+    scan_on_push = true
+  }
+
+  encryption_configuration {
+    encryption_type = "KMS"
+    kms_key         = var.kms_key_arn
+  }
+}
+
+resource "aws_ecr_lifecycle_policy" "this" {
+  repository = aws_ecr_repository.this.name
+  policy = jsonencode({
+    rules = [{
+      rulePriority = 1
+      description  = "Keep the 20 newest images; older builds only cost storage."
+      selection = {
+        tagStatus   = "any"
+        countType   = "imageCountMoreThan"
+        countNumber = 20
+      }
+      action = { type = "expire" }
+    }]
+  })
+}
+
+resource "aws_cloudwatch_log_group" "this" {
+  #checkov:skip=CKV_AWS_338:Retention is the log_retention_days variable (30 days by default); a teaching deployment's logs are not worth a year of storage.
+  name              = "/ecs/${var.name}/${local.container}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+}
+
+resource "aws_ecs_cluster" "this" {
+  name = var.name
+
+  # Per-task CPU, memory and network metrics for the dashboard and for scaling decisions.
+  setting {
+    name  = "containerInsights"
+    value = "enabled"
+  }
+}
+
+data "aws_iam_policy_document" "assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ecs-tasks.amazonaws.com"]
+    }
+  }
+}
+
+# Execution role: what ECS itself needs to start the task (pull the image, ship logs).
+resource "aws_iam_role" "execution" {
+  name               = "${var.name}-projector-execution"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+}
+
+data "aws_iam_policy_document" "execution" {
+  statement {
+    sid = "EcrLogin"
+    # GetAuthorizationToken is account-wide and accepts no resource.
+    actions   = ["ecr:GetAuthorizationToken"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid     = "PullImages"
+    actions = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"]
+    # The sidecar image lives in another repository of this account, named by the caller.
+    resources = local.with_sidecar ? [
+      aws_ecr_repository.this.arn,
+      "arn:${data.aws_partition.current.partition}:ecr:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:repository/*",
+    ] : [aws_ecr_repository.this.arn]
+  }
+
+  statement {
+    sid       = "TaskLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.this.arn}:*"]
+  }
+}
+
+resource "aws_iam_role_policy" "execution" {
+  name   = "pull-and-log"
+  role   = aws_iam_role.execution.id
+  policy = data.aws_iam_policy_document.execution.json
+}
+
+# Task role: what the projector's own code calls.
+resource "aws_iam_role" "task" {
+  name               = "${var.name}-projector-task"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+}
+
+data "aws_iam_policy_document" "task" {
+  statement {
+    sid = "ConsumeEvents"
+    actions = [
+      "sqs:ReceiveMessage",
+      "sqs:DeleteMessage",
+      "sqs:ChangeMessageVisibility",
+      "sqs:GetQueueAttributes",
+    ]
+    resources = [var.queue_arn]
+  }
+
+  statement {
+    sid       = "DatabaseSecret"
+    actions   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
+    resources = [var.database_secret_arn]
+  }
+
+  statement {
+    sid       = "DecryptSecret"
+    actions   = ["kms:Decrypt"]
+    resources = [var.kms_key_arn]
+  }
+}
+
+resource "aws_iam_role_policy" "task" {
+  name   = "consume-and-read-secret"
+  role   = aws_iam_role.task.id
+  policy = data.aws_iam_policy_document.task.json
+}
+
+# The collector exports spans to X-Ray with the task role's credentials.
+resource "aws_iam_role_policy_attachment" "task_xray" {
+  count = local.with_sidecar ? 1 : 0
+
+  role       = aws_iam_role.task.name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AWSXRayDaemonWriteAccess"
+}
+
+locals {
+  log_configuration = {
+    logDriver = "awslogs"
+    options = {
+      awslogs-group         = aws_cloudwatch_log_group.this.name
+      awslogs-region        = data.aws_region.current.name
+      awslogs-stream-prefix = local.container
+    }
+  }
+
+  projector_base = {
+    name                   = local.container
+    image                  = "${aws_ecr_repository.this.repository_url}:${var.image_tag}"
+    essential              = true
+    readonlyRootFilesystem = true
+    # Time to finish the current batch and commit its checkpoint after SIGTERM.
+    stopTimeout = 30
+    # A minimal init as PID 1 forwards SIGTERM to the projector and reaps the health check's
+    # processes.
+    linuxParameters = { initProcessEnabled = true }
+    portMappings    = [{ containerPort = var.health_port, protocol = "tcp" }]
+    environment     = [for k in sort(keys(local.environment)) : { name = k, value = local.environment[k] }]
+    # Runs inside the container, so loopback reaches the listener. The binary checks its own
+    # /healthz (GET, exit 0 on 200): the distroless image has no shell and no curl to run.
+    healthCheck = {
+      command     = ["CMD", "/usr/local/bin/stock-projector", "healthcheck"]
+      interval    = 30
+      timeout     = 5
+      retries     = 3
+      startPeriod = 60
+    }
+    logConfiguration = local.log_configuration
+  }
+
+  # dependsOn only with a sidecar: ECS stores no empty list, so [] would show as a diff forever.
+  projector_container = merge(
+    local.projector_base,
+    { for k, v in { dependsOn = [{ containerName = "otel-collector", condition = "START" }] } : k => v if local.with_sidecar },
+  )
+
+  # Not essential: losing the collector loses traces, not projections.
+  collector_container = {
+    name                   = "otel-collector"
+    image                  = coalesce(var.adot_collector_image, "unused")
+    essential              = false
+    readonlyRootFilesystem = true
+    command                = ["--config=/etc/ecs/ecs-default-config.yaml"]
+    logConfiguration       = local.log_configuration
+  }
+}
+
+resource "aws_ecs_task_definition" "this" {
+  family                   = "${var.name}-${local.container}"
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = var.cpu
+  memory                   = var.memory_mb
+  execution_role_arn       = aws_iam_role.execution.arn
+  task_role_arn            = aws_iam_role.task.arn
+
+  runtime_platform {
+    operating_system_family = "LINUX"
+    cpu_architecture        = "X86_64"
+  }
+
+  container_definitions = jsonencode(concat(
+    [local.projector_container],
+    [for c in [local.collector_container] : c if local.with_sidecar],
+  ))
+}
+
+resource "aws_ecs_service" "this" {
+  name            = local.container
+  cluster         = aws_ecs_cluster.this.id
+  task_definition = aws_ecs_task_definition.this.arn
+  desired_count   = var.desired_count
+  launch_type     = "FARGATE"
+
+  network_configuration {
+    subnets          = var.subnet_ids
+    security_groups  = [var.security_group_id]
+    assign_public_ip = false
+  }
+
+  # A build that fails its health check rolls back instead of cycling forever.
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
+
+  propagate_tags          = "SERVICE"
+  enable_ecs_managed_tags = true
+
+  lifecycle {
+    ignore_changes = [desired_count]
+  }
+}
+
+resource "aws_appautoscaling_target" "this" {
+  service_namespace  = "ecs"
+  resource_id        = "service/${aws_ecs_cluster.this.name}/${aws_ecs_service.this.name}"
+  scalable_dimension = "ecs:service:DesiredCount"
+  min_capacity       = var.min_count
+  max_capacity       = var.max_count
+}
+
+# Two target-tracking policies: scale out when either metric is above target, scale in only
+# when both are below. Depth catches bursts; age catches a projector that is stuck or slow.
+locals {
+  scaling = {
+    queue-depth    = { metric = "ApproximateNumberOfMessagesVisible", statistic = "Average", target = var.target_visible_messages }
+    oldest-message = { metric = "ApproximateAgeOfOldestMessage", statistic = "Maximum", target = var.target_oldest_message_age_seconds }
+  }
+}
+
+resource "aws_appautoscaling_policy" "queue" {
+  for_each = local.scaling
+
+  name               = "${var.name}-projector-${each.key}"
+  policy_type        = "TargetTrackingScaling"
+  service_namespace  = aws_appautoscaling_target.this.service_namespace
+  resource_id        = aws_appautoscaling_target.this.resource_id
+  scalable_dimension = aws_appautoscaling_target.this.scalable_dimension
+
+  target_tracking_scaling_policy_configuration {
+    target_value       = each.value.target
+    scale_in_cooldown  = 300
+    scale_out_cooldown = 60
+
+    customized_metric_specification {
+      namespace   = "AWS/SQS"
+      metric_name = each.value.metric
+      statistic   = each.value.statistic
+      dimensions {
+        name  = "QueueName"
+        value = var.queue_name
+      }
+    }
+  }
+}

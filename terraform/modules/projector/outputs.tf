@@ -1,0 +1,19 @@
+output "repository_url" {
+  description = "ECR repository for the stock-projector image."
+  value       = aws_ecr_repository.this.repository_url
+}
+
+output "cluster_name" {
+  description = "ECS cluster name."
+  value       = aws_ecs_cluster.this.name
+}
+
+output "service_name" {
+  description = "ECS service name."
+  value       = aws_ecs_service.this.name
+}
+
+output "log_group_name" {
+  description = "Log group of the projector tasks."
+  value       = aws_cloudwatch_log_group.this.name
+}

@@ -1,0 +1,110 @@
+variable "name" {
+  description = "Prefix of the cluster, service, roles and log group."
+  type        = string
+}
+
+variable "subnet_ids" {
+  description = "Private subnets for the tasks."
+  type        = list(string)
+}
+
+variable "security_group_id" {
+  description = "Security group of the tasks."
+  type        = string
+}
+
+variable "kms_key_arn" {
+  description = "Key for the image repository, log group and the database secret."
+  type        = string
+}
+
+variable "queue_arn" {
+  description = "Event queue the projector consumes."
+  type        = string
+}
+
+variable "queue_name" {
+  description = "Event queue name, the dimension of the scaling metrics."
+  type        = string
+}
+
+variable "database_secret_arn" {
+  description = "RDS-managed secret with the database credentials."
+  type        = string
+}
+
+variable "environment" {
+  description = "Environment of the projector container (database, queue, tracing settings)."
+  type        = map(string)
+}
+
+variable "image_tag" {
+  description = "Tag of the stock-projector image in the repository this module creates. Tags are immutable: push each build under a new tag (the git commit, say)."
+  type        = string
+}
+
+variable "cpu" {
+  description = "Task CPU units (256 = 0.25 vCPU)."
+  type        = number
+  default     = 256
+}
+
+variable "memory_mb" {
+  description = "Task memory in MiB."
+  type        = number
+  default     = 512
+}
+
+variable "desired_count" {
+  description = "Tasks at creation; Application Auto Scaling owns the count afterwards."
+  type        = number
+  default     = 1
+}
+
+variable "min_count" {
+  description = "Fewest tasks. Keep at least 1: the projector also catches up periodically without messages."
+  type        = number
+  default     = 1
+}
+
+variable "max_count" {
+  description = "Most tasks. Extra tasks only help if the projector serialises batches on its checkpoint row."
+  type        = number
+  default     = 2
+}
+
+variable "target_visible_messages" {
+  description = "Scaling target for ApproximateNumberOfMessagesVisible on the event queue."
+  type        = number
+  default     = 100
+}
+
+variable "target_oldest_message_age_seconds" {
+  description = "Scaling target for ApproximateAgeOfOldestMessage on the event queue."
+  type        = number
+  default     = 30
+}
+
+variable "health_port" {
+  description = "Port of the projector's health and metrics listener."
+  type        = number
+  default     = 8081
+}
+
+variable "adot_collector_image" {
+  description = "Image of an AWS Distro for OpenTelemetry collector sidecar, copied into a private ECR repository (the VPC has no route to public registries); null runs no sidecar."
+  type        = string
+  default     = null
+}
+
+variable "log_retention_days" {
+  description = "Retention of the task log group."
+  type        = number
+  default     = 30
+}
+
+variable "force_delete_repository" {
+  description = "Let terraform destroy delete the image repository with its images."
+  type        = bool
+  default     = false
+}
