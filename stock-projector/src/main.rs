@@ -26,7 +26,7 @@ use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 use platform::metrics::{Record, Unit};
-use platform::publish::{EventsAppended, Publisher};
+use platform::publish::EventsAppended;
 use platform::{Config, Store};
 use projections::Projection;
 use sqlx::PgPool;
@@ -108,11 +108,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 None => None,
             };
             let faults = platform::faults::Faults::from_env();
-            let publisher = sqs
-                .clone()
-                .map(|(c, u)| Publisher::new(c, u).with_faults(faults.clone()));
-            let store = Store::new(pool.clone(), config.stock_snapshot_every, publisher)
-                .with_faults(&faults);
+            // The saga's commands publish nothing: this projector, the queue's only consumer,
+            // reads their events from the store in the same pass. Publishing them would only
+            // put three or four sends per order on the queue's critical path.
+            let store =
+                Store::new(pool.clone(), config.stock_snapshot_every, None).with_faults(&faults);
             let settings = Settings {
                 visibility: visibility_seconds,
                 crash_on_event: faults.crash_on_event,
@@ -367,8 +367,10 @@ async fn receive(client: &Client, url: &str, poll_seconds: i32, visibility: i32)
     }
 }
 
-/// Runs every projection until a pass moves nothing (the saga appends events the read models
-/// then need). Returns whether any projection failed.
+/// Runs the projections in rounds of one page each, until a round moves nothing (the saga
+/// appends events the read models then need). Rounds, not one projection to its end and then
+/// the next: a saga backlog must not starve the read models shoppers are waiting on. Returns
+/// whether any projection failed.
 async fn catch_up_all(pool: &PgPool, store: &Store, crash_on_event: Option<&str>) -> bool {
     let started = Instant::now();
     let mut applied = 0;
@@ -379,7 +381,7 @@ async fn catch_up_all(pool: &PgPool, store: &Store, crash_on_event: Option<&str>
             if let Some(kind) = crash_on_event {
                 crash_if_pending(pool, kind).await;
             }
-            match projections::catch_up(pool, store, projection).await {
+            match projections::step(pool, store, projection, projection.batch()).await {
                 Ok(done) => {
                     moved += done.events;
                     report(projection, &done);
