@@ -4,6 +4,8 @@ in. Used by scripts/dev; safe to run again (it finds what exists).
 
   local_aws.py setup ENDPOINT      -> prints shell `export` lines for the services
   local_aws.py token ENDPOINT USER PASSWORD CLIENT_ID -> prints an access token
+  local_aws.py users ENDPOINT PREFIX COUNT PASSWORD  -> creates shoppers PREFIX1@example.com ..
+                                                        PREFIXCOUNT@example.com (for load tests)
 """
 import json
 import sys
@@ -79,10 +81,30 @@ def token(endpoint, user, password, client_id):
     print(result["AuthenticationResult"]["AccessToken"])
 
 
+def users(endpoint, prefix, count, password):
+    """Shoppers for load generators: PREFIX1@example.com .. PREFIXn@example.com, one password."""
+    idp = client("cognito-idp", endpoint)
+    pools = [p for p in idp.list_user_pools(MaxResults=60)["UserPools"] if p["Name"] == POOL]
+    if not pools:
+        sys.exit(f"no user pool {POOL!r} at {endpoint}: run setup first")
+    pool_id = pools[0]["Id"]
+    for i in range(1, int(count) + 1):
+        name = f"{prefix}{i}@example.com"
+        try:
+            idp.admin_create_user(UserPoolId=pool_id, Username=name, MessageAction="SUPPRESS",
+                                  UserAttributes=[{"Name": "email", "Value": name}])
+        except idp.exceptions.UsernameExistsException:
+            pass
+        idp.admin_set_user_password(UserPoolId=pool_id, Username=name, Password=password, Permanent=True)
+    print(f"{count} users {prefix}1@example.com .. {prefix}{count}@example.com")
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "setup":
         setup(sys.argv[2])
     elif len(sys.argv) == 6 and sys.argv[1] == "token":
         token(*sys.argv[2:])
+    elif len(sys.argv) == 6 and sys.argv[1] == "users":
+        users(*sys.argv[2:])
     else:
         sys.exit(__doc__)
