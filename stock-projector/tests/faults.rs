@@ -49,6 +49,59 @@ async fn fifo_queue(sqs: &Client, name: &str) -> String {
         .unwrap()
 }
 
+/// One test's world: a fresh database, and a FIFO queue of its own on the shared moto.
+struct Scene {
+    endpoint: String,
+    sqs: Client,
+    queue: String,
+    pool: PgPool,
+    url: String,
+}
+
+async fn scene() -> Scene {
+    let endpoint = shared_moto();
+    let sqs = sqs(&endpoint).await;
+    let queue = fifo_queue(&sqs, &format!("faults-{}.fifo", Uuid::new_v4().simple())).await;
+    let (pool, url) = fresh_database().await;
+    Scene {
+        endpoint,
+        sqs,
+        queue,
+        pool,
+        url,
+    }
+}
+
+impl Scene {
+    /// A store that publishes to the scene's queue, with the given fault switches.
+    fn store(&self, faults: platform::faults::Faults) -> Store {
+        let publisher = Publisher::new(self.sqs.clone(), self.queue.clone()).with_faults(faults);
+        Store::new(self.pool.clone(), 50, Some(publisher))
+    }
+
+    fn projector(&self) -> Projector {
+        Projector::start(&self.url, &self.queue, &self.endpoint)
+    }
+
+    /// The projector with extra arguments and environment (fault switches, say).
+    fn projector_with(&self, args: &[&str], env: &[(&str, &str)]) -> Projector {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_stock-projector"));
+        command
+            .args(["run", "--poll-seconds", "1"])
+            .args(args)
+            .env("DATABASE_URL", &self.url)
+            .env("EVENT_QUEUE_URL", &self.queue)
+            .env("AWS_ENDPOINT_URL", &self.endpoint)
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        Projector(command.spawn().expect("the stock-projector binary starts"))
+    }
+}
+
 /// The projector binary, running against one test's database and queue.
 struct Projector(Child);
 
@@ -228,14 +281,12 @@ async fn assert_consistent(pool: &PgPool, sku: &str, units: i64) {
 
 #[tokio::test]
 async fn an_order_whose_message_was_never_sent_is_found_by_the_catch_up_timer() {
-    let endpoint = shared_moto();
-    let sqs = sqs(&endpoint).await;
-    let queue = fifo_queue(&sqs, &format!("faults-{}.fifo", Uuid::new_v4().simple())).await;
-    let (pool, url) = fresh_database().await;
+    let s = scene().await;
+    let pool = s.pool.clone();
     // A handler that crashed between its commit and its send: events, no message.
     let store = Store::new(pool.clone(), 50, None);
     register(&store, "TEA-1", 3).await;
-    let projector = Projector::start(&url, &queue, &endpoint);
+    let projector = s.projector();
     let ids = place(&store, "TEA-1", 5).await;
     wait_decided(&pool, &ids, Duration::from_secs(20)).await;
     projector.stop();
@@ -244,17 +295,11 @@ async fn an_order_whose_message_was_never_sent_is_found_by_the_catch_up_timer() 
 
 #[tokio::test]
 async fn duplicated_reordered_and_bogus_messages_change_nothing() {
-    let endpoint = shared_moto();
-    let sqs = sqs(&endpoint).await;
-    let queue = fifo_queue(&sqs, &format!("faults-{}.fifo", Uuid::new_v4().simple())).await;
-    let (pool, url) = fresh_database().await;
-    let store = Store::new(
-        pool.clone(),
-        50,
-        Some(Publisher::new(sqs.clone(), queue.clone())),
-    );
+    let s = scene().await;
+    let (pool, sqs, queue) = (s.pool.clone(), s.sqs.clone(), s.queue.clone());
+    let store = s.store(Default::default());
     register(&store, "MUG-1", 4).await;
-    let projector = Projector::start(&url, &queue, &endpoint);
+    let projector = s.projector();
     let ids = place(&store, "MUG-1", 6).await;
     wait_decided(&pool, &ids, Duration::from_secs(20)).await;
     // The timeline shows the queue's hops of an order too.
@@ -359,15 +404,9 @@ async fn duplicated_reordered_and_bogus_messages_change_nothing() {
 
 #[tokio::test]
 async fn a_projector_killed_mid_batch_restarts_where_it_committed() {
-    let endpoint = shared_moto();
-    let sqs = sqs(&endpoint).await;
-    let queue = fifo_queue(&sqs, &format!("faults-{}.fifo", Uuid::new_v4().simple())).await;
-    let (pool, url) = fresh_database().await;
-    let store = Store::new(
-        pool.clone(),
-        50,
-        Some(Publisher::new(sqs.clone(), queue.clone())),
-    );
+    let s = scene().await;
+    let pool = s.pool.clone();
+    let store = s.store(Default::default());
     register(&store, "JAM-1", 40).await;
     let ids = place(&store, "JAM-1", 100).await;
 
@@ -382,7 +421,7 @@ async fn a_projector_killed_mid_batch_restarts_where_it_committed() {
         .unwrap();
         n as usize
     };
-    let mut first = Projector::start(&url, &queue, &endpoint);
+    let mut first = s.projector();
     let deadline = Instant::now() + Duration::from_secs(30);
     while terminal().await == 0 {
         assert!(
@@ -399,7 +438,7 @@ async fn a_projector_killed_mid_batch_restarts_where_it_committed() {
         ids.len()
     );
 
-    let second = Projector::start(&url, &queue, &endpoint);
+    let second = s.projector();
     wait_decided(&pool, &ids, Duration::from_secs(60)).await;
     second.stop();
     assert_consistent(&pool, "JAM-1", 40).await;
@@ -481,30 +520,12 @@ async fn moto_stopped_while_commands_commit_then_started_again() {
 
 #[tokio::test]
 async fn the_crash_switch_stops_the_projector_and_turning_it_off_loses_nothing() {
-    let endpoint = shared_moto();
-    let sqs = sqs(&endpoint).await;
-    let queue = fifo_queue(&sqs, &format!("faults-{}.fifo", Uuid::new_v4().simple())).await;
-    let (pool, url) = fresh_database().await;
-    let store = Store::new(
-        pool.clone(),
-        50,
-        Some(Publisher::new(sqs.clone(), queue.clone())),
-    );
+    let s = scene().await;
+    let pool = s.pool.clone();
+    let store = s.store(Default::default());
     register(&store, "PEN-1", 5).await;
     let ids = place(&store, "PEN-1", 3).await;
-    let mut crashing = Projector(
-        Command::new(env!("CARGO_BIN_EXE_stock-projector"))
-            .args(["run", "--http", "127.0.0.1:0", "--poll-seconds", "1"])
-            .env("DATABASE_URL", &url)
-            .env("EVENT_QUEUE_URL", &queue)
-            .env("AWS_ENDPOINT_URL", &endpoint)
-            .env("SHOP_FAULT_CRASH_ON_EVENT", "OrderConfirmed")
-            .env("RUST_LOG", "error")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let mut crashing = s.projector_with(&[], &[("SHOP_FAULT_CRASH_ON_EVENT", "OrderConfirmed")]);
     let deadline = Instant::now() + Duration::from_secs(30);
     let status = loop {
         if let Some(status) = crashing.0.try_wait().unwrap() {
@@ -527,7 +548,7 @@ async fn the_crash_switch_stops_the_projector_and_turning_it_off_loses_nothing()
         "the crash came before any confirmation reached the read model"
     );
 
-    let healthy = Projector::start(&url, &queue, &endpoint);
+    let healthy = s.projector();
     wait_decided(&pool, &ids, Duration::from_secs(30)).await;
     healthy.stop();
     assert_consistent(&pool, "PEN-1", 5).await;
@@ -535,30 +556,19 @@ async fn the_crash_switch_stops_the_projector_and_turning_it_off_loses_nothing()
 
 #[tokio::test]
 async fn a_failing_sqs_send_costs_latency_and_nothing_else() {
-    let endpoint = shared_moto();
-    let sqs = sqs(&endpoint).await;
-    let queue = fifo_queue(&sqs, &format!("faults-{}.fifo", Uuid::new_v4().simple())).await;
-    let (pool, url) = fresh_database().await;
-    let failing = platform::faults::Faults {
+    let s = scene().await;
+    let (pool, sqs, queue) = (s.pool.clone(), s.sqs.clone(), s.queue.clone());
+    let broken = s.store(platform::faults::Faults {
         fail_sqs_send: true,
         ..Default::default()
-    };
-    let broken = Store::new(
-        pool.clone(),
-        50,
-        Some(Publisher::new(sqs.clone(), queue.clone()).with_faults(failing)),
-    );
+    });
     register(&broken, "CUP-1", 6).await;
     let mut ids = place(&broken, "CUP-1", 3).await;
     assert_eq!(depth(&sqs, &queue).await, 0, "nothing reached the queue");
-    let projector = Projector::start(&url, &queue, &endpoint);
+    let projector = s.projector();
     wait_decided(&pool, &ids, Duration::from_secs(30)).await;
 
-    let mended = Store::new(
-        pool.clone(),
-        50,
-        Some(Publisher::new(sqs.clone(), queue.clone())),
-    );
+    let mended = s.store(Default::default());
     let after = place(&mended, "CUP-1", 2).await;
     wait_decided(&pool, &after, Duration::from_secs(30)).await;
     ids.extend(after);
