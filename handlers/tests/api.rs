@@ -186,6 +186,19 @@ impl World {
         )
     }
 
+    /// Registers a product as the admin, for a test that needs one in the catalog.
+    async fn register(&self, sku: &str, stock: u32) {
+        let (status, body) = self
+            .send(
+                "POST",
+                "/api/admin/products",
+                Some(&self.admin),
+                Some(product(sku, stock)),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+
     async fn events(&self) -> i64 {
         sqlx::query_scalar("SELECT count(*) FROM events")
             .fetch_one(&self.pool)
@@ -393,13 +406,7 @@ async fn who_may_call_what() {
 #[tokio::test]
 async fn bad_orders_get_a_problem_naming_the_field_and_append_nothing() {
     let w = world().await;
-    w.send(
-        "POST",
-        "/api/admin/products",
-        Some(&w.admin),
-        Some(product("TEA-1", 5)),
-    )
-    .await;
+    w.register("TEA-1", 5).await;
     let before = w.events().await;
     let cases: Vec<(String, StatusCode, Option<&str>)> = vec![
         ("{not json".into(), StatusCode::BAD_REQUEST, None),
@@ -477,13 +484,7 @@ async fn bad_orders_get_a_problem_naming_the_field_and_append_nothing() {
 #[tokio::test]
 async fn the_authorisation_matrix_route_by_route() {
     let w = world().await;
-    w.send(
-        "POST",
-        "/api/admin/products",
-        Some(&w.admin),
-        Some(product("TEA-1", 50)),
-    )
-    .await;
+    w.register("TEA-1", 50).await;
     let order = json!({"lines": [{"sku": "TEA-1", "quantity": 1}]}).to_string();
     let (_, placed) = w
         .send("POST", "/api/orders", Some(&w.shopper), Some(order.clone()))
@@ -581,13 +582,7 @@ async fn the_authorisation_matrix_route_by_route() {
 #[tokio::test]
 async fn an_idempotency_key_places_an_order_once() {
     let w = world().await;
-    w.send(
-        "POST",
-        "/api/admin/products",
-        Some(&w.admin),
-        Some(product("TEA-1", 50)),
-    )
-    .await;
+    w.register("TEA-1", 50).await;
     let body = json!({"lines": [{"sku": "TEA-1", "quantity": 2}]}).to_string();
     let key = [("Idempotency-Key", "checkout-7f3a")];
     let (status, headers, first) = w

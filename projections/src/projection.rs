@@ -195,22 +195,7 @@ pub async fn settle(
         }
         let mut behind = 0;
         for projection in Projection::ALL {
-            let cursor = checkpoint(pool, projection).await?;
-            let types: Vec<String> = projection
-                .aggregate_types()
-                .iter()
-                .map(|t| t.to_string())
-                .collect();
-            let n: i64 = sqlx::query_scalar(
-                "SELECT count(*) FROM events
-                  WHERE (transaction_id, global_position) > ($1::text::xid8, $2) AND aggregate_type = ANY($3)",
-            )
-            .bind(cursor.transaction_id.to_string())
-            .bind(cursor.global_position)
-            .bind(&types)
-            .fetch_one(pool)
-            .await?;
-            behind += n;
+            behind += unapplied(pool, projection, None).await?;
         }
         if behind == 0 {
             return Ok(());
@@ -226,28 +211,36 @@ pub async fn settle(
 /// crash-on-event fault switch asks before each pass).
 pub async fn pending_of_type(pool: &PgPool, event_type: &str) -> sqlx::Result<bool> {
     for projection in Projection::ALL {
-        let cursor = checkpoint(pool, projection).await?;
-        let types: Vec<String> = projection
-            .aggregate_types()
-            .iter()
-            .map(|t| t.to_string())
-            .collect();
-        let pending: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM events
-              WHERE (transaction_id, global_position) > ($1::text::xid8, $2)
-                AND aggregate_type = ANY($3) AND event_type = $4)",
-        )
-        .bind(cursor.transaction_id.to_string())
-        .bind(cursor.global_position)
-        .bind(&types)
-        .bind(event_type)
-        .fetch_one(pool)
-        .await?;
-        if pending {
+        if unapplied(pool, projection, Some(event_type)).await? > 0 {
             return Ok(true);
         }
     }
     Ok(false)
+}
+
+/// Committed events (of one type, or all) that `projection` has not applied yet.
+async fn unapplied(
+    pool: &PgPool,
+    projection: Projection,
+    event_type: Option<&str>,
+) -> sqlx::Result<i64> {
+    let cursor = checkpoint(pool, projection).await?;
+    let types: Vec<String> = projection
+        .aggregate_types()
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+    sqlx::query_scalar(
+        "SELECT count(*) FROM events
+          WHERE (transaction_id, global_position) > ($1::text::xid8, $2)
+            AND aggregate_type = ANY($3) AND ($4::text IS NULL OR event_type = $4)",
+    )
+    .bind(cursor.transaction_id.to_string())
+    .bind(cursor.global_position)
+    .bind(&types)
+    .bind(event_type)
+    .fetch_one(pool)
+    .await
 }
 
 /// A span for handling `event`, a child of the span that appended it.
