@@ -19,9 +19,12 @@ pub fn upcasters() -> Vec<Box<dyn EventUpcaster>> {
     ))]
 }
 
-/// Applies every upcaster that claims the event, in order.
+/// Applies every upcaster that claims the event, in order. The list is built once: the log
+/// reader calls this for every event it reads.
 pub fn upcast(mut event: SerializedEvent) -> SerializedEvent {
-    for upcaster in upcasters() {
+    static UPCASTERS: std::sync::LazyLock<Vec<Box<dyn EventUpcaster>>> =
+        std::sync::LazyLock::new(upcasters);
+    for upcaster in UPCASTERS.iter() {
         if upcaster.can_upcast(&event.event_type, &event.event_version) {
             event = upcaster.upcast(event);
         }

@@ -5,6 +5,7 @@
 //! Issuer and JWKS URL are configuration: locally the pool is moto's, whose JWKS is served on
 //! 127.0.0.1:4566 while its tokens name the real Cognito issuer.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -46,7 +47,8 @@ impl AuthConfig {
 pub struct Verifier {
     config: AuthConfig,
     http: reqwest::Client,
-    keys: RwLock<(JwkSet, Option<Instant>)>,
+    /// The pool's keys by kid, parsed once per fetch (not per request), and when they were fetched.
+    keys: RwLock<(HashMap<String, DecodingKey>, Option<Instant>)>,
 }
 
 /// Who is calling.
@@ -80,7 +82,7 @@ impl Verifier {
                 .timeout(Duration::from_secs(5))
                 .build()
                 .expect("a default HTTP client builds"),
-            keys: RwLock::new((JwkSet { keys: vec![] }, None)),
+            keys: RwLock::new((HashMap::new(), None)),
         }
     }
 
@@ -114,14 +116,14 @@ impl Verifier {
     }
 
     async fn key(&self, kid: &str) -> Result<DecodingKey, String> {
-        if let Some(jwk) = self.keys.read().await.0.find(kid) {
-            return DecodingKey::from_jwk(jwk).map_err(|e| e.to_string());
+        if let Some(key) = self.keys.read().await.0.get(kid) {
+            return Ok(key.clone());
         }
         let mut keys = self.keys.write().await;
         let recently = keys
             .1
             .is_some_and(|at| at.elapsed() < REFRESH_AT_MOST_EVERY);
-        if !recently && keys.0.find(kid).is_none() {
+        if !recently && !keys.0.contains_key(kid) {
             let fetched: JwkSet = self
                 .http
                 .get(&self.config.jwks_url)
@@ -132,13 +134,20 @@ impl Verifier {
                 .json()
                 .await
                 .map_err(|e| format!("the key set is unreadable: {e}"))?;
-            *keys = (fetched, Some(Instant::now()));
+            let parsed = fetched
+                .keys
+                .iter()
+                .filter_map(|jwk| {
+                    let kid = jwk.common.key_id.clone()?;
+                    DecodingKey::from_jwk(jwk).ok().map(|key| (kid, key))
+                })
+                .collect();
+            *keys = (parsed, Some(Instant::now()));
         }
-        let jwk = keys
-            .0
-            .find(kid)
-            .ok_or("the token was signed by an unknown key")?;
-        DecodingKey::from_jwk(jwk).map_err(|e| e.to_string())
+        keys.0
+            .get(kid)
+            .cloned()
+            .ok_or_else(|| "the token was signed by an unknown key".into())
     }
 }
 
