@@ -59,6 +59,16 @@ impl Config {
     }
 }
 
+/// Whether this process runs on AWS (Lambda or ECS set these), where X-Ray's propagation and
+/// `AWSTraceHeader` apply. Read once.
+pub fn on_aws() -> bool {
+    static ON_AWS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON_AWS.get_or_init(|| {
+        env::var_os("AWS_LAMBDA_FUNCTION_NAME").is_some()
+            || env::var_os("ECS_CONTAINER_METADATA_URI_V4").is_some()
+    })
+}
+
 /// A variable that is set and not blank.
 pub fn var(name: &str) -> Option<String> {
     env::var(name).ok().filter(|v| !v.trim().is_empty())

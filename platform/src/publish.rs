@@ -114,7 +114,7 @@ impl Publisher {
         let mut send = self.client.send_message();
         // On AWS, X-Ray reads the trace from the system attribute; inside Lambda the SDK would
         // otherwise fill it with the function's own segment and split the trace in two.
-        if on_aws()
+        if crate::config::on_aws()
             && let Some(header) = xray_header(&traceparent)
         {
             send = send.message_system_attributes(
@@ -157,12 +157,6 @@ impl Publisher {
             ),
         }
     }
-}
-
-/// Lambda and ECS set these; locally neither is set and moto has no X-Ray.
-fn on_aws() -> bool {
-    std::env::var_os("AWS_LAMBDA_FUNCTION_NAME").is_some()
-        || std::env::var_os("ECS_CONTAINER_METADATA_URI_V4").is_some()
 }
 
 /// A W3C traceparent as an X-Ray trace header: the same trace and parent ids, X-Ray's spelling.

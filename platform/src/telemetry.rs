@@ -70,8 +70,7 @@ pub fn init(service: &'static str) -> Telemetry {
 
 /// [`init`] with the OTLP/HTTP endpoint (`http://host:4318`, say) given, or trace export off.
 pub fn init_with(service: &'static str, otlp_endpoint: Option<String>) -> Telemetry {
-    let on_aws = std::env::var_os("AWS_LAMBDA_FUNCTION_NAME").is_some()
-        || std::env::var_os("ECS_CONTAINER_METADATA_URI_V4").is_some();
+    let on_aws = crate::config::on_aws();
     let mut propagators: Vec<Box<dyn TextMapPropagator + Send + Sync>> =
         vec![Box::new(TraceContextPropagator::new())];
     if on_aws {

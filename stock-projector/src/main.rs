@@ -307,7 +307,8 @@ async fn handle_batch(
     received: Vec<Message>,
     settings: &Settings,
 ) {
-    record_deliveries(pool, &received).await;
+    let bodies: Vec<Option<EventsAppended>> = received.iter().map(body).collect();
+    record_deliveries(pool, &received, &bodies).await;
     // A batch that outlasts part of the visibility timeout keeps its messages hidden, so
     // another instance does not take them while this one still works on them.
     let keeper = sqs.filter(|_| !received.is_empty()).map(|(client, url)| {
@@ -324,7 +325,11 @@ async fn handle_batch(
     }
     if !failed && let Some((client, url)) = sqs {
         let count = received.len();
-        let understood: Vec<Message> = received.into_iter().filter(readable).collect();
+        let understood: Vec<Message> = received
+            .into_iter()
+            .zip(&bodies)
+            .filter_map(|(message, body)| body.as_ref().map(|_| message))
+            .collect();
         if understood.len() < count {
             Record::new(SERVICE)
                 .metric(
@@ -540,10 +545,10 @@ struct Deliveries {
 }
 
 /// Notes each message for the trace timeline: when SQS took it, when this projector got it.
-async fn record_deliveries(pool: &PgPool, messages: &[Message]) {
+async fn record_deliveries(pool: &PgPool, messages: &[Message], bodies: &[Option<EventsAppended>]) {
     let mut rows = Deliveries::default();
-    for message in messages {
-        let Some(Ok(body)) = message.body().map(serde_json::from_str::<EventsAppended>) else {
+    for (message, body) in messages.iter().zip(bodies) {
+        let Some(body) = body else {
             continue;
         };
         let attribute = |name| {
@@ -554,9 +559,9 @@ async fn record_deliveries(pool: &PgPool, messages: &[Message]) {
         };
         rows.ids
             .push(message.message_id().unwrap_or_default().to_string());
-        rows.correlations.push(body.correlation_id);
-        rows.types.push(body.aggregate_type);
-        rows.streams.push(body.aggregate_id);
+        rows.correlations.push(body.correlation_id.clone());
+        rows.types.push(body.aggregate_type.clone());
+        rows.streams.push(body.aggregate_id.clone());
         rows.sent.push(
             attribute(MessageSystemAttributeName::SentTimestamp)
                 .and_then(DateTime::from_timestamp_millis),
@@ -585,13 +590,12 @@ async fn record_deliveries(pool: &PgPool, messages: &[Message]) {
     }
 }
 
-/// Whether a message is one this projector understands. One that is not (a poison message) is
-/// left on the queue: SQS redelivers it until maxReceiveCount and then moves it to the
-/// dead-letter queue, where an operator can read it. The projector keeps going meanwhile.
-fn readable(message: &Message) -> bool {
-    let parsed = message.body().map(serde_json::from_str::<EventsAppended>);
-    if let Some(Ok(_)) = parsed {
-        return true;
+/// The message's body, when it is one this projector understands. One that is not (a poison
+/// message) is left on the queue: SQS redelivers it until maxReceiveCount and then moves it to
+/// the dead-letter queue, where an operator can read it. The projector keeps going meanwhile.
+fn body(message: &Message) -> Option<EventsAppended> {
+    if let Some(Ok(body)) = message.body().map(serde_json::from_str::<EventsAppended>) {
+        return Some(body);
     }
     tracing::warn!(
         message_id = message.message_id().unwrap_or_default(),
@@ -602,7 +606,7 @@ fn readable(message: &Message) -> bool {
             .unwrap_or("?"),
         "unreadable message left for the dead-letter queue"
     );
-    false
+    None
 }
 
 fn handles(messages: &[Message]) -> Vec<String> {
