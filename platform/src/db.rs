@@ -12,17 +12,12 @@ pub static MIGRATOR: Migrator = sqlx::migrate!("../migrations");
 /// Connects and applies pending migrations (idempotent; concurrent starters serialise on
 /// sqlx's advisory lock).
 pub async fn connect(database_url: &str) -> anyhow::Result<PgPool> {
-    let pool = PgPoolOptions::new()
-        .max_connections(pool_size())
-        .acquire_timeout(Duration::from_secs(5))
-        .connect(database_url)
-        .await
-        .map_err(|e| {
-            anyhow::anyhow!(
-                "cannot connect to the database at {}: {e}",
-                redact(database_url)
-            )
-        })?;
+    let pool = pool_options().connect(database_url).await.map_err(|e| {
+        anyhow::anyhow!(
+            "cannot connect to the database at {}: {e}",
+            redact(database_url)
+        )
+    })?;
     MIGRATOR.run(&pool).await?;
     Ok(pool)
 }
@@ -36,19 +31,14 @@ pub async fn connect_configured(config: &crate::Config) -> anyhow::Result<PgPool
     };
     let client = aws_sdk_secretsmanager::Client::new(&crate::aws::sdk_config(config).await);
     let options = secret_options(&client, &secret).await?;
-    let pool = PgPoolOptions::new()
-        .max_connections(pool_size())
-        .acquire_timeout(Duration::from_secs(5))
-        .connect_with(options)
-        .await
-        .map_err(|e| {
-            anyhow::anyhow!(
-                "cannot connect to the database at {}:{}/{}: {e}",
-                secret.host,
-                secret.port,
-                secret.name
-            )
-        })?;
+    let pool = pool_options().connect_with(options).await.map_err(|e| {
+        anyhow::anyhow!(
+            "cannot connect to the database at {}:{}/{}: {e}",
+            secret.host,
+            secret.port,
+            secret.name
+        )
+    })?;
     MIGRATOR.run(&pool).await?;
     let refreshed = pool.clone();
     tokio::spawn(async move {
@@ -98,6 +88,19 @@ async fn secret_options(
         .username(&credentials.username)
         .password(&credentials.password)
         .ssl_mode(ssl_mode))
+}
+
+/// The pool both connection paths share. sqlx pings a connection before handing it out unless
+/// told not to: a round trip per query, as many as the command path's own. A connection that
+/// died idle fails its query instead, and connections are recycled before RDS or a NAT would
+/// drop them.
+fn pool_options() -> PgPoolOptions {
+    PgPoolOptions::new()
+        .max_connections(pool_size())
+        .acquire_timeout(Duration::from_secs(5))
+        .test_before_acquire(false)
+        .idle_timeout(Duration::from_secs(300))
+        .max_lifetime(Duration::from_secs(1800))
 }
 
 fn pool_size() -> u32 {

@@ -2,12 +2,14 @@
 //! its events with their metadata under optimistic concurrency, retry on conflict, then publish
 //! one SQS message for the command.
 //!
-//! This is cqrs-es's `CqrsFramework::execute` opened up, for three reasons: the caller needs the
-//! committed events' global positions and ids (read-your-writes, the SQS deduplication id), a
-//! conflict must be retried against the new state, and cqrs-es 0.5 applies the new events twice
-//! when it builds a snapshot from the context its `handle` already mutated. Here the aggregate
-//! decides on a copy, so the context handed to `commit` is the state the events apply to.
+//! This is cqrs-es's `CqrsFramework::execute` opened up. Loading stays cqrs-es's (snapshot,
+//! events after it, upcasters); the append is our own single statement, because the caller needs
+//! the committed events' global positions and ids (read-your-writes, the SQS deduplication id), a
+//! conflict must be retried against the new state, and postgres-es's `persist` spends four round
+//! trips (BEGIN, an INSERT per event, COMMIT) and returns nothing. It also snapshots the state the
+//! events lead to; cqrs-es 0.5 applies them a second time to the state `handle` already changed.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -15,8 +17,8 @@ use aggregates::{
     Context, Order, OrderCommand, OrderError, OrderServices, Stock, StockCommand, StockError,
 };
 use cqrs_es::event_sink::EventSink;
-use cqrs_es::persist::PersistedEventStore;
-use cqrs_es::{Aggregate, AggregateError, EventStore};
+use cqrs_es::persist::{EventStoreAggregateContext, PersistedEventStore};
+use cqrs_es::{Aggregate, AggregateError, DomainEvent, EventStore};
 use postgres_es::PostgresEventRepository;
 use rand::Rng;
 use sqlx::PgPool;
@@ -79,6 +81,7 @@ struct Inner {
     stock: Repo<Stock>,
     order_services: OrderServices,
     publisher: Option<Publisher>,
+    stock_snapshot_every: usize,
 }
 
 impl Store {
@@ -95,6 +98,7 @@ impl Store {
                 },
                 pool,
                 publisher,
+                stock_snapshot_every,
             }),
             db_latency: None,
         }
@@ -116,11 +120,16 @@ impl Store {
         command: OrderCommand,
         context: &Context,
     ) -> Result<Committed, CommandError<OrderError>> {
-        let name = command.name();
+        let issued = Issued {
+            name: command.name(),
+            starts_stream: matches!(command, OrderCommand::PlaceOrder { .. }),
+            command,
+        };
         let id = order_id.to_string();
+        let span = command_span("Order", &id, issued.name);
         let i = &self.inner;
-        self.run(&i.orders, &i.order_services, &id, command, name, context)
-            .instrument(command_span("Order", &id, name))
+        self.run(&i.orders, &i.order_services, &id, issued, context)
+            .instrument(span)
             .await
     }
 
@@ -130,9 +139,14 @@ impl Store {
         command: StockCommand,
         context: &Context,
     ) -> Result<Committed, CommandError<StockError>> {
-        let name = command.name();
-        self.run(&self.inner.stock, &(), sku, command, name, context)
-            .instrument(command_span("Stock", sku, name))
+        let issued = Issued {
+            name: command.name(),
+            starts_stream: matches!(command, StockCommand::RegisterProduct { .. }),
+            command,
+        };
+        let span = command_span("Stock", sku, issued.name);
+        self.run(&self.inner.stock, &(), sku, issued, context)
+            .instrument(span)
             .await
     }
 
@@ -160,8 +174,7 @@ impl Store {
         repo: &Repo<A>,
         services: &A::Services,
         id: &str,
-        command: A::Command,
-        command_name: &str,
+        issued: Issued<A::Command>,
         context: &Context,
     ) -> Result<Committed, CommandError<A::Error>>
     where
@@ -169,28 +182,49 @@ impl Store {
         A::Command: Clone,
     {
         let started = Instant::now();
+        let snapshot_every = (A::TYPE == Stock::TYPE).then_some(self.inner.stock_snapshot_every);
         for attempt in 0u32.. {
-            let loaded = repo.load_aggregate(id).await.map_err(store_error)?;
-            let after_sequence = loaded.current_sequence as i64;
-            let mut working = loaded.aggregate.clone();
+            // A command that starts a stream tries it empty first: the append at sequence 1 proves
+            // it empty, and only a stream that exists already (an order placed again under the
+            // same Idempotency-Key, a SKU registered twice) costs the load, on the retry.
+            let loaded = if attempt == 0 && issued.starts_stream {
+                EventStoreAggregateContext {
+                    aggregate_id: id.to_string(),
+                    aggregate: A::default(),
+                    current_sequence: 0,
+                    current_snapshot: None,
+                }
+            } else {
+                repo.load_aggregate(id).await.map_err(store_error)?
+            };
+            // `handle` applies what it decides to `state`, which becomes the state after the
+            // events (what a snapshot records).
+            let mut state = loaded.aggregate;
             let sink = EventSink::default();
-            working
-                .handle(command.clone(), services, &sink)
+            state
+                .handle(issued.command.clone(), services, &sink)
                 .await
                 .map_err(CommandError::Domain)?;
             let events = sink.collect().await;
             if events.is_empty() {
                 return Ok(self.committed::<A>(id, vec![]));
             }
-            // Marks this attempt's events, so a commit reported as failed can be recognised.
-            let command_id = Uuid::now_v7().to_string();
-            let mut metadata = context.metadata(command_name);
-            metadata.insert("command_id".into(), command_id.clone());
+            let after = loaded.current_sequence;
+            // Every `snapshot_every` events the stream's snapshot is replaced by a newer one.
+            let snapshot = snapshot_every
+                .filter(|every| after / every != (after + events.len()) / every)
+                .map(|_| Snapshot {
+                    version: loaded.current_snapshot.unwrap_or(0) as i64 + 1,
+                    state: &state,
+                });
+            let mut metadata = context.metadata(issued.name);
+            // Marks the events of one command, which may be several.
+            metadata.insert("command_id".into(), Uuid::now_v7().to_string());
             // The events carry this command's span, so whatever reacts to them joins its trace.
             if let Some(traceparent) = crate::telemetry::current_traceparent() {
                 metadata.insert("traceparent".into(), traceparent);
             }
-            let append = tracing::info_span!(
+            let span = tracing::info_span!(
                 "append",
                 otel.name = "append events",
                 db.system.name = "postgresql",
@@ -202,39 +236,26 @@ impl Store {
                 if let Some(latency) = latency {
                     tokio::time::sleep(latency).await;
                 }
-                repo.commit(events, loaded, metadata).await
+                append(&self.inner.pool, id, after, &events, &metadata, snapshot).await
             }
-            .instrument(append)
+            .instrument(span)
             .await;
             match outcome {
-                Ok(_) => {}
-                Err(AggregateError::AggregateConflict) => {
-                    // postgres-es commits the events before it checks the snapshot update, so a
-                    // conflict can follow a successful append. Retrying then would append twice.
-                    if self
-                        .appended(A::TYPE, id, after_sequence, &command_id)
-                        .await
-                        .map_err(CommandError::Store)?
-                        .is_empty()
-                    {
-                        if started.elapsed() > CONFLICT_BUDGET {
-                            return Err(CommandError::Conflict);
-                        }
-                        tokio::time::sleep(backoff(attempt)).await;
-                        continue;
+                Ok(appended) => {
+                    let committed = self.committed::<A>(id, appended);
+                    if let Some(publisher) = &self.inner.publisher {
+                        publisher.publish(&committed, context).await;
                     }
+                    return Ok(committed);
                 }
-                Err(e) => return Err(store_error(e)),
+                Err(Append::Conflict) => {
+                    if started.elapsed() > CONFLICT_BUDGET {
+                        return Err(CommandError::Conflict);
+                    }
+                    tokio::time::sleep(backoff(attempt)).await;
+                }
+                Err(Append::Failed(e)) => return Err(CommandError::Store(e)),
             }
-            let appended = self
-                .appended(A::TYPE, id, after_sequence, &command_id)
-                .await
-                .map_err(CommandError::Store)?;
-            let committed = self.committed::<A>(id, appended);
-            if let Some(publisher) = &self.inner.publisher {
-                publisher.publish(&committed, context).await;
-            }
-            return Ok(committed);
         }
         unreachable!("the retry loop returns")
     }
@@ -246,41 +267,100 @@ impl Store {
             events,
         }
     }
+}
 
-    /// The events one attempt appended, found by the primary key's prefix.
-    async fn appended(
-        &self,
-        aggregate_type: &str,
-        id: &str,
-        after_sequence: i64,
-        command_id: &str,
-    ) -> Result<Vec<Appended>, String> {
-        sqlx::query_as::<_, (Uuid, i64, i64, String)>(
-            "SELECT event_id, sequence, global_position, event_type FROM events
-              WHERE aggregate_type = $1 AND aggregate_id = $2 AND sequence > $3
-                AND metadata->>'command_id' = $4
-              ORDER BY sequence",
-        )
-        .bind(aggregate_type)
-        .bind(id)
-        .bind(after_sequence)
-        .bind(command_id)
-        .fetch_all(&self.inner.pool)
-        .await
-        .map(|rows| {
-            rows.into_iter()
-                .map(
-                    |(event_id, sequence, global_position, event_type)| Appended {
-                        event_id,
-                        sequence,
-                        global_position,
-                        event_type,
-                    },
-                )
-                .collect()
-        })
-        .map_err(|e| e.to_string())
+enum Append {
+    /// Another command appended to the stream since it was loaded.
+    Conflict,
+    Failed(String),
+}
+
+/// A command with what the store needs to know of it.
+struct Issued<C> {
+    command: C,
+    /// As recorded in every event's metadata.
+    name: &'static str,
+    /// Whether it starts a stream (see [`Store::run`]).
+    starts_stream: bool,
+}
+
+struct Snapshot<'a, A> {
+    version: i64,
+    state: &'a A,
+}
+
+/// Appends `events` after sequence `after` in one statement, so one round trip commits them (and
+/// the snapshot, if any) or nothing. The primary key (aggregate_type, aggregate_id, sequence) is
+/// the optimistic-concurrency check.
+///
+/// This writes the tables postgres-es reads, as its `persist` would, without its BEGIN, INSERT
+/// per event and COMMIT, and returns what the store assigned (global position, event id), which
+/// `persist` does not.
+async fn append<A: Aggregate>(
+    pool: &PgPool,
+    id: &str,
+    after: usize,
+    events: &[A::Event],
+    metadata: &HashMap<String, String>,
+    snapshot: Option<Snapshot<'_, A>>,
+) -> Result<Vec<Appended>, Append> {
+    let failed = |e: serde_json::Error| Append::Failed(format!("serialising an event: {e}"));
+    let metadata = serde_json::to_value(metadata).map_err(failed)?;
+    let (mut types, mut versions, mut payloads) = (vec![], vec![], vec![]);
+    for event in events {
+        types.push(event.event_type());
+        versions.push(event.event_version());
+        payloads.push(serde_json::to_value(event).map_err(failed)?);
     }
+    let (snapshot_version, snapshot_state) = match snapshot {
+        Some(s) => (
+            Some(s.version),
+            Some(serde_json::to_value(s.state).map_err(failed)?),
+        ),
+        None => (None, None),
+    };
+    let rows = sqlx::query_as::<_, (Uuid, i64, i64, String)>(
+        "WITH appended AS (
+            INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
+            SELECT $1, $2, $3 + n - 1, t, v, p, $7
+              FROM unnest($4::text[], $5::text[], $6::jsonb[]) WITH ORDINALITY AS e(t, v, p, n)
+            RETURNING event_id, sequence, global_position, event_type
+         ), first_snapshot AS (
+            INSERT INTO snapshots (aggregate_type, aggregate_id, last_sequence, current_snapshot, payload)
+            SELECT $1, $2, $8, $9, $10 WHERE $9 = 1
+         ), next_snapshot AS (
+            UPDATE snapshots SET last_sequence = $8, current_snapshot = $9, payload = $10
+             WHERE aggregate_type = $1 AND aggregate_id = $2 AND current_snapshot = $9 - 1 AND $9 > 1
+         )
+         SELECT event_id, sequence, global_position, event_type FROM appended ORDER BY sequence",
+    )
+    .bind(A::TYPE)
+    .bind(id)
+    .bind(after as i64 + 1)
+    .bind(&types)
+    .bind(&versions)
+    .bind(&payloads)
+    .bind(&metadata)
+    .bind((after + events.len()) as i64)
+    .bind(snapshot_version)
+    .bind(snapshot_state)
+    .fetch_all(pool)
+    .await
+    .map_err(|e| match &e {
+        sqlx::Error::Database(db) if db.code().as_deref() == Some("23505") => Append::Conflict,
+        _ => Append::Failed(e.to_string()),
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(event_id, sequence, global_position, event_type)| Appended {
+                event_id,
+                sequence,
+                global_position,
+                event_type,
+            },
+        )
+        .collect())
 }
 
 async fn load<A: Aggregate>(repo: &Repo<A>, id: &str) -> Result<A, String> {

@@ -163,11 +163,55 @@ async fn a_stock_loaded_from_its_snapshot_equals_a_full_replay() {
         .await
         .unwrap();
     assert_eq!(snapshots, 1, "the Stock stream was snapshotted");
+    let (last_sequence, version): (i64, i64) =
+        sqlx::query_as("SELECT last_sequence, current_snapshot FROM snapshots")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (last_sequence, version),
+        (16, 4),
+        "16 events, a snapshot every 4, each replacing the last"
+    );
     let from_snapshot = store.load_stock("TEA-1").await.unwrap();
     let replayed = store.replay_stock("TEA-1", None).await.unwrap();
     assert_eq!(from_snapshot, replayed);
     assert_eq!(replayed.on_hand(), 16);
     assert_eq!(replayed.reserved(), 6);
+}
+
+#[tokio::test]
+async fn a_stream_that_exists_is_not_started_again() {
+    let (store, pool) = store(50).await;
+    register(&store, "TEA-1", 450, 3).await;
+    let again = StockCommand::RegisterProduct {
+        sku: "TEA-1".into(),
+        name: "Another".into(),
+        description: String::new(),
+        price_cents: 1,
+        image_url: None,
+        initial_stock: 100,
+    };
+    assert!(store.stock("TEA-1", again, &shopper()).await.is_err());
+    let id = Uuid::new_v4();
+    let OrderCommand::PlaceOrder { lines, .. } = place(&[("TEA-1", 1)]) else {
+        unreachable!()
+    };
+    let command = |lines| OrderCommand::PlaceOrder {
+        order_id: id,
+        customer_id: "shopper-sub".into(),
+        lines,
+    };
+    let placed = store.order(id, command(lines.clone()), &shopper()).await;
+    assert_eq!(placed.unwrap().events[0].sequence, 1);
+    let before = event_count(&pool).await;
+    let twice = store.order(id, command(lines), &shopper()).await;
+    assert!(
+        matches!(twice, Err(CommandError::Domain(OrderError::AlreadyPlaced))),
+        "{twice:?}"
+    );
+    assert_eq!(event_count(&pool).await, before);
+    assert_eq!(store.load_stock("TEA-1").await.unwrap().on_hand(), 3);
 }
 
 #[tokio::test]
