@@ -43,12 +43,19 @@ impl AppState {
     pub async fn from_env() -> anyhow::Result<Self> {
         let config = Config::from_env();
         let faults = platform::faults::Faults::from_env();
+        // The SQS client reads and parses the system's TLS roots (several ms of CPU): it is
+        // built on another thread while the pool connects, so a cold start waits for the longer
+        // of the two, not for both.
+        let sqs = config.event_queue_url.clone().map(|url| {
+            let config = config.clone();
+            tokio::spawn(async move { (platform::aws::sqs(&config).await, url) })
+        });
         let pool = platform::db::connect_configured(&config).await?;
-        let publisher = match &config.event_queue_url {
-            Some(url) => Some(
-                Publisher::new(platform::aws::sqs(&config).await, url.clone())
-                    .with_faults(faults.clone()),
-            ),
+        let publisher = match sqs {
+            Some(building) => {
+                let (client, url) = building.await?;
+                Some(Publisher::new(client, url).with_faults(faults.clone()))
+            }
             None => None,
         };
         let store =

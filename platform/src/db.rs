@@ -9,8 +9,7 @@ use sqlx::postgres::PgPoolOptions;
 
 pub static MIGRATOR: Migrator = sqlx::migrate!("../migrations");
 
-/// Connects and applies pending migrations (idempotent; concurrent starters serialise on
-/// sqlx's advisory lock).
+/// Connects and applies pending migrations (see [`migrate`]).
 pub async fn connect(database_url: &str) -> anyhow::Result<PgPool> {
     let pool = pool_options().connect(database_url).await.map_err(|e| {
         anyhow::anyhow!(
@@ -18,8 +17,28 @@ pub async fn connect(database_url: &str) -> anyhow::Result<PgPool> {
             redact(database_url)
         )
     })?;
-    MIGRATOR.run(&pool).await?;
+    migrate(&pool).await?;
     Ok(pool)
+}
+
+/// Applies the migrations this binary carries that the database lacks. A database already at or
+/// past this binary's newest migration is left alone after one query, so a Lambda cold start
+/// skips the migrator's lock and reads, and a binary one release behind keeps starting beside the
+/// newer schema during a rolling deploy (migrations only add). Otherwise sqlx's migrator runs,
+/// under its advisory lock, checksums checked.
+pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
+    let newest = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+    // Fails when the table does not exist yet: a new database, for the migrator.
+    let applied: Option<i64> =
+        sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success")
+            .fetch_one(pool)
+            .await
+            .unwrap_or(None);
+    if applied.is_some_and(|version| version >= newest) {
+        return Ok(());
+    }
+    MIGRATOR.run(pool).await?;
+    Ok(())
 }
 
 /// Connects as `config` says: `DATABASE_URL`, or on AWS the RDS secret (see
@@ -39,7 +58,7 @@ pub async fn connect_configured(config: &crate::Config) -> anyhow::Result<PgPool
             secret.name
         )
     })?;
-    MIGRATOR.run(&pool).await?;
+    migrate(&pool).await?;
     let refreshed = pool.clone();
     tokio::spawn(async move {
         loop {

@@ -73,7 +73,8 @@ fn template_name() -> String {
     format!("shop_template_{hash:016x}")
 }
 
-fn with_database(url: &str, database: &str) -> String {
+/// `url` with its database replaced by `database`, query string kept.
+pub fn with_database(url: &str, database: &str) -> String {
     let (base, query) = url
         .split_once('?')
         .map_or((url, None), |(b, q)| (b, Some(q)));
