@@ -77,6 +77,9 @@ type Row = (
     DateTime<Utc>,
 );
 
+/// The columns `Row` reads. `transaction_id` is cast for the client, so the output column of that
+/// name is a bigint: ORDER BY must name `events.transaction_id`, or PostgreSQL sorts by the cast,
+/// which no index provides, and every page becomes a scan and sort of the rest of the log.
 const COLUMNS: &str = "event_id, aggregate_type, aggregate_id, sequence, global_position,
     transaction_id::text::bigint, event_type, event_version, payload, metadata, recorded_at";
 
@@ -95,7 +98,7 @@ pub async fn read_after<'e>(
           WHERE (transaction_id, global_position) > ($1::text::xid8, $2)
             AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
             AND (cardinality($3::text[]) = 0 OR aggregate_type = ANY($3))
-          ORDER BY transaction_id, global_position
+          ORDER BY events.transaction_id, events.global_position
           LIMIT $4"
     ))
     .bind(after.transaction_id.to_string())
@@ -130,7 +133,7 @@ pub async fn by_correlation<'e>(
 ) -> Result<Vec<StoredEvent>, sqlx::Error> {
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM events WHERE metadata ->> 'correlation_id' = $1
-          ORDER BY transaction_id, global_position"
+          ORDER BY events.transaction_id, events.global_position"
     ))
     .bind(correlation_id)
     .fetch_all(db)
@@ -143,7 +146,7 @@ pub async fn head<'e>(db: impl PgExecutor<'e>) -> Result<Cursor, sqlx::Error> {
     let row: Option<(i64, i64)> = sqlx::query_as(
         "SELECT transaction_id::text::bigint, global_position FROM events
           WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-          ORDER BY transaction_id DESC, global_position DESC LIMIT 1",
+          ORDER BY events.transaction_id DESC, events.global_position DESC LIMIT 1",
     )
     .fetch_optional(db)
     .await?;
