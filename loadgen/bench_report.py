@@ -57,12 +57,18 @@ for label, title in [("publish", "publishing to moto"), ("nopublish", "publishin
         lat = o.get("latency", {})
         errors = o.get("errors", 0)
         tps, pg_lat = pgbench[c]
+        per_order = ""
+        counts = (read(f"xacts-{label}-{c}") or "").split()
+        if len(counts) == 4 and int(counts[3]) > int(counts[1]):
+            x0, o0, x1, o1 = map(int, counts)
+            # Less the two counting queries themselves.
+            per_order = f", {(x1 - x0 - 2) / (o1 - o0):.2f} db transactions/order"
         ratio = rate / tps if tps else 0.0
         ok = ratio >= 0.6
         name = f"POST /api/orders, {c} client{'s' if c > 1 else ''}, {title}"
         rows.append((name,
                      f"{rate:.0f} orders/s, p50 {ms(lat.get('p50_ms', 0))} ms, p99 {ms(lat.get('p99_ms', 0))} ms"
-                     + (f", {errors} errors" if errors else ""),
+                     + per_order + (f", {errors} errors" if errors else ""),
                      f"pgbench INSERT: {tps:.0f} tps, mean {ms(pg_lat)} ms",
                      f">= 0.6x (is {ratio:.2f}x)", met(ok)))
         if not ok:
@@ -153,6 +159,16 @@ for r in [header] + rows:
 print()
 print("missed goals: " + (", ".join(misses) if misses else "none"))
 
+
+def listing(pairs):
+    return "; ".join(f"{name} {share}%" for name, share in pairs)
+
+
+profile = load("profile.json")
+if profile:
+    print("CPU by process (16 clients, publishing off): " + listing(profile["processes"]))
+    print("gateway CPU by crate: " + listing(profile["gateway_crates"]))
+
 if QUICK:
     sys.exit(0)
 
@@ -204,6 +220,33 @@ md += [
     "- **peak RSS**: VmHWM from /proc of each process at the end of its phases.",
     "",
 ]
+if profile:
+    md += [
+        "## Where the CPU went: POST /api/orders, 16 clients, publishing off",
+        "",
+        f"`perf record -a -e cpu-clock -F 499` over the recorded {load('orders-nopublish-16.json')['duration_s']:.0f} s "
+        f"({profile['samples']:,} samples on {machine.get('cores', '?')} cores), summed by `loadgen/perf_summary.py`.",
+        "",
+        f"- **Machine, by process:** {listing(profile['processes'])}.",
+        f"- **Gateway, by crate:** {listing(profile['gateway_crates'])}.",
+        "- **Gateway, busiest functions:**",
+    ]
+    md += [f"  - `{name}` {share}%" for name, share in profile["gateway_functions"]]
+    md.append("")
+
+for label, title in [("orders", "POST /api/orders, 16 clients, publishing off"),
+                     ("catchup", "projector catch-up from checkpoint 0")]:
+    text = read(f"statements-{label}.tsv")
+    if not text:
+        continue
+    md += [f"## Where the database time went: {title}", "",
+           "The statements PostgreSQL spent most time executing (`pg_stat_statements`, reset at the phase's start).", "",
+           "| calls | total ms | mean ms | statement |", "|---|---|---|---|"]
+    for line in text.splitlines():
+        calls, total, mean, query = line.split("\t", 3)
+        md.append(f"| {calls} | {total} | {mean} | `{query.replace('|', '/')}` |")
+    md.append("")
+
 # Hand-written analysis below "## Notes" survives a rerun.
 if os.path.exists(OUT):
     old = open(OUT).read()
