@@ -201,7 +201,7 @@ md += [
     f"{load('orders-publish-1.json')['duration_s'] if load('orders-publish-1.json') else '?'} s recorded; "
     "each shopper is its own Cognito user with a real token; orders of 1 to 3 lines. Committed = answered 202. "
     "The stock-projector is paused (SIGSTOP) meanwhile, so the figure is the command path alone, as pgbench's "
-    "is the insert alone; release builds; gateway, PostgreSQL, moto and loadgen share the machine's cores.",
+    "is the insert alone; release code (the `profiling` profile: release with its symbol table); gateway, PostgreSQL, moto and loadgen share the machine's cores.",
     "- **pgbench**: `pgbench -M prepared -c N -T ...` of one `INSERT` of a real OrderPlaced payload and metadata "
     "into `bench_events (LIKE events INCLUDING ALL)`: the same columns, defaults, identity and indexes.",
     "- **publishing off**: the gateway restarted without `EVENT_QUEUE_URL`.",
@@ -215,7 +215,7 @@ md += [
     "ORDER BY transaction_id, global_position) TO STDOUT | COPY events_copy FROM STDIN`.",
     "- **catch-up**: read models truncated and every checkpoint reset to 0, then `stock-projector run` "
     "(no queue, 1 s timer) until every projection's lag is 0; events/s = log length / time.",
-    "- **start to first response**: `loadgen startup`: exec of the release `product` binary with the "
+    "- **start to first response**: `loadgen startup`: exec of the `product` binary (release code) with the "
     "stack's environment (pool, migrations check, SQS client) until `GET /api/products` answers 200; 10 runs.",
     "- **peak RSS**: VmHWM from /proc of each process at the end of its phases.",
     "",
