@@ -10,7 +10,7 @@
 //! events lead to; cqrs-es 0.5 applies them a second time to the state `handle` already changed.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use aggregates::{
@@ -18,7 +18,7 @@ use aggregates::{
 };
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::persist::{EventStoreAggregateContext, PersistedEventStore};
-use cqrs_es::{Aggregate, AggregateError, DomainEvent, EventStore};
+use cqrs_es::{Aggregate, DomainEvent, EventStore};
 use postgres_es::PostgresEventRepository;
 use rand::Rng;
 use sqlx::PgPool;
@@ -77,8 +77,8 @@ pub struct Store {
 
 struct Inner {
     pool: PgPool,
-    orders: Repo<Order>,
-    stock: Repo<Stock>,
+    orders: Streams<Order>,
+    stock: Streams<Stock>,
     order_services: OrderServices,
     publisher: Option<Publisher>,
     stock_snapshot_every: usize,
@@ -89,10 +89,16 @@ impl Store {
         let repo = || PostgresEventRepository::new(pool.clone());
         Self {
             inner: Arc::new(Inner {
-                orders: PersistedEventStore::new_event_store(repo())
-                    .with_upcasters(aggregates::upcast::upcasters()),
-                stock: PersistedEventStore::new_snapshot_store(repo(), stock_snapshot_every)
-                    .with_upcasters(aggregates::upcast::upcasters()),
+                orders: Streams {
+                    repo: PersistedEventStore::new_event_store(repo())
+                        .with_upcasters(aggregates::upcast::upcasters()),
+                    kept: None,
+                },
+                stock: Streams {
+                    repo: PersistedEventStore::new_snapshot_store(repo(), stock_snapshot_every)
+                        .with_upcasters(aggregates::upcast::upcasters()),
+                    kept: Some(Mutex::default()),
+                },
                 order_services: OrderServices {
                     catalog: Arc::new(StoreCatalog::new(pool.clone())),
                 },
@@ -151,27 +157,27 @@ impl Store {
     }
 
     pub async fn load_order(&self, order_id: Uuid) -> Result<Order, String> {
-        load(&self.inner.orders, &order_id.to_string()).await
+        load(&self.inner.orders.repo, &order_id.to_string()).await
     }
 
     /// A `Stock` as it stands, loaded from its latest snapshot plus the events after it.
     pub async fn load_stock(&self, sku: &str) -> Result<Stock, String> {
-        load(&self.inner.stock, sku).await
+        load(&self.inner.stock.repo, sku).await
     }
 
     /// A `Stock` rebuilt from its events alone, snapshots aside, up to `up_to` (a sequence).
     pub async fn replay_stock(&self, sku: &str, up_to: Option<i64>) -> Result<Stock, String> {
-        replay(&self.inner.stock, sku, up_to).await
+        replay(&self.inner.stock.repo, sku, up_to).await
     }
 
     /// An `Order` rebuilt from its events, up to `up_to` (a sequence).
     pub async fn replay_order(&self, order_id: Uuid, up_to: Option<i64>) -> Result<Order, String> {
-        replay(&self.inner.orders, &order_id.to_string(), up_to).await
+        replay(&self.inner.orders.repo, &order_id.to_string(), up_to).await
     }
 
     async fn run<A>(
         &self,
-        repo: &Repo<A>,
+        streams: &Streams<A>,
         services: &A::Services,
         id: &str,
         issued: Issued<A::Command>,
@@ -195,7 +201,10 @@ impl Store {
                     current_snapshot: None,
                 }
             } else {
-                repo.load_aggregate(id).await.map_err(store_error)?
+                streams
+                    .load(&self.inner.pool, id)
+                    .await
+                    .map_err(CommandError::Store)?
             };
             // `handle` applies what it decides to `state`, which becomes the state after the
             // events (what a snapshot records).
@@ -206,17 +215,22 @@ impl Store {
                 .await
                 .map_err(CommandError::Domain)?;
             let events = sink.collect().await;
+            let after = loaded.current_sequence;
             if events.is_empty() {
+                streams.keep(id, &state, after, loaded.current_snapshot);
                 return Ok(self.committed::<A>(id, vec![]));
             }
-            let after = loaded.current_sequence;
             // Every `snapshot_every` events the stream's snapshot is replaced by a newer one.
             let snapshot = snapshot_every
                 .filter(|every| after / every != (after + events.len()) / every)
                 .map(|_| Snapshot {
-                    version: loaded.current_snapshot.unwrap_or(0) as i64 + 1,
+                    version: loaded.current_snapshot.unwrap_or(0) + 1,
                     state: &state,
                 });
+            let snapshot_after = snapshot
+                .as_ref()
+                .map(|s| s.version)
+                .or(loaded.current_snapshot);
             let mut metadata = context.metadata(issued.name);
             // Marks the events of one command, which may be several.
             metadata.insert("command_id".into(), Uuid::now_v7().to_string());
@@ -242,6 +256,7 @@ impl Store {
             .await;
             match outcome {
                 Ok(appended) => {
+                    streams.keep(id, &state, after + appended.len(), snapshot_after);
                     let committed = self.committed::<A>(id, appended);
                     if let Some(publisher) = &self.inner.publisher {
                         publisher.publish(&committed, context).await;
@@ -249,12 +264,16 @@ impl Store {
                     return Ok(committed);
                 }
                 Err(Append::Conflict) => {
+                    streams.forget(id);
                     if started.elapsed() > CONFLICT_BUDGET {
                         return Err(CommandError::Conflict);
                     }
                     tokio::time::sleep(backoff(attempt)).await;
                 }
-                Err(Append::Failed(e)) => return Err(CommandError::Store(e)),
+                Err(Append::Failed(e)) => {
+                    streams.forget(id);
+                    return Err(CommandError::Store(e));
+                }
             }
         }
         unreachable!("the retry loop returns")
@@ -275,6 +294,82 @@ enum Append {
     Failed(String),
 }
 
+/// How many aggregates a process keeps (see [`Streams::kept`]).
+const KEPT_AGGREGATES: usize = 256;
+
+/// One aggregate type's event store.
+struct Streams<A: Aggregate> {
+    repo: Repo<A>,
+    /// For `Stock`: each aggregate as this process's last command on it left it. A `Stock` holds
+    /// every reservation it has taken, so loading one parses a snapshot that grows with the shop
+    /// (about 200 KB a SKU after a million events), and the saga commands the same few SKUs over
+    /// and over. A kept copy is used while no event follows its sequence, which one indexed
+    /// query tells; otherwise the aggregate is loaded again.
+    kept: Option<Mutex<HashMap<String, Kept<A>>>>,
+}
+
+#[derive(Clone)]
+struct Kept<A> {
+    aggregate: A,
+    sequence: usize,
+    snapshot: Option<usize>,
+}
+
+impl<A: Aggregate + Clone> Streams<A> {
+    async fn load(&self, pool: &PgPool, id: &str) -> Result<EventStoreAggregateContext<A>, String> {
+        let copy = self.kept.as_ref().and_then(|kept| {
+            let kept = kept.lock().expect("no panic while the lock is held");
+            kept.get(id).cloned()
+        });
+        if let Some(copy) = copy {
+            let moved: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM events
+                                 WHERE aggregate_type = $1 AND aggregate_id = $2 AND sequence > $3)",
+            )
+            .bind(A::TYPE)
+            .bind(id)
+            .bind(copy.sequence as i64)
+            .fetch_one(pool)
+            .await
+            .map_err(|e| e.to_string())?;
+            if !moved {
+                return Ok(EventStoreAggregateContext {
+                    aggregate_id: id.to_string(),
+                    aggregate: copy.aggregate,
+                    current_sequence: copy.sequence,
+                    current_snapshot: copy.snapshot,
+                });
+            }
+        }
+        self.repo
+            .load_aggregate(id)
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    fn keep(&self, id: &str, aggregate: &A, sequence: usize, snapshot: Option<usize>) {
+        if let Some(kept) = &self.kept {
+            let mut kept = kept.lock().expect("no panic while the lock is held");
+            if kept.len() < KEPT_AGGREGATES || kept.contains_key(id) {
+                let copy = Kept {
+                    aggregate: aggregate.clone(),
+                    sequence,
+                    snapshot,
+                };
+                kept.insert(id.to_string(), copy);
+            }
+        }
+    }
+
+    fn forget(&self, id: &str) {
+        if let Some(kept) = &self.kept {
+            kept.lock()
+                .expect("no panic while the lock is held")
+                .remove(id);
+        }
+    }
+}
+
 /// A command with what the store needs to know of it.
 struct Issued<C> {
     command: C,
@@ -285,7 +380,7 @@ struct Issued<C> {
 }
 
 struct Snapshot<'a, A> {
-    version: i64,
+    version: usize,
     state: &'a A,
 }
 
@@ -314,7 +409,7 @@ async fn append<A: Aggregate>(
     }
     let (snapshot_version, snapshot_state) = match snapshot {
         Some(s) => (
-            Some(s.version),
+            Some(s.version as i64),
             Some(serde_json::to_value(s.state).map_err(failed)?),
         ),
         None => (None, None),
@@ -389,10 +484,6 @@ fn command_span(aggregate_type: &str, id: &str, command: &str) -> tracing::Span 
         aggregate_type,
         aggregate_id = id
     )
-}
-
-fn store_error<E: std::error::Error, T>(error: AggregateError<E>) -> CommandError<T> {
-    CommandError::Store(error.to_string())
 }
 
 /// Full jitter over an exponential window (2 ms doubling to 64 ms), so writers that collided

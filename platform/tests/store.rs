@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use aggregates::saga::{Outcome, on_order_event};
 use aggregates::{
     Context, LineRequest, OrderCommand, OrderError, OrderEvent, OrderStatus, SAGA_ACTOR,
-    StockCommand,
+    StockCommand, StockError,
 };
 use platform::ledger::StoreLedger;
 use platform::store::{CommandError, Store};
@@ -212,6 +212,43 @@ async fn a_stream_that_exists_is_not_started_again() {
     );
     assert_eq!(event_count(&pool).await, before);
     assert_eq!(store.load_stock("TEA-1").await.unwrap().on_hand(), 3);
+}
+
+/// Each process keeps the `Stock` aggregates it last commanded; a command must still decide on the
+/// stream as it stands when another process (the admin API, another projector) appended since.
+#[tokio::test]
+async fn a_stock_changed_by_another_process_is_read_again() {
+    let (projector, pool) = store(4).await;
+    let admin = Store::new(pool.clone(), 4, None);
+    register(&projector, "TEA-1", 450, 1).await;
+    let reserve = |quantity| StockCommand::ReserveStock {
+        order_id: Uuid::new_v4(),
+        quantity,
+    };
+    projector
+        .stock("TEA-1", reserve(1), &shopper())
+        .await
+        .expect("the one unit is reserved");
+    admin
+        .stock("TEA-1", StockCommand::Restock { quantity: 5 }, &shopper())
+        .await
+        .unwrap();
+    let after_restock = projector.stock("TEA-1", reserve(3), &shopper()).await;
+    assert!(
+        after_restock.is_ok(),
+        "the restock by the other process counts: {after_restock:?}"
+    );
+    let too_many = projector.stock("TEA-1", reserve(3), &shopper()).await;
+    assert!(
+        matches!(
+            too_many,
+            Err(CommandError::Domain(StockError::Insufficient { .. }))
+        ),
+        "2 units left: {too_many:?}"
+    );
+    let stock = projector.load_stock("TEA-1").await.unwrap();
+    assert_eq!((stock.on_hand(), stock.reserved()), (6, 4));
+    assert_eq!(stock, projector.replay_stock("TEA-1", None).await.unwrap());
 }
 
 #[tokio::test]

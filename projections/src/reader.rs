@@ -126,6 +126,23 @@ pub async fn stream<'e>(
     Ok(rows.into_iter().map(stored).collect())
 }
 
+/// The events of several aggregates of one type, each stream in sequence order.
+pub async fn streams<'e>(
+    db: impl PgExecutor<'e>,
+    aggregate_type: &str,
+    aggregate_ids: &[String],
+) -> Result<Vec<StoredEvent>, sqlx::Error> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM events WHERE aggregate_type = $1 AND aggregate_id = ANY($2)
+          ORDER BY aggregate_id, sequence"
+    ))
+    .bind(aggregate_type)
+    .bind(aggregate_ids)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(stored).collect())
+}
+
 /// Every event one shopper action caused (its correlation id), in commit order.
 pub async fn by_correlation<'e>(
     db: impl PgExecutor<'e>,
