@@ -102,10 +102,13 @@ pg_start() {
   fi
   touch "$log"; [ "$(id -u)" = 0 ] && chown postgres:postgres "$log"
   # fsync off: these clusters hold development and test data, and it doubles commit throughput here.
+  # synchronous_commit off as well, unless PG_DURABLE=1: a PostgreSQL crash then loses the commits
+  # of its last few hundred ms, which scripts/chaos, crashing it on purpose, must not (an order
+  # answered 202 has to survive). fsync off loses nothing there: only the OS crashing would.
   # pg_stat_statements: scripts/bench reads which statements the database spent its time on.
   pg_as_owner "$PG_BIN/postgres" -D "$data" -p "$port" -c listen_addresses=127.0.0.1 \
     -c unix_socket_directories="$data" -c max_connections=300 -c fsync=off \
-    -c synchronous_commit=off -c full_page_writes=off \
+    -c synchronous_commit="$([ "${PG_DURABLE:-}" = 1 ] && echo on || echo off)" -c full_page_writes=off \
     -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=off >>"$log" 2>&1 &
   PG_PID=$!
   STARTED_PIDS+=("$PG_PID")
