@@ -81,7 +81,6 @@ struct Inner {
     stock: Streams<Stock>,
     order_services: OrderServices,
     publisher: Option<Publisher>,
-    stock_snapshot_every: usize,
 }
 
 impl Store {
@@ -93,18 +92,19 @@ impl Store {
                     repo: PersistedEventStore::new_event_store(repo())
                         .with_upcasters(aggregates::upcast::upcasters()),
                     kept: None,
+                    snapshot_every: None,
                 },
                 stock: Streams {
                     repo: PersistedEventStore::new_snapshot_store(repo(), stock_snapshot_every)
                         .with_upcasters(aggregates::upcast::upcasters()),
                     kept: Some(Mutex::default()),
+                    snapshot_every: Some(stock_snapshot_every),
                 },
                 order_services: OrderServices {
                     catalog: Arc::new(StoreCatalog::new(pool.clone())),
                 },
                 pool,
                 publisher,
-                stock_snapshot_every,
             }),
             db_latency: None,
         }
@@ -188,7 +188,6 @@ impl Store {
         A::Command: Clone,
     {
         let started = Instant::now();
-        let snapshot_every = (A::TYPE == Stock::TYPE).then_some(self.inner.stock_snapshot_every);
         for attempt in 0u32.. {
             // A command that starts a stream tries it empty first: the append at sequence 1 proves
             // it empty, and only a stream that exists already (an order placed again under the
@@ -217,11 +216,12 @@ impl Store {
             let events = sink.collect().await;
             let after = loaded.current_sequence;
             if events.is_empty() {
-                streams.keep(id, &state, after, loaded.current_snapshot);
+                streams.keep(id, state, after, loaded.current_snapshot);
                 return Ok(self.committed::<A>(id, vec![]));
             }
             // Every `snapshot_every` events the stream's snapshot is replaced by a newer one.
-            let snapshot = snapshot_every
+            let snapshot = streams
+                .snapshot_every
                 .filter(|every| after / every != (after + events.len()) / every)
                 .map(|_| Snapshot {
                     version: loaded.current_snapshot.unwrap_or(0) + 1,
@@ -256,7 +256,7 @@ impl Store {
             .await;
             match outcome {
                 Ok(appended) => {
-                    streams.keep(id, &state, after + appended.len(), snapshot_after);
+                    streams.keep(id, state, after + appended.len(), snapshot_after);
                     let committed = self.committed::<A>(id, appended);
                     if let Some(publisher) = &self.inner.publisher {
                         publisher.publish(&committed, context).await;
@@ -306,9 +306,10 @@ struct Streams<A: Aggregate> {
     /// and over. A kept copy is used while no event follows its sequence, which one indexed
     /// query tells; otherwise the aggregate is loaded again.
     kept: Option<Mutex<HashMap<String, Kept<A>>>>,
+    /// For `Stock`: every how many events the stream's snapshot is replaced.
+    snapshot_every: Option<usize>,
 }
 
-#[derive(Clone)]
 struct Kept<A> {
     aggregate: A,
     sequence: usize,
@@ -318,8 +319,10 @@ struct Kept<A> {
 impl<A: Aggregate + Clone> Streams<A> {
     async fn load(&self, pool: &PgPool, id: &str) -> Result<EventStoreAggregateContext<A>, String> {
         let copy = self.kept.as_ref().and_then(|kept| {
-            let kept = kept.lock().expect("no panic while the lock is held");
-            kept.get(id).cloned()
+            let mut kept = kept.lock().expect("no panic while the lock is held");
+            // Taken out, not cloned (a `Stock` is large): `keep` puts it back after the command,
+            // and a command on the same stream meanwhile loads it from the store.
+            kept.remove(id)
         });
         if let Some(copy) = copy {
             let moved: bool = sqlx::query_scalar(
@@ -347,12 +350,12 @@ impl<A: Aggregate + Clone> Streams<A> {
             .map_err(|e| e.to_string())
     }
 
-    fn keep(&self, id: &str, aggregate: &A, sequence: usize, snapshot: Option<usize>) {
+    fn keep(&self, id: &str, aggregate: A, sequence: usize, snapshot: Option<usize>) {
         if let Some(kept) = &self.kept {
             let mut kept = kept.lock().expect("no panic while the lock is held");
             if kept.len() < KEPT_AGGREGATES || kept.contains_key(id) {
                 let copy = Kept {
-                    aggregate: aggregate.clone(),
+                    aggregate,
                     sequence,
                     snapshot,
                 };
