@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { NextConfig } from "next";
 
 // Static export: S3 + CloudFront on AWS, the local gateway at / on this machine. Every page is a
@@ -8,6 +9,9 @@ const config: NextConfig = {
   trailingSlash: true,
   images: { unoptimized: true },
   reactStrictMode: true,
+  // The repository, not this folder: src/api/limits.ts imports ../docs/openapi.json, and Turbopack
+  // resolves nothing outside its root.
+  turbopack: { root: path.join(import.meta.dirname, "..") },
 };
 
 export default config;

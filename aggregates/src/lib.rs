@@ -13,6 +13,7 @@ mod metadata;
 mod order;
 pub mod saga;
 mod stock;
+mod unavailable;
 pub mod upcast;
 
 pub use metadata::{Context, SAGA_ACTOR};
@@ -21,3 +22,4 @@ pub use order::{
     OrderStatus, validate_lines,
 };
 pub use stock::{Product, Stock, StockCommand, StockError, StockEvent};
+pub use unavailable::Unavailable;

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::limits::{MAX_LINE_QUANTITY, MAX_ORDER_LINES, check_sku};
+use crate::unavailable::Unavailable;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineRequest {
@@ -126,8 +127,8 @@ pub enum OrderError {
         status: OrderStatus,
         action: &'static str,
     },
-    #[error("the catalog could not be read: {0}")]
-    CatalogUnavailable(String),
+    #[error("the catalog could not be read")]
+    CatalogUnavailable(#[source] Unavailable),
 }
 
 impl OrderError {
@@ -144,7 +145,7 @@ impl OrderError {
 #[async_trait]
 pub trait Catalog: Send + Sync {
     /// Unit prices in cents of the SKUs that exist; unknown SKUs are simply absent.
-    async fn prices(&self, skus: &[String]) -> Result<HashMap<String, i64>, String>;
+    async fn prices(&self, skus: &[String]) -> Result<HashMap<String, i64>, Unavailable>;
 }
 
 #[derive(Clone)]
@@ -216,7 +217,7 @@ pub fn validate_lines(lines: &[LineRequest]) -> Result<(), OrderError> {
     let mut seen = BTreeSet::new();
     for (i, line) in lines.iter().enumerate() {
         if let Err(reason) = check_sku(&line.sku) {
-            return Err(invalid(format!("lines[{i}].sku"), &reason));
+            return Err(invalid(format!("lines[{i}].sku"), reason));
         }
         if !seen.insert(line.sku.as_str()) {
             return Err(invalid(
@@ -349,7 +350,7 @@ mod tests {
 
     #[async_trait]
     impl Catalog for PriceList {
-        async fn prices(&self, skus: &[String]) -> Result<HashMap<String, i64>, String> {
+        async fn prices(&self, skus: &[String]) -> Result<HashMap<String, i64>, Unavailable> {
             Ok(skus
                 .iter()
                 .filter_map(|s| self.0.get(s).map(|p| (s.clone(), *p)))

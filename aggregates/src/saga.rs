@@ -10,6 +10,7 @@
 use async_trait::async_trait;
 use uuid::Uuid;
 
+use crate::unavailable::Unavailable;
 use crate::{OrderCommand, OrderError, OrderEvent, OrderStatus, StockCommand, StockError};
 
 /// A command that did not go through.
@@ -18,7 +19,7 @@ pub enum Refusal<E> {
     /// The aggregate said no: a business outcome the saga acts on.
     Domain(E),
     /// The store or the network failed: the saga stops and the event is handled again later.
-    Unavailable(String),
+    Unavailable(Unavailable),
 }
 
 /// The saga's view of the system: execute a command, read an order's status.
@@ -27,7 +28,7 @@ pub trait Ledger: Send + Sync {
     async fn stock(&self, sku: &str, command: StockCommand) -> Result<(), Refusal<StockError>>;
     async fn order(&self, order_id: Uuid, command: OrderCommand)
     -> Result<(), Refusal<OrderError>>;
-    async fn order_status(&self, order_id: Uuid) -> Result<OrderStatus, String>;
+    async fn order_status(&self, order_id: Uuid) -> Result<OrderStatus, Unavailable>;
 }
 
 /// What the saga did with one event, for logs and metrics.
@@ -35,7 +36,7 @@ pub trait Ledger: Send + Sync {
 pub enum Outcome {
     Confirmed,
     Rejected {
-        reason: String,
+        reason: Rejection,
     },
     /// The order was cancelled while the saga worked: what it had reserved went back.
     Released,
@@ -49,7 +50,7 @@ pub async fn on_order_event(
     ledger: &dyn Ledger,
     order_id: Uuid,
     event: &OrderEvent,
-) -> Result<Outcome, String> {
+) -> Result<Outcome, Unavailable> {
     match event {
         OrderEvent::OrderPlaced { lines, .. } => {
             if ledger.order_status(order_id).await? != OrderStatus::Pending {
@@ -64,13 +65,13 @@ pub async fn on_order_event(
                 match ledger.stock(&line.sku, reserve).await {
                     Ok(()) => reserved.push(line.sku.as_str()),
                     Err(Refusal::Domain(refused)) => {
-                        let reason = refusal_reason(&line.sku, &refused);
+                        let reason = Rejection::of(&line.sku, refused);
                         release(ledger, order_id, &reserved).await?;
                         return match ledger
                             .order(
                                 order_id,
                                 OrderCommand::RejectOrder {
-                                    reason: reason.clone(),
+                                    reason: reason.to_string(),
                                 },
                             )
                             .await
@@ -102,7 +103,7 @@ pub async fn on_order_event(
     }
 }
 
-async fn release(ledger: &dyn Ledger, order_id: Uuid, skus: &[&str]) -> Result<(), String> {
+async fn release(ledger: &dyn Ledger, order_id: Uuid, skus: &[&str]) -> Result<(), Unavailable> {
     for sku in skus {
         match ledger
             .stock(sku, StockCommand::ReleaseReservation { order_id })
@@ -117,12 +118,49 @@ async fn release(ledger: &dyn Ledger, order_id: Uuid, skus: &[&str]) -> Result<(
     Ok(())
 }
 
-/// The shopper-facing reason, always naming the SKU.
-fn refusal_reason(sku: &str, refused: &StockError) -> String {
-    match refused {
-        StockError::Insufficient { .. } => refused.to_string(),
-        StockError::NotRegistered => format!("product {sku} is not in the catalog"),
-        other => format!("{sku}: {other}"),
+/// Why the saga rejected an order: a kind a metric can count, and the shopper-facing reason the
+/// `OrderRejected` event records (its `Display`), always naming the SKU.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rejection {
+    /// Fewer units available than the line asked for.
+    InsufficientStock(StockError),
+    /// The SKU was never registered.
+    NotInCatalog { sku: String },
+    /// Any other refusal of the stock.
+    Refused { sku: String, refused: StockError },
+}
+
+impl Rejection {
+    fn of(sku: &str, refused: StockError) -> Self {
+        match refused {
+            StockError::Insufficient { .. } => Self::InsufficientStock(refused),
+            StockError::NotRegistered => Self::NotInCatalog {
+                sku: sku.to_string(),
+            },
+            other => Self::Refused {
+                sku: sku.to_string(),
+                refused: other,
+            },
+        }
+    }
+
+    /// Few values, for a metric dimension: the kind of reason, not its text.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::InsufficientStock(_) => "insufficient_stock",
+            Self::NotInCatalog { .. } => "not_in_catalog",
+            Self::Refused { .. } => "other",
+        }
+    }
+}
+
+impl std::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::InsufficientStock(refused) => write!(f, "{refused}"),
+            Self::NotInCatalog { sku } => write!(f, "product {sku} is not in the catalog"),
+            Self::Refused { sku, refused } => write!(f, "{sku}: {refused}"),
+        }
     }
 }
 
@@ -149,7 +187,7 @@ mod tests {
     struct NoCatalog;
     #[async_trait]
     impl Catalog for NoCatalog {
-        async fn prices(&self, _: &[String]) -> Result<HashMap<String, i64>, String> {
+        async fn prices(&self, _: &[String]) -> Result<HashMap<String, i64>, Unavailable> {
             Ok(HashMap::new())
         }
     }
@@ -189,7 +227,7 @@ mod tests {
             *self.appended.lock().unwrap() += result.clone().unwrap_or(0);
             result.map(drop).map_err(Refusal::Domain)
         }
-        async fn order_status(&self, id: Uuid) -> Result<OrderStatus, String> {
+        async fn order_status(&self, id: Uuid) -> Result<OrderStatus, Unavailable> {
             Ok(self
                 .orders
                 .lock()
@@ -268,8 +306,14 @@ mod tests {
         let id = Uuid::new_v4();
         let placed = ledger.place(id, &[("TEA-1", 2), ("MUG-2", 3)]);
         let outcome = on_order_event(&ledger, id, &placed).await.unwrap();
-        let reason = "insufficient stock for MUG-2: 3 requested, 1 available".to_string();
-        assert_eq!(outcome, Outcome::Rejected { reason });
+        let Outcome::Rejected { reason } = outcome else {
+            panic!("rejected, not {outcome:?}");
+        };
+        assert_eq!(reason.kind(), "insufficient_stock");
+        assert_eq!(
+            reason.to_string(),
+            "insufficient stock for MUG-2: 3 requested, 1 available"
+        );
         assert_eq!(ledger.status(id), OrderStatus::Rejected);
         assert_eq!(ledger.available("TEA-1"), 5, "TEA-1 was released");
         assert_eq!(ledger.available("MUG-2"), 1);
@@ -332,12 +376,11 @@ mod tests {
         let id = Uuid::new_v4();
         let placed = ledger.place(id, &[("TEA-1", 1), ("GONE-1", 1)]);
         let outcome = on_order_event(&ledger, id, &placed).await.unwrap();
-        assert_eq!(
-            outcome,
-            Outcome::Rejected {
-                reason: "product GONE-1 is not in the catalog".into()
-            }
-        );
+        let Outcome::Rejected { reason } = outcome else {
+            panic!("rejected, not {outcome:?}");
+        };
+        assert_eq!(reason.kind(), "not_in_catalog");
+        assert_eq!(reason.to_string(), "product GONE-1 is not in the catalog");
         assert_eq!(ledger.available("TEA-1"), 4);
     }
 }

@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::limits::{
-    MAX_LINE_QUANTITY, MAX_ON_HAND, MAX_PRICE_CENTS, MAX_RESTOCK, check_name, check_sku,
+    MAX_DESCRIPTION_CHARS, MAX_LINE_QUANTITY, MAX_ON_HAND, MAX_PRICE_CENTS, MAX_RESTOCK,
+    check_name, check_sku,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -177,12 +178,12 @@ impl Stock {
             if let Some(p) = &self.product {
                 return Err(StockError::AlreadyRegistered { sku: p.sku.clone() });
             }
-            check_sku(&sku).map_err(invalid("sku"))?;
-            check_name(&name).map_err(invalid("name"))?;
-            if description.chars().count() > 2000 {
-                return Err(invalid("description")(
-                    "must be at most 2000 characters".into(),
-                ));
+            check_sku(&sku).map_err(|r| invalid("sku")(r.into()))?;
+            check_name(&name).map_err(|r| invalid("name")(r.into()))?;
+            if description.chars().count() > MAX_DESCRIPTION_CHARS {
+                return Err(invalid("description")(format!(
+                    "must be at most {MAX_DESCRIPTION_CHARS} characters"
+                )));
             }
             if !(1..=MAX_PRICE_CENTS).contains(&price_cents) {
                 return Err(invalid("price_cents")(format!(

@@ -1,15 +1,15 @@
 //! The Admin Lambda: catalog commands, the event log (one stream, its state as of a sequence,
 //! the global log in commit order) and the projections' checkpoints and lag.
 
-use aggregates::{StockCommand, StockError};
+use aggregates::{Order, Stock, StockCommand, StockError};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use platform::CommandError;
-use projections::projection::Status;
-use projections::reader::StoredEvent;
-use projections::reader::{Cursor, read_after, stream};
+use eventstore::log::{read_after, stream};
+use eventstore::{CommandError, Cursor, StoredEvent};
+use projections::Status;
+use projections::rebuild_requests::{self, Request as RebuildRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use crate::auth::Admin;
 use crate::problem::{Body, Problem};
-use crate::product::Items;
+use crate::read::Items;
 use crate::{AppState, request_context};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -82,9 +82,6 @@ async fn register(
 ) -> Result<Response, Problem> {
     let context = request_context(&headers, &admin);
     let sku = body.sku.clone();
-    if let Err(reason) = aggregates::limits::check_sku(&sku) {
-        return Err(Problem::invalid("sku", reason));
-    }
     let command = StockCommand::RegisterProduct {
         sku: body.sku,
         name: body.name,
@@ -225,7 +222,7 @@ async fn stream_state(
             let order_id: Uuid = id.parse().map_err(|_| Problem::not_found("stream"))?;
             let order = state
                 .store
-                .replay_order(order_id, q.as_of_sequence)
+                .replay::<Order>(&order_id.to_string(), q.as_of_sequence)
                 .await
                 .map_err(Problem::internal)?;
             serde_json::to_value(order)
@@ -233,7 +230,7 @@ async fn stream_state(
         _ => {
             let stock = state
                 .store
-                .replay_stock(&id, q.as_of_sequence)
+                .replay::<Stock>(&id, q.as_of_sequence)
                 .await
                 .map_err(Problem::internal)?;
             serde_json::to_value(stock)
@@ -314,8 +311,8 @@ fn parse_cursor(text: &str) -> Option<Cursor> {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProjectionsView {
     items: Vec<Status>,
-    #[schema(value_type = Option<projections::rebuild::Request>)]
-    rebuild: Option<projections::rebuild::Request>,
+    #[schema(value_type = Option<RebuildRequest>)]
+    rebuild: Option<RebuildRequest>,
 }
 
 #[utoipa::path(get, path = "/admin/projections", tag = "admin",
@@ -324,10 +321,10 @@ pub struct ProjectionsView {
         (status = 403, body = Problem, content_type = PROBLEM)),
     security(("bearer" = [])))]
 async fn projections_status(State(state): State<AppState>, _: Admin) -> Result<Response, Problem> {
-    let items = projections::status(&state.pool)
+    let items = projections::projector::status(&state.pool, &state.read_models)
         .await
         .map_err(Problem::internal)?;
-    let rebuild = projections::rebuild::latest(&state.pool)
+    let rebuild = rebuild_requests::latest(&state.pool)
         .await
         .map_err(Problem::internal)?;
     Ok(Json(ProjectionsView { items, rebuild }).into_response())
@@ -344,7 +341,7 @@ pub struct RebuildBody {
 /// Asks the running projector to rebuild: it claims the request between batches and reports
 /// progress in `GET /admin/projections`.
 #[utoipa::path(post, path = "/admin/projections/rebuild", tag = "admin", request_body = RebuildBody,
-    responses((status = 202, description = "Requested, or the request already pending", body = projections::rebuild::Request),
+    responses((status = 202, description = "Requested, or the request already pending", body = RebuildRequest),
         (status = 401, body = Problem, content_type = PROBLEM),
         (status = 403, body = Problem, content_type = PROBLEM),
         (status = 422, body = Problem, content_type = PROBLEM)),
@@ -354,13 +351,17 @@ async fn request_rebuild(
     Admin(admin): Admin,
     Body(body): Body<RebuildBody>,
 ) -> Result<Response, Problem> {
-    if let Err(e) = projections::rebuild::chosen(body.projection.as_deref()) {
+    if let Err(e) = state.read_models.chosen(body.projection.as_deref()) {
         return Err(Problem::invalid("projection", e.to_string()));
     }
-    let request =
-        projections::rebuild::request(&state.pool, body.projection.as_deref(), &admin.sub)
-            .await
-            .map_err(Problem::internal)?;
+    let request = rebuild_requests::request(
+        &state.pool,
+        &state.read_models,
+        body.projection.as_deref(),
+        &admin.sub,
+    )
+    .await
+    .map_err(Problem::internal)?;
     Ok((StatusCode::ACCEPTED, Json(request)).into_response())
 }
 
@@ -378,7 +379,8 @@ async fn trace_timeline(
     _: Admin,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
-    let timeline = projections::timeline::timeline(&state.pool, &id)
+    let followers = state.read_models.followers();
+    let timeline = projections::timeline::timeline(&state.pool, &followers, &id)
         .await
         .map_err(Problem::internal)?
         .ok_or_else(|| Problem::not_found("trace"))?;

@@ -22,26 +22,29 @@ use crate::problem::Problem;
 
 const REFRESH_AT_MOST_EVERY: Duration = Duration::from_secs(30);
 
-#[derive(Debug, Clone)]
-pub struct AuthConfig {
-    pub issuer: String,
-    pub client_id: String,
-    pub jwks_url: String,
-}
+/// Which pool's tokens are accepted: its issuer, app client and JWKS URL (see
+/// [`platform::settings`]).
+pub use platform::settings::Cognito as AuthConfig;
 
-impl AuthConfig {
-    /// `COGNITO_ISSUER`, `COGNITO_CLIENT_ID`, and `COGNITO_JWKS_URL` (default: the issuer's).
-    pub fn from_env() -> Option<Self> {
-        let issuer = platform::config::var("COGNITO_ISSUER")?;
-        let client_id = platform::config::var("COGNITO_CLIENT_ID")?;
-        let jwks_url = platform::config::var("COGNITO_JWKS_URL")
-            .unwrap_or_else(|| format!("{issuer}/.well-known/jwks.json"));
-        Some(Self {
-            issuer,
-            client_id,
-            jwks_url,
-        })
-    }
+/// Why a token was refused. The message is the 401's detail, its source the parser's words.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error("malformed token: {0}")]
+    Malformed(#[source] jsonwebtoken::errors::Error),
+    #[error("tokens must be RS256, not {0:?}")]
+    Algorithm(Algorithm),
+    #[error("the token names no key")]
+    NoKey,
+    #[error("invalid token: {0}")]
+    Invalid(#[source] jsonwebtoken::errors::Error),
+    #[error("token_use {0:?} is not accepted")]
+    TokenUse(String),
+    #[error("the token was issued to another app client")]
+    OtherClient,
+    #[error("the key set could not be fetched or read: {0}")]
+    KeySet(#[source] reqwest::Error),
+    #[error("the token was signed by an unknown key")]
+    UnknownKey,
 }
 
 pub struct Verifier {
@@ -86,12 +89,12 @@ impl Verifier {
         }
     }
 
-    pub async fn verify(&self, token: &str) -> Result<Principal, String> {
-        let header = decode_header(token).map_err(|e| format!("malformed token: {e}"))?;
+    pub async fn verify(&self, token: &str) -> Result<Principal, TokenError> {
+        let header = decode_header(token).map_err(TokenError::Malformed)?;
         if header.alg != Algorithm::RS256 {
-            return Err(format!("tokens must be RS256, not {:?}", header.alg));
+            return Err(TokenError::Algorithm(header.alg));
         }
-        let kid = header.kid.ok_or("the token names no key")?;
+        let kid = header.kid.ok_or(TokenError::NoKey)?;
         let key = self.key(&kid).await?;
         let mut validation = Validation::new(Algorithm::RS256);
         validation.set_issuer(&[&self.config.issuer]);
@@ -99,15 +102,15 @@ impl Verifier {
         // Access tokens carry no `aud`; the client is checked below by token kind.
         validation.validate_aud = false;
         let claims = decode::<Claims>(token, &key, &validation)
-            .map_err(|e| format!("invalid token: {e}"))?
+            .map_err(TokenError::Invalid)?
             .claims;
         let client = match claims.token_use.as_str() {
             "access" => claims.client_id,
             "id" => claims.aud,
-            other => return Err(format!("token_use {other:?} is not accepted")),
+            other => return Err(TokenError::TokenUse(other.to_string())),
         };
         if client.as_deref() != Some(self.config.client_id.as_str()) {
-            return Err("the token was issued to another app client".into());
+            return Err(TokenError::OtherClient);
         }
         Ok(Principal {
             sub: claims.sub,
@@ -115,7 +118,7 @@ impl Verifier {
         })
     }
 
-    async fn key(&self, kid: &str) -> Result<DecodingKey, String> {
+    async fn key(&self, kid: &str) -> Result<DecodingKey, TokenError> {
         if let Some(key) = self.keys.read().await.0.get(kid) {
             return Ok(key.clone());
         }
@@ -130,10 +133,10 @@ impl Verifier {
                 .send()
                 .await
                 .and_then(|r| r.error_for_status())
-                .map_err(|e| format!("the key set could not be fetched: {e}"))?
+                .map_err(TokenError::KeySet)?
                 .json()
                 .await
-                .map_err(|e| format!("the key set is unreadable: {e}"))?;
+                .map_err(TokenError::KeySet)?;
             let parsed = fetched
                 .keys
                 .iter()
@@ -144,10 +147,7 @@ impl Verifier {
                 .collect();
             *keys = (parsed, Some(Instant::now()));
         }
-        keys.0
-            .get(kid)
-            .cloned()
-            .ok_or_else(|| "the token was signed by an unknown key".into())
+        keys.0.get(kid).cloned().ok_or(TokenError::UnknownKey)
     }
 }
 
@@ -166,7 +166,10 @@ impl FromRequestParts<AppState> for Principal {
             .verifier
             .as_ref()
             .ok_or_else(|| unauthorized("sign-in is not configured (COGNITO_ISSUER)".into()))?;
-        verifier.verify(token.trim()).await.map_err(unauthorized)
+        verifier
+            .verify(token.trim())
+            .await
+            .map_err(|e| unauthorized(e.to_string()))
     }
 }
 

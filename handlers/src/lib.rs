@@ -1,82 +1,53 @@
-//! The HTTP surface of shop (design.md section 4): one axum router per Lambda function, [`order`]
-//! (order commands), [`product`] (the read models) and [`admin`], mounted together under `/api`
-//! by the local gateway as API Gateway does on AWS. Handlers stay thin: parse, authorise, call
-//! the store or a read model, map errors to problem+json.
+//! The HTTP surface of shop (docs/architecture.md section 4): one axum router per Lambda
+//! function, [`order`] (order commands), [`product_lambda`] (the reads: [`products`], [`orders`]
+//! and [`meta`]) and [`admin`], mounted together under `/api` by the local gateway as API
+//! Gateway does on AWS. Handlers stay thin: parse, authorise, call the store, the order service
+//! or a read model, map the answer and the errors (problem+json). [`Application`] puts it
+//! together from the settings.
 
 pub mod admin;
+pub mod app;
 pub mod auth;
-pub mod idempotency;
 pub mod lambda;
+pub mod limits;
+pub mod meta;
 pub mod order;
+pub mod orders;
 pub mod problem;
-pub mod product;
+pub mod products;
+pub mod read;
 
-use std::sync::{Arc, OnceLock};
+pub use app::{AppState, Application};
+
+use std::sync::OnceLock;
 
 use aggregates::Context;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderMap, StatusCode};
-use platform::publish::Publisher;
-use platform::{Config, Store};
-use sqlx::PgPool;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa_axum::router::OpenApiRouter;
 use uuid::Uuid;
 
-use crate::auth::{AuthConfig, Principal, Verifier};
+use crate::auth::Principal;
 use crate::problem::Problem;
 
 /// Request bodies above this are refused with 413 before they are read.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
-#[derive(Clone)]
-pub struct AppState {
-    pub store: Store,
-    pub pool: PgPool,
-    pub verifier: Option<Arc<Verifier>>,
-}
-
-impl AppState {
-    /// Everything a handler needs, from the environment: pool (migrated), store, publisher, auth.
-    pub async fn from_env() -> anyhow::Result<Self> {
-        let config = Config::from_env();
-        let faults = platform::faults::Faults::from_env();
-        // The SQS client reads and parses the system's TLS roots (several ms of CPU): it is
-        // built on another thread while the pool connects, so a cold start waits for the longer
-        // of the two, not for both.
-        let sqs = config.event_queue_url.clone().map(|url| {
-            let config = config.clone();
-            tokio::spawn(async move { (platform::aws::sqs(&config).await, url) })
-        });
-        let pool = platform::db::connect_configured(&config).await?;
-        let publisher = match sqs {
-            Some(building) => {
-                let (client, url) = building.await?;
-                Some(Publisher::new(client, url).with_faults(faults.clone()))
-            }
-            None => None,
-        };
-        let store =
-            Store::new(pool.clone(), config.stock_snapshot_every, publisher).with_faults(&faults);
-        Ok(Self {
-            store,
-            pool,
-            verifier: AuthConfig::from_env().map(|c| Arc::new(Verifier::new(c))),
-        })
-    }
-}
-
-/// Every route of the contract, as the gateway serves it under `/api`.
-pub fn api(state: AppState) -> Router {
-    finish(all_routes(), state)
+/// The Product Lambda's routes: the read models and the meta routes.
+pub fn product_lambda() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(meta::routes())
+        .merge(products::routes())
+        .merge(orders::routes())
 }
 
 fn all_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(order::router())
-        .merge(product::router())
+        .merge(product_lambda())
         .merge(admin::router())
 }
 
@@ -111,7 +82,7 @@ pub fn finish(routes: OpenApiRouter<AppState>, state: AppState) -> Router {
 #[openapi(
     info(
         title = "shop",
-        description = "Event-sourced orders and inventory: the HTTP contract (design.md section 4). \
+        description = "Event-sourced orders and inventory: the HTTP contract (docs/architecture.md section 4). \
             Errors are application/problem+json with `errors` naming the fields at fault.",
         license(name = "Apache-2.0")
     ),
@@ -145,6 +116,7 @@ pub fn openapi() -> &'static utoipa::openapi::OpenApi {
         let (_, paths) = all_routes().split_for_parts();
         let mut document = Document::openapi();
         document.merge(paths);
+        utoipa::Modify::modify(&limits::Limits, &mut document);
         document
     })
 }

@@ -1,13 +1,14 @@
 //! The Order Lambda: placing and cancelling orders. The response carries the global position
 //! of the command's last event, for `?min_position=` on the reads.
 
-use aggregates::{LineRequest, OrderCommand, OrderError, OrderEvent};
+use aggregates::{LineRequest, Order, OrderCommand, OrderError};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use platform::CommandError;
-use platform::metrics::{Record, Unit};
+use eventstore::CommandError;
+use eventstore::idempotency::{IdempotencyKey, KEY_FORM};
+use eventstore::ordering::{self, PlaceError, Placed, Placement};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -16,7 +17,7 @@ use uuid::Uuid;
 
 use crate::auth::Principal;
 use crate::problem::{Body, Problem};
-use crate::{AppState, idempotency, request_context};
+use crate::{AppState, request_context};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -27,7 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlaceOrder {
-    /// 1 to 50 lines, each SKU at most once.
+    /// The lines, each SKU at most once (bounds: see the schema).
     pub lines: Vec<OrderLineRequest>,
 }
 
@@ -36,9 +37,18 @@ pub struct PlaceOrder {
 pub struct OrderLineRequest {
     #[schema(example = "TEA-EARLGREY")]
     pub sku: String,
-    /// 1 to 1000 units.
-    #[schema(minimum = 1, maximum = 1000)]
+    /// Units of the SKU (bounds: see the schema).
     pub quantity: u32,
+}
+
+/// The one conversion from a request's line to the domain's.
+impl From<OrderLineRequest> for LineRequest {
+    fn from(line: OrderLineRequest) -> Self {
+        Self {
+            sku: line.sku,
+            quantity: line.quantity,
+        }
+    }
 }
 
 /// A command was accepted: its events are committed; the saga and read models follow.
@@ -78,120 +88,54 @@ pub async fn place(
     headers: HeaderMap,
     Body(body): Body<PlaceOrder>,
 ) -> Result<Response, Problem> {
-    let Some(key) = idempotency::key(&headers)? else {
-        return place_once(&state, &principal, &headers, Uuid::new_v4(), body)
-            .await
-            .map(accepted);
+    let key = match headers.get(IDEMPOTENCY_KEY) {
+        None => None,
+        Some(value) => Some(
+            value
+                .to_str()
+                .ok()
+                .and_then(IdempotencyKey::parse)
+                .ok_or_else(|| Problem::invalid("Idempotency-Key", KEY_FORM))?,
+        ),
     };
-    let hash = idempotency::fingerprint(&body.lines);
-    let customer = principal.sub.as_str();
-    match idempotency::claim(&state.pool, customer, &key, &hash).await? {
-        idempotency::Claim::Replay(status, stored) => {
+    let context = request_context(&headers, &principal);
+    let lines = body.lines.into_iter().map(LineRequest::from).collect();
+    let placement = ordering::place(&state.store, &principal.sub, key.as_ref(), lines, &context)
+        .await
+        .map_err(place_problem)?;
+    Ok(match placement {
+        Placement::Placed(placed) => accepted(placed.into()),
+        Placement::Replayed(status, stored) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::ACCEPTED);
             let mut response = (status, Json(stored)).into_response();
             response
                 .headers_mut()
                 .insert("idempotent-replayed", HeaderValue::from_static("true"));
-            return Ok(response);
+            response
         }
-        idempotency::Claim::Claimed => {}
-    }
-    let order_id = idempotency::order_id(customer, &key);
-    let outcome = match place_once(&state, &principal, &headers, order_id, body).await {
-        // Placed before, by a request that died before recording its answer.
-        Err(p) if p.status == StatusCode::CONFLICT.as_u16() => {
-            earlier_placement(&state, order_id, &hash)
-                .await
-                .map_err(|e| e.unwrap_or(p))
-        }
-        other => other,
-    };
-    match outcome {
-        Ok(accepted_body) => {
-            let value = serde_json::to_value(&accepted_body).map_err(Problem::internal)?;
-            idempotency::finish(&state.pool, customer, &key, StatusCode::ACCEPTED, &value).await?;
-            Ok(accepted(accepted_body))
-        }
-        Err(problem) => {
-            idempotency::release(&state.pool, customer, &key).await;
-            Err(problem)
+    })
+}
+
+const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+impl From<Placed> for OrderAccepted {
+    fn from(placed: Placed) -> Self {
+        Self {
+            order_id: placed.order_id,
+            status: placed.status,
+            correlation_id: placed.correlation_id,
+            position: placed.position,
         }
     }
 }
 
-async fn place_once(
-    state: &AppState,
-    principal: &Principal,
-    headers: &HeaderMap,
-    order_id: Uuid,
-    body: PlaceOrder,
-) -> Result<OrderAccepted, Problem> {
-    let context = request_context(headers, principal);
-    let lines = body
-        .lines
-        .into_iter()
-        .map(|l| LineRequest {
-            sku: l.sku,
-            quantity: l.quantity,
-        })
-        .collect();
-    let command = OrderCommand::PlaceOrder {
-        order_id,
-        customer_id: principal.sub.clone(),
-        lines,
-    };
-    let started = std::time::Instant::now();
-    let committed = state
-        .store
-        .order(order_id, command, &context)
-        .await
-        .map_err(order_problem)?;
-    Record::new("order")
-        .metric("OrdersPlaced", 1.0, Unit::Count)
-        .metric(
-            "CommandLatency",
-            started.elapsed().as_secs_f64() * 1000.0,
-            Unit::Milliseconds,
-        )
-        .property("correlation_id", context.correlation_id.clone())
-        .emit();
-    Ok(OrderAccepted {
-        order_id,
-        status: "pending".into(),
-        correlation_id: context.correlation_id,
-        position: committed.position(),
-    })
-}
-
-/// The answer an earlier placement under the same key gave, rebuilt from its `OrderPlaced`
-/// event. `Err(None)` when there is none to rebuild from.
-async fn earlier_placement(
-    state: &AppState,
-    order_id: Uuid,
-    hash: &[u8],
-) -> Result<OrderAccepted, Option<Problem>> {
-    let events = projections::reader::stream(&state.pool, "Order", &order_id.to_string())
-        .await
-        .map_err(|e| Some(Problem::internal(e)))?;
-    let placed = events.first().ok_or(None)?;
-    let Ok(OrderEvent::OrderPlaced { lines, .. }) = placed.decode::<OrderEvent>() else {
-        return Err(None);
-    };
-    let requested: Vec<OrderLineRequest> = lines
-        .into_iter()
-        .map(|l| OrderLineRequest {
-            sku: l.sku,
-            quantity: l.quantity,
-        })
-        .collect();
-    if idempotency::fingerprint(&requested) != hash {
-        return Err(Some(idempotency::reused()));
+fn place_problem(error: PlaceError) -> Problem {
+    match error {
+        PlaceError::Command(e) => order_problem(e),
+        e @ PlaceError::KeyReused => Problem::invalid("Idempotency-Key", e.to_string()),
+        e @ PlaceError::KeyInFlight => Problem::new(StatusCode::CONFLICT, e.to_string()),
+        e @ (PlaceError::Keys(_) | PlaceError::Record(_)) => Problem::internal(e),
     }
-    Ok(OrderAccepted {
-        order_id,
-        status: "pending".into(),
-        correlation_id: placed.meta("correlation_id").to_string(),
-        position: Some(placed.global_position),
-    })
 }
 
 fn accepted(body: OrderAccepted) -> Response {
@@ -221,7 +165,7 @@ pub async fn cancel(
     let order_id: Uuid = id.parse().map_err(|_| Problem::not_found("order"))?;
     let order = state
         .store
-        .load_order(order_id)
+        .current::<Order>(&order_id.to_string())
         .await
         .map_err(Problem::internal)?;
     if order.customer_id() != principal.sub && !principal.is_admin() {

@@ -53,8 +53,10 @@ impl Problem {
         Self::new(StatusCode::NOT_FOUND, format!("{what} not found"))
     }
 
-    pub fn internal(error: impl std::fmt::Display) -> Self {
-        tracing::error!(error = %error, "request failed");
+    /// A failure that is not the caller's: logged with its whole source chain, answered 500.
+    pub fn internal(error: impl Into<anyhow::Error>) -> Self {
+        let error = error.into();
+        tracing::error!(error = %format!("{error:#}"), "request failed");
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "the request could not be completed; it is safe to retry",

@@ -1,17 +1,16 @@
 //! The HTTP contract through the real router, on a real PostgreSQL, with real RS256 tokens from
 //! moto's Cognito: who may call what, what bad input gets back, and that a placed order settles.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use handlers::AppState;
-use handlers::auth::{AuthConfig, Verifier};
-use platform::Store;
-use platform::testing::fresh_database;
-use projections::settle;
+use eventstore::Store;
+use eventstore::testing::fresh_database;
+use handlers::Application;
+use platform::settings::Cognito as Pool;
+use projections::Projector;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
@@ -110,21 +109,22 @@ async fn world() -> World {
                 .to_string(),
         );
     }
-    let (pool, _) = fresh_database().await;
-    let store = Store::new(pool.clone(), 50, None);
-    let verifier = Verifier::new(AuthConfig {
-        issuer: format!("https://cognito-idp.us-east-1.amazonaws.com/{pool_id}"),
-        client_id,
-        jwks_url: format!("{endpoint}/{pool_id}/.well-known/jwks.json"),
-    });
-    let state = AppState {
-        store: store.clone(),
-        pool: pool.clone(),
-        verifier: Some(Arc::new(verifier)),
+    let (pool, url) = fresh_database().await;
+    // Built as every binary builds it, from settings: this database, moto's pool, no queue.
+    let settings = platform::Settings {
+        database_url: url,
+        cognito: Some(Pool {
+            issuer: format!("https://cognito-idp.us-east-1.amazonaws.com/{pool_id}"),
+            client_id,
+            jwks_url: format!("{endpoint}/{pool_id}/.well-known/jwks.json"),
+        }),
+        ..platform::Settings::from_lookup(|_| None).unwrap()
     };
+    let application = Application::build(&settings).await.unwrap();
+    let store = application.state().store.clone();
     let [admin, shopper, other] = <[String; 3]>::try_from(tokens).unwrap();
     World {
-        app: Router::new().nest("/api", handlers::api(state)),
+        app: application.api(),
         store,
         pool,
         admin,
@@ -207,7 +207,8 @@ impl World {
     }
 
     async fn project(&self) {
-        settle(&self.pool, &self.store, Duration::from_secs(10))
+        Projector::new(self.pool.clone(), self.store.clone())
+            .settle(Duration::from_secs(10))
             .await
             .unwrap();
     }

@@ -490,8 +490,10 @@ async fn act(
             }
         }
         Kind::Order | Kind::Oversized => {
+            // The largest quantity a line may ask for: more than any seeded SKU holds, so the
+            // saga rejects it.
             let lines: Vec<Value> = if kind == Kind::Oversized {
-                vec![json!({"sku": sku(), "quantity": aggregates_max_line()})]
+                vec![json!({"sku": sku(), "quantity": aggregates::limits::MAX_LINE_QUANTITY})]
             } else {
                 let n = rng.random_range(1..=3.min(shared.skus.len()));
                 shared
@@ -525,12 +527,6 @@ async fn act(
             ))
         });
     Ok((status, placed))
-}
-
-/// The largest quantity one line may ask for (aggregates::limits::MAX_LINE_QUANTITY): more than
-/// any seeded SKU holds, so the saga rejects it.
-fn aggregates_max_line() -> u32 {
-    1000
 }
 
 /// Reads the order until the read model has applied its command's last event. The API waits up

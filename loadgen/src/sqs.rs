@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use aws_sdk_sqs::types::MessageAttributeValue;
-use platform::Appended;
-use platform::publish::EventsAppended;
+use eventstore::Appended;
+use eventstore::publish::EventsAppended;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -30,7 +30,7 @@ pub struct SqsArgs {
 }
 
 pub async fn run(args: SqsArgs) -> anyhow::Result<()> {
-    let client = platform::aws::sqs(&platform::Config::from_env()).await;
+    let client = platform::aws::sqs(&platform::Settings::from_env()?).await;
     // One send before the clock starts: connection and credentials.
     send(&client, &args.queue_url).await?;
     let end = Instant::now() + Duration::from_secs_f64(args.duration);

@@ -1,10 +1,10 @@
-//! AWS SDK clients, built once from [`Config`]. Locally `AWS_ENDPOINT_URL` points them at moto.
+//! AWS SDK clients, built once from [`Settings`]. Locally `AWS_ENDPOINT_URL` points them at moto.
 
 use aws_config::{BehaviorVersion, Region};
 
-use crate::config::Config;
+use crate::settings::Settings;
 
-pub async fn sdk_config(config: &Config) -> aws_config::SdkConfig {
+pub async fn sdk_config(config: &Settings) -> aws_config::SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(config.aws_region.clone()));
     if let Some(endpoint) = &config.aws_endpoint_url {
@@ -13,6 +13,6 @@ pub async fn sdk_config(config: &Config) -> aws_config::SdkConfig {
     loader.load().await
 }
 
-pub async fn sqs(config: &Config) -> aws_sdk_sqs::Client {
+pub async fn sqs(config: &Settings) -> aws_sdk_sqs::Client {
     aws_sdk_sqs::Client::new(&sdk_config(config).await)
 }

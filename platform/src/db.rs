@@ -10,13 +10,16 @@ use sqlx::postgres::PgPoolOptions;
 pub static MIGRATOR: Migrator = sqlx::migrate!("../migrations");
 
 /// Connects and applies pending migrations (see [`migrate`]).
-pub async fn connect(database_url: &str) -> anyhow::Result<PgPool> {
-    let pool = pool_options().connect(database_url).await.map_err(|e| {
-        anyhow::anyhow!(
-            "cannot connect to the database at {}: {e}",
-            redact(database_url)
-        )
-    })?;
+pub async fn connect(database_url: &str, pool_size: u32) -> anyhow::Result<PgPool> {
+    let pool = pool_options(pool_size)
+        .connect(database_url)
+        .await
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "cannot connect to the database at {}: {e}",
+                redact(database_url)
+            )
+        })?;
     migrate(&pool).await?;
     Ok(pool)
 }
@@ -42,22 +45,25 @@ pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
 }
 
 /// Connects as `config` says: `DATABASE_URL`, or on AWS the RDS secret (see
-/// [`crate::config::DatabaseSecret`]). With a secret, the credentials are fetched again every
+/// [`crate::settings::DatabaseSecret`]). With a secret, the credentials are fetched again every
 /// ten minutes and handed to the pool, so new connections keep working after RDS rotates them.
-pub async fn connect_configured(config: &crate::Config) -> anyhow::Result<PgPool> {
+pub async fn connect_configured(config: &crate::Settings) -> anyhow::Result<PgPool> {
     let Some(secret) = config.database_secret.clone() else {
-        return connect(&config.database_url).await;
+        return connect(&config.database_url, config.database_pool_size).await;
     };
     let client = aws_sdk_secretsmanager::Client::new(&crate::aws::sdk_config(config).await);
     let options = secret_options(&client, &secret).await?;
-    let pool = pool_options().connect_with(options).await.map_err(|e| {
-        anyhow::anyhow!(
-            "cannot connect to the database at {}:{}/{}: {e}",
-            secret.host,
-            secret.port,
-            secret.name
-        )
-    })?;
+    let pool = pool_options(config.database_pool_size)
+        .connect_with(options)
+        .await
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "cannot connect to the database at {}:{}/{}: {e}",
+                secret.host,
+                secret.port,
+                secret.name
+            )
+        })?;
     migrate(&pool).await?;
     let refreshed = pool.clone();
     tokio::spawn(async move {
@@ -76,7 +82,7 @@ pub async fn connect_configured(config: &crate::Config) -> anyhow::Result<PgPool
 
 async fn secret_options(
     client: &aws_sdk_secretsmanager::Client,
-    secret: &crate::config::DatabaseSecret,
+    secret: &crate::settings::DatabaseSecret,
 ) -> anyhow::Result<sqlx::postgres::PgConnectOptions> {
     #[derive(serde::Deserialize)]
     struct Credentials {
@@ -113,19 +119,18 @@ async fn secret_options(
 /// told not to: a round trip per query, as many as the command path's own. A connection that
 /// died idle fails its query instead, and connections are recycled before RDS or a NAT would
 /// drop them.
-fn pool_options() -> PgPoolOptions {
+fn pool_options(size: u32) -> PgPoolOptions {
     PgPoolOptions::new()
-        .max_connections(pool_size())
+        .max_connections(size)
         .acquire_timeout(Duration::from_secs(5))
         .test_before_acquire(false)
         .idle_timeout(Duration::from_secs(300))
         .max_lifetime(Duration::from_secs(1800))
 }
 
-fn pool_size() -> u32 {
-    crate::config::var("DATABASE_POOL_SIZE")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10)
+/// One round trip: whether the database answers (health checks).
+pub async fn ping(pool: &PgPool) -> sqlx::Result<()> {
+    sqlx::query("SELECT 1").execute(pool).await.map(drop)
 }
 
 /// The URL without its password, for error messages and logs.

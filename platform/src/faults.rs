@@ -1,6 +1,7 @@
 //! Fault switches for learners: break one thing on purpose and watch the logs, metrics, traces
 //! and the trace timeline change (docs/learn.md walks through each). All off by default; each is
-//! an environment variable read at start, so turning one off is a restart, as on ECS or Lambda.
+//! an environment variable parsed with the other settings at start (see [`crate::settings`]), so
+//! turning one off is a restart, as on ECS or Lambda.
 //!
 //! | variable | effect |
 //! |---|---|
@@ -11,8 +12,6 @@
 
 use std::time::Duration;
 
-use crate::config::var;
-
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Faults {
     pub db_latency: Option<Duration>,
@@ -22,18 +21,10 @@ pub struct Faults {
 }
 
 impl Faults {
-    pub fn from_env() -> Self {
-        let faults = Self {
-            db_latency: var("SHOP_FAULT_DB_LATENCY_MS")
-                .and_then(|v| v.parse().ok())
-                .map(Duration::from_millis),
-            fail_sqs_send: var("SHOP_FAULT_SQS_SEND").is_some_and(|v| v == "fail"),
-            poison: var("SHOP_FAULT_POISON").is_some_and(|v| v == "1" || v == "true"),
-            crash_on_event: var("SHOP_FAULT_CRASH_ON_EVENT"),
-        };
-        if faults != Self::default() {
-            tracing::warn!(?faults, "fault switches are on");
+    /// Says in the log which switches are on, once at start.
+    pub fn announce(&self) {
+        if *self != Self::default() {
+            tracing::warn!(faults = ?self, "fault switches are on");
         }
-        faults
     }
 }

@@ -1,19 +1,13 @@
-//! What every shop binary stands on, in one place: [`config`] from the environment,
-//! [`telemetry`] start-up, the [`db`] pool and migrations, the [`aws`] clients, and [`store`],
-//! which executes commands against the event store and [`publish`]es what they appended.
+//! The shared runtime every shop binary stands on: [`settings`] parsed once, [`telemetry`]
+//! start-up, [`metrics`], the [`db`] pool and migrations, the [`aws`] clients, the [`faults`]
+//! a learner can switch on, and the [`shutdown`] signal. Nothing here knows the domain.
 
 pub mod aws;
-pub mod catalog;
-pub mod config;
 pub mod db;
 pub mod faults;
-pub mod ledger;
 pub mod metrics;
-pub mod publish;
-pub mod store;
+pub mod settings;
+pub mod shutdown;
 pub mod telemetry;
-#[cfg(feature = "testing")]
-pub mod testing;
 
-pub use config::Config;
-pub use store::{Appended, CommandError, Committed, Store};
+pub use settings::Settings;

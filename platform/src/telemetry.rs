@@ -62,15 +62,15 @@ impl Drop for Telemetry {
     }
 }
 
-/// Installs logging and, when `OTEL_EXPORTER_OTLP_ENDPOINT` is set, trace export. Safe to call
-/// more than once (tests): only the first call installs anything.
-pub fn init(service: &'static str) -> Telemetry {
-    init_with(service, crate::config::var("OTEL_EXPORTER_OTLP_ENDPOINT"))
+/// Installs logging and, when the settings name an OTLP/HTTP endpoint (`http://host:4318`, say),
+/// trace export. Safe to call more than once (tests): only the first call installs anything.
+pub fn init(service: &'static str, settings: &crate::Settings) -> Telemetry {
+    init_with(service, settings.otlp_endpoint.clone())
 }
 
-/// [`init`] with the OTLP/HTTP endpoint (`http://host:4318`, say) given, or trace export off.
+/// [`init`] with the OTLP/HTTP endpoint given, or trace export off.
 pub fn init_with(service: &'static str, otlp_endpoint: Option<String>) -> Telemetry {
-    let on_aws = crate::config::on_aws();
+    let on_aws = crate::settings::on_aws();
     let mut propagators: Vec<Box<dyn TextMapPropagator + Send + Sync>> =
         vec![Box::new(TraceContextPropagator::new())];
     if on_aws {

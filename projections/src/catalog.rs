@@ -1,4 +1,5 @@
-//! The product catalog read model: one row per SKU with price and live availability.
+//! The product catalog read model: one row per SKU with price and live availability, how it
+//! applies a page of events, and its reads.
 //!
 //! A page of events is folded in memory into one change per SKU, then written with two
 //! set-based statements (insert the newly registered, update the rest), so applying 10,000
@@ -7,12 +8,72 @@
 use std::collections::BTreeMap;
 
 use aggregates::StockEvent;
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::PgConnection;
+use eventstore::StoredEvent;
+use serde::{Deserialize, Serialize};
+use sqlx::{PgConnection, PgPool};
+use utoipa::ToSchema;
 
-use crate::reader::StoredEvent;
+use crate::read_model::{ApplyError, ReadModel};
 
 pub const TABLE: &str = "products";
+
+pub struct Catalog;
+
+#[async_trait]
+impl ReadModel for Catalog {
+    fn name(&self) -> &'static str {
+        "catalog"
+    }
+    fn aggregate_types(&self) -> &'static [&'static str] {
+        &["Stock"]
+    }
+    fn table(&self) -> &'static str {
+        TABLE
+    }
+    async fn apply(
+        &self,
+        db: &mut PgConnection,
+        table: &str,
+        events: &[StoredEvent],
+    ) -> Result<(), ApplyError> {
+        apply(db, table, events).await
+    }
+}
+
+/// One product as shoppers see it.
+#[derive(Debug, Serialize, Deserialize, ToSchema, sqlx::FromRow)]
+pub struct ProductView {
+    pub sku: String,
+    pub name: String,
+    pub description: String,
+    pub price_cents: i64,
+    pub image_url: Option<String>,
+    pub on_hand: i32,
+    pub reserved: i32,
+    pub available: i32,
+    /// The global position of the last event applied to this row.
+    pub position: i64,
+}
+
+const COLUMNS: &str =
+    "sku, name, description, price_cents, image_url, on_hand, reserved, available, position";
+
+/// The catalog, by name then SKU.
+pub async fn list(pool: &PgPool) -> sqlx::Result<Vec<ProductView>> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM {TABLE} ORDER BY name, sku"))
+        .fetch_all(pool)
+        .await
+}
+
+/// One product, or `None` when the SKU is not in the catalog.
+pub async fn get(pool: &PgPool, sku: &str) -> sqlx::Result<Option<ProductView>> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM {TABLE} WHERE sku = $1"))
+        .bind(sku)
+        .fetch_optional(pool)
+        .await
+}
 
 /// What a page of events does to one SKU's row.
 struct Change {
@@ -31,11 +92,11 @@ struct Registered {
 }
 
 /// Applies `events` (Stock events, in commit order) to the catalog table `table`.
-pub async fn apply(
+async fn apply(
     db: &mut PgConnection,
     table: &str,
     events: &[StoredEvent],
-) -> anyhow::Result<()> {
+) -> Result<(), ApplyError> {
     let mut changes: BTreeMap<&str, Change> = BTreeMap::new();
     for event in events {
         let change = changes
@@ -128,10 +189,11 @@ pub async fn apply(
         .execute(&mut *db)
         .await?;
         // The domain never lets stock move before registration; a miss means a corrupt log.
-        anyhow::ensure!(
-            updated.rows_affected() == cols.skus.len() as u64,
-            "stock events for a product the catalog has never seen registered"
-        );
+        if updated.rows_affected() != cols.skus.len() as u64 {
+            return Err(ApplyError::Inconsistent(
+                "stock events for a product the catalog has never seen registered",
+            ));
+        }
     }
     Ok(())
 }

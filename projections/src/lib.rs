@@ -1,13 +1,20 @@
-//! Read models and how they are kept: the gap-free [`reader`] of the global log, the
-//! [`catalog`] and [`orders`] read models, and the [`projection`] runner that applies events
-//! with its checkpoint in one transaction, drives the reservation saga, reports lag and rebuilds.
+//! Everything that follows the event log, each from a checkpoint of its own
+//! ([`checkpoint`]): the reservation [`saga`] (a process manager: its writes are commands) and
+//! the read models ([`read_model`]: [`catalog`], [`orders`]), each with its reads. The
+//! [`projector`] runs them all; [`freshness`] lets a read wait for a command's events;
+//! [`rebuild`] replays the log into new read models and [`rebuild_requests`] takes an admin's
+//! request for one; [`timeline`] shows one command's path from the store and these records.
 
 pub mod catalog;
+pub mod checkpoint;
+pub mod freshness;
 pub mod orders;
-pub mod projection;
-pub mod reader;
+pub mod projector;
+pub mod read_model;
 pub mod rebuild;
+pub mod rebuild_requests;
+pub mod saga;
 pub mod timeline;
 
-pub use projection::{Projection, catch_up, settle, status, step};
-pub use rebuild::rebuild;
+pub use projector::{Projector, Status};
+pub use read_model::{ReadModel, ReadModels};

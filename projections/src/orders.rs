@@ -1,23 +1,102 @@
-//! The orders read model: one row per order with its status, lines, total and rejection reason;
-//! indexed by customer for "my orders".
+//! The orders read model: one row per order with its status, lines, total and rejection reason,
+//! indexed by customer for "my orders"; how it applies a page of events, and its reads.
 //!
 //! Like the catalog, a page of events is folded into one change per order and written with two
 //! set-based statements.
 
 use std::collections::BTreeMap;
 
-use aggregates::OrderEvent;
+use aggregates::{OrderEvent, OrderStatus};
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::PgConnection;
+use eventstore::StoredEvent;
+use serde::{Deserialize, Serialize};
+use sqlx::{PgConnection, PgPool};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::reader::StoredEvent;
+use crate::read_model::{ApplyError, ReadModel};
 
 pub const TABLE: &str = "orders";
 
+pub struct Orders;
+
+#[async_trait]
+impl ReadModel for Orders {
+    fn name(&self) -> &'static str {
+        "orders"
+    }
+    fn aggregate_types(&self) -> &'static [&'static str] {
+        &["Order"]
+    }
+    fn table(&self) -> &'static str {
+        TABLE
+    }
+    async fn apply(
+        &self,
+        db: &mut PgConnection,
+        table: &str,
+        events: &[StoredEvent],
+    ) -> Result<(), ApplyError> {
+        apply(db, table, events).await
+    }
+}
+
+/// One order as its shopper (or an admin) sees it.
+#[derive(Debug, Serialize, Deserialize, ToSchema, sqlx::FromRow)]
+pub struct OrderView {
+    pub order_id: Uuid,
+    pub customer_id: String,
+    /// pending, confirmed, rejected or cancelled.
+    pub status: String,
+    #[schema(value_type = Vec<OrderLineView>)]
+    pub lines: serde_json::Value,
+    pub total_cents: i64,
+    pub reason: Option<String>,
+    pub placed_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// The global position of the last event applied to this row.
+    pub position: i64,
+}
+
+/// One line of an order, priced from the catalog when the order was placed.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct OrderLineView {
+    pub sku: String,
+    pub quantity: u32,
+    pub unit_price_cents: i64,
+}
+
+const COLUMNS: &str =
+    "order_id, customer_id, status, lines, total_cents, reason, placed_at, updated_at, position";
+
+/// How many orders "my orders" lists, newest first.
+pub const MINE_LIMIT: i64 = 200;
+
+/// A customer's orders, newest first (at most [`MINE_LIMIT`]).
+pub async fn of_customer(pool: &PgPool, customer_id: &str) -> sqlx::Result<Vec<OrderView>> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM {TABLE} WHERE customer_id = $1 ORDER BY placed_at DESC LIMIT $2"
+    ))
+    .bind(customer_id)
+    .bind(MINE_LIMIT)
+    .fetch_all(pool)
+    .await
+}
+
+/// One order, or `None` when the read model has no such order.
+pub async fn get(pool: &PgPool, order_id: Uuid) -> sqlx::Result<Option<OrderView>> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM {TABLE} WHERE order_id = $1"
+    ))
+    .bind(order_id)
+    .fetch_optional(pool)
+    .await
+}
+
 struct Change {
     placed: Option<Placed>,
-    status: &'static str,
+    status: OrderStatus,
     reason: Option<String>,
     updated_at: DateTime<Utc>,
     sequence: i64,
@@ -32,17 +111,17 @@ struct Placed {
 }
 
 /// Applies `events` (Order events, in commit order) to the orders table `table`.
-pub async fn apply(
+async fn apply(
     db: &mut PgConnection,
     table: &str,
     events: &[StoredEvent],
-) -> anyhow::Result<()> {
+) -> Result<(), ApplyError> {
     let mut changes: BTreeMap<Uuid, Change> = BTreeMap::new();
     for event in events {
         let order_id: Uuid = event.aggregate_id.parse()?;
         let change = changes.entry(order_id).or_insert_with(|| Change {
             placed: None,
-            status: "pending",
+            status: OrderStatus::Pending,
             reason: None,
             updated_at: event.recorded_at,
             sequence: event.sequence,
@@ -64,14 +143,14 @@ pub async fn apply(
                     total_cents,
                     placed_at: event.recorded_at,
                 });
-                change.status = "pending";
+                change.status = OrderStatus::Pending;
             }
-            OrderEvent::OrderConfirmed => change.status = "confirmed",
+            OrderEvent::OrderConfirmed => change.status = OrderStatus::Confirmed,
             OrderEvent::OrderRejected { reason } => {
-                change.status = "rejected";
+                change.status = OrderStatus::Rejected;
                 change.reason = Some(reason);
             }
-            OrderEvent::OrderCancelled { .. } => change.status = "cancelled",
+            OrderEvent::OrderCancelled { .. } => change.status = OrderStatus::Cancelled,
         }
     }
 
@@ -129,10 +208,11 @@ pub async fn apply(
         .bind(&cols.positions)
         .execute(&mut *db)
         .await?;
-        anyhow::ensure!(
-            updated.rows_affected() == cols.ids.len() as u64,
-            "order events for an order the read model has never seen placed"
-        );
+        if updated.rows_affected() != cols.ids.len() as u64 {
+            return Err(ApplyError::Inconsistent(
+                "order events for an order the read model has never seen placed",
+            ));
+        }
     }
     Ok(())
 }
@@ -150,7 +230,7 @@ struct Columns {
 impl Columns {
     fn push(&mut self, order_id: Uuid, change: Change) {
         self.ids.push(order_id);
-        self.statuses.push(change.status);
+        self.statuses.push(change.status.as_str());
         self.reasons.push(change.reason);
         self.updated_at.push(change.updated_at);
         self.sequences.push(change.sequence);

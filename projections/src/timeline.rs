@@ -3,14 +3,18 @@
 //!
 //! request received (from the UUIDv7 causation id the handler minted at the request's start)
 //! → each event appended → each SQS message sent and received → each event applied by each
-//! projection (the saga's `reservations` included), every hop with its latency.
+//! projection (the saga's `reservations` included), every hop with its latency. The timeline
+//! owns those records: it writes them ([`record_page`], [`record_deliveries`]) and prunes them.
 
 use chrono::{DateTime, TimeZone, Utc};
 use serde::Serialize;
 use sqlx::PgPool;
 use std::collections::BTreeMap;
 
-use crate::projection::Projection;
+use eventstore::{Cursor, StoredEvent, log};
+use sqlx::PgConnection;
+
+use crate::checkpoint::Follower;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Timeline {
@@ -36,20 +40,16 @@ pub struct Hop {
 
 /// The timeline of `correlation_id`, or `None` when no event carries it. An order id is
 /// accepted too: it resolves to the correlation id of the order's first event.
-pub async fn timeline(pool: &PgPool, id: &str) -> anyhow::Result<Option<Timeline>> {
-    let correlation_id: Option<String> = sqlx::query_scalar(
-        "SELECT metadata ->> 'correlation_id' FROM events
-          WHERE (aggregate_type = 'Order' AND aggregate_id = $1 AND sequence = 1)
-             OR metadata ->> 'correlation_id' = $1
-          ORDER BY global_position LIMIT 1",
-    )
-    .bind(id)
-    .fetch_optional(pool)
-    .await?;
-    let Some(correlation_id) = correlation_id else {
+/// `followers` are the saga and the read models whose applications it shows.
+pub async fn timeline(
+    pool: &PgPool,
+    followers: &[Follower],
+    id: &str,
+) -> anyhow::Result<Option<Timeline>> {
+    let Some(correlation_id) = log::correlation_of(pool, id).await? else {
         return Ok(None);
     };
-    let events = crate::reader::by_correlation(pool, &correlation_id).await?;
+    let events = log::by_correlation(pool, &correlation_id).await?;
 
     let mut hops: Vec<Hop> = Vec::new();
     let mut hop = |at, name: String, service: &str, attributes| {
@@ -97,9 +97,9 @@ pub async fn timeline(pool: &PgPool, id: &str) -> anyhow::Result<Option<Timeline
             "event-store",
             attrs,
         );
-        for projection in Projection::ALL {
-            if !projection
-                .aggregate_types()
+        for follower in followers {
+            if !follower
+                .aggregate_types
                 .contains(&event.aggregate_type.as_str())
             {
                 continue;
@@ -110,7 +110,7 @@ pub async fn timeline(pool: &PgPool, id: &str) -> anyhow::Result<Option<Timeline
                     AND (to_transaction_id, to_global_position) >= ($2::text::xid8, $3)
                     AND (from_transaction_id, from_global_position) < ($2::text::xid8, $3)",
             )
-            .bind(projection.name())
+            .bind(follower.name)
             .bind(event.transaction_id.to_string())
             .bind(event.global_position)
             .fetch_one(pool)
@@ -120,9 +120,10 @@ pub async fn timeline(pool: &PgPool, id: &str) -> anyhow::Result<Option<Timeline
                     ("event".into(), event.event_type.clone()),
                     ("global_position".into(), event.global_position.to_string()),
                 ]);
-                let name = match projection {
-                    Projection::Reservations => format!("{} handled by the saga", event.event_type),
-                    other => format!("{} applied to {}", event.event_type, other.name()),
+                let name = if follower.saga {
+                    format!("{} handled by the saga", event.event_type)
+                } else {
+                    format!("{} applied to {}", event.event_type, follower.name)
                 };
                 hop(at, name, "stock-projector", attrs);
             }
@@ -228,4 +229,83 @@ pub async fn prune(pool: &PgPool, days: i32) -> sqlx::Result<u64> {
         .rows_affected();
     }
     Ok(removed)
+}
+
+/// What the timeline reads of one step: its cursor range and, by its commit, when it applied.
+pub async fn record_page(
+    db: &mut PgConnection,
+    follower: &str,
+    from: Cursor,
+    to: Cursor,
+    events: usize,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO applied_pages (projection, from_transaction_id, from_global_position,
+                                    to_transaction_id, to_global_position, events)
+         VALUES ($1, $2::text::xid8, $3, $4::text::xid8, $5, $6)",
+    )
+    .bind(follower)
+    .bind(from.transaction_id.to_string())
+    .bind(from.global_position)
+    .bind(to.transaction_id.to_string())
+    .bind(to.global_position)
+    .bind(events as i32)
+    .execute(db)
+    .await
+    .map(drop)
+}
+
+/// One message the projector received, as the timeline shows it.
+#[derive(Debug, Clone, Default)]
+pub struct Received {
+    pub message_id: String,
+    pub correlation_id: String,
+    pub aggregate_type: String,
+    pub aggregate_id: String,
+    /// When SQS took the message.
+    pub sent_at: Option<DateTime<Utc>>,
+    pub receive_count: i32,
+}
+
+/// Notes each received message (received now) for the timeline.
+pub async fn record_deliveries(pool: &PgPool, received: &[Received]) -> sqlx::Result<()> {
+    if received.is_empty() {
+        return Ok(());
+    }
+    let column = |f: fn(&Received) -> String| received.iter().map(f).collect::<Vec<_>>();
+    let sent: Vec<Option<DateTime<Utc>>> = received.iter().map(|r| r.sent_at).collect();
+    let counts: Vec<i32> = received.iter().map(|r| r.receive_count).collect();
+    sqlx::query(
+        "INSERT INTO deliveries (message_id, correlation_id, aggregate_type, aggregate_id, sent_at, receive_count)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::int[])",
+    )
+    .bind(column(|r| r.message_id.clone()))
+    .bind(column(|r| r.correlation_id.clone()))
+    .bind(column(|r| r.aggregate_type.clone()))
+    .bind(column(|r| r.aggregate_id.clone()))
+    .bind(&sent)
+    .bind(&counts)
+    .execute(pool)
+    .await
+    .map(drop)
+}
+
+/// A span for `follower` handling `event`, a child of the span that appended it, so the event's
+/// own trace shows when each follower took it in.
+pub fn event_span(follower: &str, event: &StoredEvent) -> tracing::Span {
+    use tracing_opentelemetry::OpenTelemetrySpanExt;
+    let span = tracing::info_span!(
+        "apply",
+        otel.name = format!("{follower} {}", event.event_type),
+        projection = follower,
+        event_type = %event.event_type,
+        global_position = event.global_position,
+        aggregate_id = %event.aggregate_id,
+        correlation_id = %event.meta("correlation_id"),
+    );
+    let traceparent = event.meta("traceparent");
+    if !traceparent.is_empty() {
+        let _ = span.set_parent(platform::telemetry::context_from(traceparent, None));
+    }
+    span
 }

@@ -2,24 +2,17 @@
 //! commits late, the saga settles orders, the read models show it, and a rebuild from the log
 //! equals what was built incrementally, row for row.
 
-use aggregates::{Context, LineRequest, OrderCommand, StockCommand};
-use platform::Store;
-use platform::testing::fresh_database;
-use projections::reader::{Cursor, StoredEvent, read_after};
-use projections::{Projection, rebuild, settle};
+use aggregates::{LineRequest, OrderCommand, StockCommand};
+use eventstore::log::read_after;
+use eventstore::testing::{context, fresh_database, rows};
+use eventstore::{Cursor, Store, StoredEvent};
+use projections::rebuild::rebuild;
+use projections::rebuild_requests;
+use projections::{Projector, ReadModels};
 use sqlx::PgPool;
 use std::time::Duration;
 
 use uuid::Uuid;
-
-fn context() -> Context {
-    Context {
-        correlation_id: Uuid::new_v4().to_string(),
-        causation_id: Uuid::new_v4().to_string(),
-        traceparent: String::new(),
-        actor: "tester".into(),
-    }
-}
 
 const INSERT: &str = "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
      VALUES ('Stock', $1, 1, 'ProductRegistered', '1', '{}', '{}')";
@@ -88,22 +81,16 @@ async fn an_event_that_commits_late_is_still_read_once() {
 }
 
 async fn run_all(pool: &PgPool, store: &Store) {
-    settle(pool, store, Duration::from_secs(10)).await.unwrap();
-}
-
-async fn rows(pool: &PgPool, table: &str) -> Vec<serde_json::Value> {
-    sqlx::query_scalar(&format!(
-        "SELECT to_jsonb(t) FROM {table} t ORDER BY to_jsonb(t)::text"
-    ))
-    .fetch_all(pool)
-    .await
-    .unwrap()
+    Projector::new(pool.clone(), store.clone())
+        .settle(Duration::from_secs(10))
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
 async fn orders_settle_and_read_models_equal_a_rebuild() {
     let (pool, _) = fresh_database().await;
-    let store = Store::new(pool.clone(), 3, None);
+    let store = eventstore::testing::store(&pool, 3);
     for (sku, units) in [("TEA-1", 3), ("MUG-2", 10)] {
         let register = StockCommand::RegisterProduct {
             sku: sku.into(),
@@ -180,12 +167,14 @@ async fn orders_settle_and_read_models_equal_a_rebuild() {
     let before = (rows(&pool, "products").await, rows(&pool, "orders").await);
     let indexes = index_names(&pool).await;
     let mut progress = Vec::new();
-    let replayed = rebuild(&pool, &[Projection::Catalog], |p| progress.push(p))
+    let read_models = ReadModels::shop();
+    let catalog = read_models.chosen(Some("catalog")).unwrap();
+    let replayed = rebuild(&pool, &catalog, |p| progress.push(p))
         .await
         .unwrap();
     assert_eq!(replayed, progress.last().unwrap().events_done);
     for _ in 0..2 {
-        let replayed = rebuild(&pool, &[Projection::Catalog, Projection::Orders], |_| {})
+        let replayed = rebuild(&pool, &read_models.chosen(None).unwrap(), |_| {})
             .await
             .unwrap();
         assert!(replayed > 0);
@@ -204,10 +193,8 @@ async fn orders_settle_and_read_models_equal_a_rebuild() {
     .unwrap();
     assert_eq!(leftovers, 0, "no shadow table is left behind");
     assert!(
-        rebuild(&pool, &[Projection::Reservations], |_| {})
-            .await
-            .is_err(),
-        "the saga is never replayed"
+        read_models.chosen(Some("reservations")).is_err(),
+        "the saga is no read model and is never replayed"
     );
     // Running everything again after a rebuild changes nothing.
     run_all(&pool, &store).await;
@@ -227,7 +214,7 @@ async fn index_names(pool: &PgPool) -> Vec<String> {
 #[tokio::test]
 async fn a_requested_rebuild_is_claimed_once_and_reports_progress() {
     let (pool, _) = fresh_database().await;
-    let store = Store::new(pool.clone(), 50, None);
+    let store = eventstore::testing::store(&pool, 50);
     let register = StockCommand::RegisterProduct {
         sku: "JAM-1".into(),
         name: "Jam".into(),
@@ -237,20 +224,18 @@ async fn a_requested_rebuild_is_claimed_once_and_reports_progress() {
         initial_stock: 5,
     };
     store.stock("JAM-1", register, &context()).await.unwrap();
-    settle(&pool, &store, Duration::from_secs(10))
-        .await
-        .unwrap();
+    run_all(&pool, &store).await;
     let before = rows(&pool, "products").await;
 
     assert!(
-        projections::rebuild::request(&pool, Some("nonsense"), "admin")
+        rebuild_requests::request(&pool, &ReadModels::shop(), Some("nonsense"), "admin")
             .await
             .is_err()
     );
-    let asked = projections::rebuild::request(&pool, Some("catalog"), "admin")
+    let asked = rebuild_requests::request(&pool, &ReadModels::shop(), Some("catalog"), "admin")
         .await
         .unwrap();
-    let again = projections::rebuild::request(&pool, None, "admin")
+    let again = rebuild_requests::request(&pool, &ReadModels::shop(), None, "admin")
         .await
         .unwrap();
     assert_eq!(
@@ -258,7 +243,7 @@ async fn a_requested_rebuild_is_claimed_once_and_reports_progress() {
         "one pending request at a time"
     );
 
-    let finished = projections::rebuild::serve_request(&pool)
+    let finished = rebuild_requests::serve_request(&pool, &ReadModels::shop())
         .await
         .unwrap()
         .unwrap();
@@ -271,13 +256,13 @@ async fn a_requested_rebuild_is_claimed_once_and_reports_progress() {
             .unwrap();
     assert_eq!(finished.events_done, stock_events);
     assert!(
-        projections::rebuild::serve_request(&pool)
+        rebuild_requests::serve_request(&pool, &ReadModels::shop())
             .await
             .unwrap()
             .is_none(),
         "claimed once"
     );
-    let latest = projections::rebuild::latest(&pool).await.unwrap().unwrap();
+    let latest = rebuild_requests::latest(&pool).await.unwrap().unwrap();
     assert_eq!(latest.status, "done");
     assert_eq!(rows(&pool, "products").await, before);
 }

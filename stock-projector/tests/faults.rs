@@ -5,49 +5,16 @@
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use aggregates::{Context, LineRequest, OrderCommand, StockCommand};
+use aggregates::{LineRequest, OrderCommand, StockCommand};
 use aws_sdk_sqs::Client;
 use aws_sdk_sqs::types::{QueueAttributeName, SendMessageBatchRequestEntry};
+use eventstore::Store;
+use eventstore::publish::Publisher;
+use eventstore::testing::{context, fifo_queue, fresh_database, moto_endpoint, rows, sqs};
 use futures::future::join_all;
-use platform::publish::Publisher;
-use platform::testing::fresh_database;
-use platform::{Config, Store};
-use projections::Projection;
+use projections::ReadModels;
 use sqlx::PgPool;
 use uuid::Uuid;
-
-fn context() -> Context {
-    Context {
-        correlation_id: Uuid::new_v4().to_string(),
-        causation_id: Uuid::new_v4().to_string(),
-        traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".into(),
-        actor: "shopper".into(),
-    }
-}
-
-async fn sqs(endpoint: &str) -> Client {
-    let config = Config {
-        aws_endpoint_url: Some(endpoint.to_string()),
-        ..Config::from_env()
-    };
-    platform::aws::sqs(&config).await
-}
-
-fn shared_moto() -> String {
-    std::env::var("TEST_AWS_ENDPOINT_URL")
-        .expect("TEST_AWS_ENDPOINT_URL is not set: run scripts/test, which starts moto")
-}
-
-async fn fifo_queue(sqs: &Client, name: &str) -> String {
-    sqs.create_queue()
-        .queue_name(name)
-        .attributes(QueueAttributeName::FifoQueue, "true")
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap()
-}
 
 /// One test's world: a fresh database, and a FIFO queue of its own on the shared moto.
 struct Scene {
@@ -59,7 +26,7 @@ struct Scene {
 }
 
 async fn scene() -> Scene {
-    let endpoint = shared_moto();
+    let endpoint = moto_endpoint();
     let sqs = sqs(&endpoint).await;
     let queue = fifo_queue(&sqs, &format!("faults-{}.fifo", Uuid::new_v4().simple())).await;
     let (pool, url) = fresh_database().await;
@@ -76,7 +43,7 @@ impl Scene {
     /// A store that publishes to the scene's queue, with the given fault switches.
     fn store(&self, faults: platform::faults::Faults) -> Store {
         let publisher = Publisher::new(self.sqs.clone(), self.queue.clone()).with_faults(faults);
-        Store::new(self.pool.clone(), 50, Some(publisher))
+        eventstore::shop_store(self.pool.clone(), 50, Some(publisher))
     }
 
     fn projector(&self) -> Projector {
@@ -219,15 +186,6 @@ async fn wait_decided(pool: &PgPool, ids: &[Uuid], within: Duration) {
     }
 }
 
-async fn rows(pool: &PgPool, table: &str) -> Vec<serde_json::Value> {
-    sqlx::query_scalar(&format!(
-        "SELECT to_jsonb(t) FROM {table} t ORDER BY to_jsonb(t)::text"
-    ))
-    .fetch_all(pool)
-    .await
-    .unwrap()
-}
-
 /// Every invariant a fault must not break, once the projector has settled.
 async fn assert_consistent(pool: &PgPool, sku: &str, units: i64) {
     let statuses: Vec<(String, i64)> =
@@ -269,7 +227,7 @@ async fn assert_consistent(pool: &PgPool, sku: &str, units: i64) {
     .unwrap();
     assert_eq!(reservations, confirmed, "no reservation appended twice");
     let before = (rows(pool, "products").await, rows(pool, "orders").await);
-    projections::rebuild(pool, &[Projection::Catalog, Projection::Orders], |_| {})
+    projections::rebuild::rebuild(pool, &ReadModels::shop().chosen(None).unwrap(), |_| {})
         .await
         .unwrap();
     assert_eq!(
@@ -284,7 +242,7 @@ async fn an_order_whose_message_was_never_sent_is_found_by_the_catch_up_timer() 
     let s = scene().await;
     let pool = s.pool.clone();
     // A handler that crashed between its commit and its send: events, no message.
-    let store = Store::new(pool.clone(), 50, None);
+    let store = eventstore::testing::store(&pool, 50);
     register(&store, "TEA-1", 3).await;
     let projector = s.projector();
     let ids = place(&store, "TEA-1", 5).await;
@@ -303,10 +261,14 @@ async fn duplicated_reordered_and_bogus_messages_change_nothing() {
     let ids = place(&store, "MUG-1", 6).await;
     wait_decided(&pool, &ids, Duration::from_secs(20)).await;
     // The timeline shows the queue's hops of an order too.
-    let timeline = projections::timeline::timeline(&pool, &ids[0].to_string())
-        .await
-        .unwrap()
-        .unwrap();
+    let timeline = projections::timeline::timeline(
+        &pool,
+        &ReadModels::shop().followers(),
+        &ids[0].to_string(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let hops: Vec<&str> = timeline.hops.iter().map(|h| h.name.as_str()).collect();
     for hop in [
         "OrderPlaced appended",
@@ -486,7 +448,7 @@ async fn moto_stopped_while_commands_commit_then_started_again() {
     let mut server = start_moto();
     let queue = up(sqs.clone()).await;
     let (pool, url) = fresh_database().await;
-    let store = Store::new(
+    let store = eventstore::shop_store(
         pool.clone(),
         50,
         Some(Publisher::new(sqs.clone(), queue.clone())),
@@ -583,16 +545,17 @@ async fn a_slow_database_slows_every_command_and_changes_nothing_else() {
         db_latency: Some(Duration::from_millis(300)),
         ..Default::default()
     };
-    let store = Store::new(pool.clone(), 50, None).with_faults(&slow);
+    let store = eventstore::testing::store(&pool, 50).with_faults(&slow);
     let started = Instant::now();
     register(&store, "INK-1", 2).await;
     assert!(
         started.elapsed() >= Duration::from_millis(300),
         "the append waited for the switch"
     );
-    let fast = Store::new(pool.clone(), 50, None);
+    let fast = eventstore::testing::store(&pool, 50);
     let ids = place(&fast, "INK-1", 1).await;
-    projections::settle(&pool, &fast, Duration::from_secs(10))
+    projections::Projector::new(pool.clone(), fast.clone())
+        .settle(Duration::from_secs(10))
         .await
         .unwrap();
     assert_eq!(decided(&pool, &ids).await, 1);
@@ -600,7 +563,7 @@ async fn a_slow_database_slows_every_command_and_changes_nothing_else() {
 
 #[tokio::test]
 async fn poison_messages_go_to_the_dead_letter_queue_while_orders_flow() {
-    let endpoint = shared_moto();
+    let endpoint = moto_endpoint();
     let sqs = sqs(&endpoint).await;
     let name = format!("faults-{}", Uuid::new_v4().simple());
     let dlq = fifo_queue(&sqs, &format!("{name}-dlq.fifo")).await;
@@ -632,7 +595,7 @@ async fn poison_messages_go_to_the_dead_letter_queue_while_orders_flow() {
         poison: true,
         ..Default::default()
     };
-    let store = Store::new(
+    let store = eventstore::shop_store(
         pool.clone(),
         50,
         Some(Publisher::new(sqs.clone(), queue.clone()).with_faults(poisoning)),
@@ -700,7 +663,7 @@ async fn depth(sqs: &Client, queue: &str) -> i64 {
 
 #[tokio::test]
 async fn the_container_health_check_follows_the_service() {
-    let endpoint = shared_moto();
+    let endpoint = moto_endpoint();
     let sqs = sqs(&endpoint).await;
     let queue = fifo_queue(&sqs, &format!("health-{}.fifo", Uuid::new_v4().simple())).await;
     let (_, url) = fresh_database().await;

@@ -8,19 +8,15 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use aggregates::{Context, StockCommand};
-use aws_sdk_sqs::types::QueueAttributeName;
 use axum::body::Bytes;
-use handlers::AppState;
-use handlers::auth::{AuthConfig, Verifier};
+use eventstore::testing::{fifo_queue, fresh_database, moto_endpoint, register, sqs};
+use handlers::Application;
 use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
 use opentelemetry_proto::tonic::collector::trace::v1::{
     ExportTraceServiceRequest, ExportTraceServiceResponse,
 };
 use opentelemetry_proto::tonic::trace::v1::span::SpanKind;
-use platform::publish::Publisher;
-use platform::testing::fresh_database;
-use platform::{Config, Store};
+use platform::settings::Cognito;
 use prost::Message;
 use serde_json::json;
 use tower::ServiceExt;
@@ -88,7 +84,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// A key set served as Cognito serves it, and a shopper's token signed with the test key.
-async fn auth() -> (Verifier, String) {
+async fn auth() -> (Cognito, String) {
     let jwks: serde_json::Value =
         serde_json::from_str(include_str!("../../handlers/tests/fixtures/test-jwks.json")).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -112,12 +108,12 @@ async fn auth() -> (Verifier, String) {
     ))
     .unwrap();
     let token = encode(&header, &claims, &key).unwrap();
-    let verifier = Verifier::new(AuthConfig {
+    let pool = Cognito {
         issuer: issuer.into(),
         client_id: "web".into(),
         jwks_url: url,
-    });
-    (verifier, token)
+    };
+    (pool, token)
 }
 
 #[tokio::test]
@@ -126,47 +122,22 @@ async fn one_order_is_one_trace_from_the_request_to_the_read_model() {
     // This process is the order handler; its spans go to the receiver like the projector's.
     let telemetry = platform::telemetry::init_with("order", Some(otlp.clone()));
 
-    let endpoint = std::env::var("TEST_AWS_ENDPOINT_URL")
-        .expect("TEST_AWS_ENDPOINT_URL is not set: run scripts/test, which starts moto");
-    let config = Config {
-        aws_endpoint_url: Some(endpoint.clone()),
-        ..Config::from_env()
-    };
-    let sqs = platform::aws::sqs(&config).await;
-    let queue = sqs
-        .create_queue()
-        .queue_name(format!("trace-{}.fifo", Uuid::new_v4().simple()))
-        .attributes(QueueAttributeName::FifoQueue, "true")
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
+    let endpoint = moto_endpoint();
+    let sqs = sqs(&endpoint).await;
+    let queue = fifo_queue(&sqs, &format!("trace-{}.fifo", Uuid::new_v4().simple())).await;
     let (pool, database_url) = fresh_database().await;
-    let store = Store::new(pool.clone(), 50, Some(Publisher::new(sqs, queue.clone())));
-    let register = StockCommand::RegisterProduct {
-        sku: "TEA-1".into(),
-        name: "Tea".into(),
-        description: String::new(),
-        price_cents: 450,
-        image_url: None,
-        initial_stock: 5,
+    let (cognito, token) = auth().await;
+    // The order handler as its binary builds it, from settings.
+    let settings = platform::Settings {
+        database_url: database_url.clone(),
+        event_queue_url: Some(queue.clone()),
+        aws_endpoint_url: Some(endpoint.clone()),
+        cognito: Some(cognito),
+        ..platform::Settings::from_lookup(|_| None).unwrap()
     };
-    let admin = Context {
-        correlation_id: "setup".into(),
-        causation_id: "setup".into(),
-        traceparent: String::new(),
-        actor: "admin".into(),
-    };
-    store.stock("TEA-1", register, &admin).await.unwrap();
-
-    let (verifier, token) = auth().await;
-    let state = AppState {
-        store,
-        pool: pool.clone(),
-        verifier: Some(Arc::new(verifier)),
-    };
-    let app = axum::Router::new().nest("/api", handlers::api(state));
+    let application = Application::build(&settings).await.unwrap();
+    register(&application.state().store, "TEA-1", 450, 5).await;
+    let app = application.router(handlers::order::router());
     let request = axum::http::Request::post("/api/orders")
         .header("Authorization", format!("Bearer {token}"))
         .header("Content-Type", "application/json")

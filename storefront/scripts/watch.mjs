@@ -29,14 +29,19 @@ function build() {
   });
 }
 
+function buildSoon() {
+  clearTimeout(timer);
+  timer = setTimeout(build, 300);
+}
+
 for (const dir of ["src", "public"]) {
   try {
-    watch(dir, { recursive: true }, () => {
-      clearTimeout(timer);
-      timer = setTimeout(build, 300);
-    });
+    watch(dir, { recursive: true }, buildSoon);
   } catch (error) {
     if (error.code !== "ENOENT") throw error;
   }
 }
-console.log("watching src/ and public/");
+// The folder, not the file: a checkout replaces the file, and a watch on it would go deaf.
+// src/api/limits.ts reads the API's limits from this document at build time.
+watch("../docs", (_event, file) => file === "openapi.json" && buildSoon());
+console.log("watching src/, public/ and ../docs/openapi.json");

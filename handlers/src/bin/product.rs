@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() {
-    handlers::lambda::run("product", handlers::product::router()).await;
+    handlers::lambda::run("product", handlers::product_lambda()).await;
 }

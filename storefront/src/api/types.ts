@@ -1,5 +1,5 @@
-// The /api contract (design.md section 4), written by hand until docs/openapi.json lands;
-// `npm run check:openapi` compares these with types generated from that document.
+// The /api contract (docs/architecture.md), written by hand; `npm run check:openapi` compares these
+// with types generated from docs/openapi.json, the document the server generates.
 
 export type Product = {
   sku: string;

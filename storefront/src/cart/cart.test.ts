@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { add, emptyCart, itemCount, MAX_LINES, MAX_LINE_QUANTITY, parseCart, quantityOf, setQuantity, withCheckoutKey } from "./cart";
+import { limits } from "@/api/limits";
+import { add, emptyCart, itemCount, parseCart, quantityOf, setQuantity, withCheckoutKey } from "./cart";
 
 describe("cart", () => {
   it("adds to a line instead of repeating the SKU", () => {
@@ -11,13 +12,13 @@ describe("cart", () => {
   it("removes a line set to zero and keeps quantities within the API's bounds", () => {
     const cart = add(emptyCart, "TEA-GREEN", 5);
     expect(setQuantity(cart, "TEA-GREEN", 0).lines).toEqual([]);
-    expect(quantityOf(setQuantity(cart, "TEA-GREEN", 5000), "TEA-GREEN")).toBe(MAX_LINE_QUANTITY);
+    expect(quantityOf(setQuantity(cart, "TEA-GREEN", limits.lineQuantity.max + 1), "TEA-GREEN")).toBe(limits.lineQuantity.max);
     expect(quantityOf(setQuantity(cart, "TEA-GREEN", 2.7), "TEA-GREEN")).toBe(2);
     expect(setQuantity(cart, "MUG-STONE", 0)).toBe(cart);
   });
 
   it("refuses a new SKU once it holds the most lines an order may have", () => {
-    const full = Array.from({ length: MAX_LINES }, (_, i) => `SKU-${i}`).reduce((c, sku) => add(c, sku), emptyCart);
+    const full = Array.from({ length: limits.orderLines.max }, (_, i) => `SKU-${i}`).reduce((c, sku) => add(c, sku), emptyCart);
     expect(add(full, "ONE-MORE")).toBe(full);
     expect(quantityOf(add(full, "SKU-0"), "SKU-0")).toBe(2);
   });

@@ -1,8 +1,7 @@
+import { limits } from "@/api/limits";
 import { stored } from "@/lib/stored";
 
-/** Bounds the API enforces (aggregates/src/limits.rs); the cart keeps within them. */
-export const MAX_LINE_QUANTITY = 1000;
-export const MAX_LINES = 50;
+// The cart keeps within the bounds the API enforces on an order (src/api/limits.ts).
 
 export type CartLine = { sku: string; quantity: number };
 
@@ -15,13 +14,16 @@ export type Cart = { lines: CartLine[]; checkoutKey: string | null };
 
 export const emptyCart: Cart = { lines: [], checkoutKey: null };
 
-const clamp = (quantity: number) => Math.min(MAX_LINE_QUANTITY, Math.max(0, Math.trunc(quantity)));
+const clamp = (quantity: number) => Math.min(limits.lineQuantity.max, Math.max(0, Math.trunc(quantity)));
 
-/** Sets a line's quantity; 0 removes it. A new SKU past MAX_LINES is refused (the cart is returned as is). */
+/**
+ * Sets a line's quantity, at most the most one order line may hold; 0 removes it. A new SKU past the
+ * most lines an order may have is refused (the cart is returned as is).
+ */
 export function setQuantity(cart: Cart, sku: string, quantity: number): Cart {
   const wanted = clamp(quantity);
   const present = cart.lines.some((line) => line.sku === sku);
-  if (!present && (wanted === 0 || cart.lines.length >= MAX_LINES)) return cart;
+  if (!present && (wanted === 0 || cart.lines.length >= limits.orderLines.max)) return cart;
   const lines = present
     ? cart.lines.flatMap((line) => (line.sku !== sku ? [line] : wanted === 0 ? [] : [{ sku, quantity: wanted }]))
     : [...cart.lines, { sku, quantity: wanted }];

@@ -5,7 +5,7 @@ data "aws_region" "current" {}
 
 resource "aws_api_gateway_rest_api" "this" {
   name        = var.name
-  description = "shop HTTP API (design.md section 4)"
+  description = "shop HTTP API (docs/architecture.md section 4)"
 
   endpoint_configuration {
     types = ["REGIONAL"]
@@ -73,9 +73,9 @@ resource "aws_api_gateway_gateway_response" "problem" {
 }
 
 locals {
-  # Routes of design.md section 4, written as its table writes them: "METHOD path". Reads of
-  # orders go to the product function, which owns the read models; "public" routes take no
-  # token. The admin function serves its whole subtree through one proxy route and checks the
+  # Routes of docs/architecture.md section 4, written as its table writes them: "METHOD path".
+  # Reads of orders go to the product function, which owns the read models; "public" routes take
+  # no token. The admin function serves its whole subtree through one proxy route and checks the
   # admin group itself (cognito:groups): a Cognito authorizer only checks that a token is valid.
   routes = {
     "GET /api/health"              = { function = "product", public = true }
@@ -148,7 +148,7 @@ resource "aws_api_gateway_resource" "depth4" {
 
 resource "aws_api_gateway_method" "this" {
   for_each = local.route
-  #checkov:skip=CKV_AWS_59:Catalog, health and OpenAPI are public by design (design.md section 4); every other route uses the Cognito authorizer.
+  #checkov:skip=CKV_AWS_59:Catalog, health and OpenAPI are public by design (docs/architecture.md section 4); every other route uses the Cognito authorizer.
 
   rest_api_id          = aws_api_gateway_rest_api.this.id
   resource_id          = local.resources[each.value.path].id

@@ -1,7 +1,7 @@
 data "aws_partition" "current" {}
 
 locals {
-  # Which function may send to the queue and write images follows design.md: every
+  # Which function may send to the queue and write images follows docs/architecture.md: every
   # command handler notifies the projector after commit; only admin uploads images.
   functions = {
     order = {

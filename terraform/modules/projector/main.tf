@@ -10,7 +10,7 @@ locals {
   environment = merge(
     var.environment,
     # The image listens on 0.0.0.0 already; said here too so the task definition shows where
-    # /healthz and /metrics are. The security group admits nothing from outside the task.
+    # /healthz and /status are. The security group admits nothing from outside the task.
     { PROJECTOR_HTTP_ADDR = "0.0.0.0:${var.health_port}" },
     local.with_sidecar && lookup(var.environment, "OTEL_EXPORTER_OTLP_ENDPOINT", "") == "" ? { OTEL_EXPORTER_OTLP_ENDPOINT = "http://127.0.0.1:4318" } : {},
   )

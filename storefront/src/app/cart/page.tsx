@@ -4,10 +4,11 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { ApiError } from "@/api/client";
+import { limits } from "@/api/limits";
 import type { Product } from "@/api/types";
 import { useApi } from "@/api/useApi";
 import { useSession } from "@/auth/session";
-import { emptyCart, MAX_LINE_QUANTITY, setQuantity, withCheckoutKey, type CartLine } from "@/cart/cart";
+import { emptyCart, setQuantity, withCheckoutKey, type CartLine } from "@/cart/cart";
 import { useCart } from "@/cart/useCart";
 import { Button } from "@/components/Button";
 import { productHref } from "@/components/catalog/ProductCard";
@@ -44,10 +45,10 @@ function LineRow({ line, product }: { line: CartLine; product: Product | undefin
         Quantity of {name}
         <input
           type="number"
-          min={1}
-          max={MAX_LINE_QUANTITY}
+          min={limits.lineQuantity.min}
+          max={limits.lineQuantity.max}
           value={line.quantity}
-          onChange={(e) => change((c) => setQuantity(c, line.sku, Math.max(1, e.target.valueAsNumber || 1)))}
+          onChange={(e) => change((c) => setQuantity(c, line.sku, Math.max(limits.lineQuantity.min, e.target.valueAsNumber || 0)))}
           className="w-20 rounded-md border border-stone-300 px-2 py-1"
         />
       </label>

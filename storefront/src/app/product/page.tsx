@@ -3,8 +3,8 @@
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { Suspense, useState } from "react";
+import { limits } from "@/api/limits";
 import { useApi } from "@/api/useApi";
-import { MAX_LINE_QUANTITY } from "@/cart/cart";
 import { AddToCart } from "@/components/catalog/AddToCart";
 import { Availability } from "@/components/catalog/Availability";
 import { Field } from "@/components/Field";
@@ -22,7 +22,7 @@ function ProductDetail() {
   const seen = useStored(seenPosition, 0);
   const product = useQuery(`product/${sku}@${seen}`, (signal) => api.product(sku, { minPosition: seen || undefined, signal }));
   useReloadOnFocus(product.reload);
-  const [quantity, setQuantity] = useState(1);
+  const [quantity, setQuantity] = useState(limits.lineQuantity.min);
 
   return (
     <QueryView query={product} what="the product">
@@ -45,10 +45,10 @@ function ProductDetail() {
             <Field
               label="Quantity"
               type="number"
-              min={1}
-              max={MAX_LINE_QUANTITY}
+              min={limits.lineQuantity.min}
+              max={limits.lineQuantity.max}
               value={quantity}
-              onChange={(e) => setQuantity(Math.max(1, e.target.valueAsNumber || 1))}
+              onChange={(e) => setQuantity(Math.max(limits.lineQuantity.min, e.target.valueAsNumber || 0))}
               className="w-32"
             />
             <AddToCart product={p} quantity={quantity} />

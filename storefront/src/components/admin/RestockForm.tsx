@@ -1,6 +1,7 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
+import { limits } from "@/api/limits";
 import type { Product } from "@/api/types";
 import { useApi } from "@/api/useApi";
 import { Button } from "@/components/Button";
@@ -31,7 +32,8 @@ export function RestockForm({ product }: { product: Pick<Product, "sku" | "name"
         <input
           id={`restock-${product.sku}`}
           type="number"
-          min={1}
+          min={limits.restockQuantity.min}
+          max={limits.restockQuantity.max}
           required
           value={quantity}
           onChange={(e) => setQuantity(e.target.value)}

@@ -10,8 +10,9 @@ use aws_sdk_sqs::types::{
 use serde::Serialize;
 use tracing::Instrument;
 
-use crate::faults::Faults;
-use crate::store::{Appended, Committed};
+use platform::faults::Faults;
+
+use crate::log::{Appended, Committed};
 
 #[derive(Clone)]
 pub struct Publisher {
@@ -38,7 +39,7 @@ impl Publisher {
         }
     }
 
-    /// The same publisher with fault switches (see [`crate::faults`]).
+    /// The same publisher with fault switches (see [`platform::faults`]).
     pub fn with_faults(mut self, faults: Faults) -> Self {
         self.faults = faults;
         self
@@ -87,8 +88,8 @@ impl Publisher {
                 aggregate_id = %committed.aggregate_id,
                 "publishing to the event queue failed (fault switch SHOP_FAULT_SQS_SEND); the projector's catch-up will find the events"
             );
-            crate::metrics::Record::new("publisher")
-                .metric("PublishFailures", 1.0, crate::metrics::Unit::Count)
+            platform::metrics::Record::new("publisher")
+                .metric("PublishFailures", 1.0, platform::metrics::Unit::Count)
                 .emit();
             return;
         }
@@ -109,12 +110,12 @@ impl Publisher {
             }
         }
         // The consumer's spans become children of this producer span.
-        let traceparent =
-            crate::telemetry::current_traceparent().unwrap_or_else(|| context.traceparent.clone());
+        let traceparent = platform::telemetry::current_traceparent()
+            .unwrap_or_else(|| context.traceparent.clone());
         let mut send = self.client.send_message();
         // On AWS, X-Ray reads the trace from the system attribute; inside Lambda the SDK would
         // otherwise fill it with the function's own segment and split the trace in two.
-        if crate::config::on_aws()
+        if platform::settings::on_aws()
             && let Some(header) = xray_header(&traceparent)
         {
             send = send.message_system_attributes(

@@ -6,39 +6,18 @@ use std::collections::HashMap;
 
 use aggregates::saga::{Outcome, on_order_event};
 use aggregates::{
-    Context, LineRequest, OrderCommand, OrderError, OrderEvent, OrderStatus, SAGA_ACTOR,
+    Context, Order, OrderCommand, OrderError, OrderEvent, OrderStatus, SAGA_ACTOR, Stock,
     StockCommand, StockError,
 };
-use platform::ledger::StoreLedger;
-use platform::store::{CommandError, Store};
-use platform::testing::fresh_database;
+use eventstore::ledger::StoreLedger;
+use eventstore::testing::{self, context, fresh_database, register};
+use eventstore::{CommandError, Store};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-fn shopper() -> Context {
-    Context {
-        correlation_id: Uuid::new_v4().to_string(),
-        causation_id: Uuid::new_v4().to_string(),
-        traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".into(),
-        actor: "shopper-sub".into(),
-    }
-}
-
 async fn store(snapshot_every: usize) -> (Store, PgPool) {
     let (pool, _) = fresh_database().await;
-    (Store::new(pool.clone(), snapshot_every, None), pool)
-}
-
-async fn register(store: &Store, sku: &str, price_cents: i64, units: u32) {
-    let command = StockCommand::RegisterProduct {
-        sku: sku.into(),
-        name: format!("Product {sku}"),
-        description: String::new(),
-        price_cents,
-        image_url: None,
-        initial_stock: units,
-    };
-    store.stock(sku, command, &shopper()).await.unwrap();
+    (testing::store(&pool, snapshot_every), pool)
 }
 
 async fn event_count(pool: &PgPool) -> i64 {
@@ -49,24 +28,14 @@ async fn event_count(pool: &PgPool) -> i64 {
 }
 
 fn place(lines: &[(&str, u32)]) -> OrderCommand {
-    OrderCommand::PlaceOrder {
-        order_id: Uuid::new_v4(),
-        customer_id: "shopper-sub".into(),
-        lines: lines
-            .iter()
-            .map(|(sku, quantity)| LineRequest {
-                sku: sku.to_string(),
-                quantity: *quantity,
-            })
-            .collect(),
-    }
+    testing::place_order("shopper-sub", lines).1
 }
 
 #[tokio::test]
 async fn every_event_carries_the_five_metadata_keys_and_its_position() {
     let (store, pool) = store(50).await;
     register(&store, "TEA-1", 450, 3).await;
-    let context = shopper();
+    let context = context();
     let id = Uuid::new_v4();
     let OrderCommand::PlaceOrder { lines, .. } = place(&[("TEA-1", 2)]) else {
         unreachable!()
@@ -92,7 +61,7 @@ async fn every_event_carries_the_five_metadata_keys_and_its_position() {
     assert_eq!(metadata["traceparent"], context.traceparent);
     assert_eq!(metadata["actor"], "shopper-sub");
     assert_eq!(metadata["command"], "PlaceOrder");
-    let order = store.load_order(id).await.unwrap();
+    let order = store.current::<Order>(&id.to_string()).await.unwrap();
     assert_eq!(
         order.total_cents(),
         900,
@@ -106,21 +75,21 @@ async fn refused_commands_append_nothing() {
     register(&store, "TEA-1", 450, 3).await;
     let before = event_count(&pool).await;
     let unknown = store
-        .order(Uuid::new_v4(), place(&[("NOPE-1", 1)]), &shopper())
+        .order(Uuid::new_v4(), place(&[("NOPE-1", 1)]), &context())
         .await;
     assert!(
         matches!(unknown, Err(CommandError::Domain(OrderError::UnknownSku { ref sku, .. })) if sku == "NOPE-1"),
         "{unknown:?}"
     );
     let zero = store
-        .order(Uuid::new_v4(), place(&[("TEA-1", 0)]), &shopper())
+        .order(Uuid::new_v4(), place(&[("TEA-1", 0)]), &context())
         .await;
     assert!(matches!(
         zero,
         Err(CommandError::Domain(OrderError::Invalid { .. }))
     ));
     let twice = store
-        .stock("TEA-1", StockCommand::Restock { quantity: 0 }, &shopper())
+        .stock("TEA-1", StockCommand::Restock { quantity: 0 }, &context())
         .await;
     assert!(twice.is_err());
     assert_eq!(event_count(&pool).await, before);
@@ -139,7 +108,7 @@ async fn a_stock_loaded_from_its_snapshot_equals_a_full_replay() {
                     order_id,
                     quantity: 1,
                 },
-                &shopper(),
+                &context(),
             )
             .await
             .unwrap();
@@ -148,12 +117,12 @@ async fn a_stock_loaded_from_its_snapshot_equals_a_full_replay() {
                 .stock(
                     "TEA-1",
                     StockCommand::ReleaseReservation { order_id },
-                    &shopper(),
+                    &context(),
                 )
                 .await
                 .unwrap();
             store
-                .stock("TEA-1", StockCommand::Restock { quantity: 2 }, &shopper())
+                .stock("TEA-1", StockCommand::Restock { quantity: 2 }, &context())
                 .await
                 .unwrap();
         }
@@ -173,8 +142,8 @@ async fn a_stock_loaded_from_its_snapshot_equals_a_full_replay() {
         (16, 4),
         "16 events, a snapshot every 4, each replacing the last"
     );
-    let from_snapshot = store.load_stock("TEA-1").await.unwrap();
-    let replayed = store.replay_stock("TEA-1", None).await.unwrap();
+    let from_snapshot = store.current::<Stock>("TEA-1").await.unwrap();
+    let replayed = store.replay::<Stock>("TEA-1", None).await.unwrap();
     assert_eq!(from_snapshot, replayed);
     assert_eq!(replayed.on_hand(), 16);
     assert_eq!(replayed.reserved(), 6);
@@ -192,7 +161,7 @@ async fn a_stream_that_exists_is_not_started_again() {
         image_url: None,
         initial_stock: 100,
     };
-    assert!(store.stock("TEA-1", again, &shopper()).await.is_err());
+    assert!(store.stock("TEA-1", again, &context()).await.is_err());
     let id = Uuid::new_v4();
     let OrderCommand::PlaceOrder { lines, .. } = place(&[("TEA-1", 1)]) else {
         unreachable!()
@@ -202,16 +171,16 @@ async fn a_stream_that_exists_is_not_started_again() {
         customer_id: "shopper-sub".into(),
         lines,
     };
-    let placed = store.order(id, command(lines.clone()), &shopper()).await;
+    let placed = store.order(id, command(lines.clone()), &context()).await;
     assert_eq!(placed.unwrap().events[0].sequence, 1);
     let before = event_count(&pool).await;
-    let twice = store.order(id, command(lines), &shopper()).await;
+    let twice = store.order(id, command(lines), &context()).await;
     assert!(
         matches!(twice, Err(CommandError::Domain(OrderError::AlreadyPlaced))),
         "{twice:?}"
     );
     assert_eq!(event_count(&pool).await, before);
-    assert_eq!(store.load_stock("TEA-1").await.unwrap().on_hand(), 3);
+    assert_eq!(store.current::<Stock>("TEA-1").await.unwrap().on_hand(), 3);
 }
 
 /// Each process keeps the `Stock` aggregates it last commanded; a command must still decide on the
@@ -219,26 +188,26 @@ async fn a_stream_that_exists_is_not_started_again() {
 #[tokio::test]
 async fn a_stock_changed_by_another_process_is_read_again() {
     let (projector, pool) = store(4).await;
-    let admin = Store::new(pool.clone(), 4, None);
+    let admin = testing::store(&pool, 4);
     register(&projector, "TEA-1", 450, 1).await;
     let reserve = |quantity| StockCommand::ReserveStock {
         order_id: Uuid::new_v4(),
         quantity,
     };
     projector
-        .stock("TEA-1", reserve(1), &shopper())
+        .stock("TEA-1", reserve(1), &context())
         .await
         .expect("the one unit is reserved");
     admin
-        .stock("TEA-1", StockCommand::Restock { quantity: 5 }, &shopper())
+        .stock("TEA-1", StockCommand::Restock { quantity: 5 }, &context())
         .await
         .unwrap();
-    let after_restock = projector.stock("TEA-1", reserve(3), &shopper()).await;
+    let after_restock = projector.stock("TEA-1", reserve(3), &context()).await;
     assert!(
         after_restock.is_ok(),
         "the restock by the other process counts: {after_restock:?}"
     );
-    let too_many = projector.stock("TEA-1", reserve(3), &shopper()).await;
+    let too_many = projector.stock("TEA-1", reserve(3), &context()).await;
     assert!(
         matches!(
             too_many,
@@ -246,9 +215,12 @@ async fn a_stock_changed_by_another_process_is_read_again() {
         ),
         "2 units left: {too_many:?}"
     );
-    let stock = projector.load_stock("TEA-1").await.unwrap();
+    let stock = projector.current::<Stock>("TEA-1").await.unwrap();
     assert_eq!((stock.on_hand(), stock.reserved()), (6, 4));
-    assert_eq!(stock, projector.replay_stock("TEA-1", None).await.unwrap());
+    assert_eq!(
+        stock,
+        projector.replay::<Stock>("TEA-1", None).await.unwrap()
+    );
 }
 
 #[tokio::test]
@@ -262,13 +234,13 @@ async fn a_version_1_event_in_the_store_is_read_through_the_upcaster() {
     .execute(&pool)
     .await
     .unwrap();
-    assert_eq!(store.load_stock("TEA-1").await.unwrap().on_hand(), 7);
+    assert_eq!(store.current::<Stock>("TEA-1").await.unwrap().on_hand(), 7);
     let committed = store
-        .stock("TEA-1", StockCommand::Restock { quantity: 1 }, &shopper())
+        .stock("TEA-1", StockCommand::Restock { quantity: 1 }, &context())
         .await
         .unwrap();
     assert_eq!(committed.events[0].sequence, 3);
-    assert_eq!(store.load_stock("TEA-1").await.unwrap().on_hand(), 8);
+    assert_eq!(store.current::<Stock>("TEA-1").await.unwrap().on_hand(), 8);
 }
 
 /// 32 shoppers want one unit each of a SKU with 10 on hand; the saga runs for all of them at once.
@@ -283,14 +255,14 @@ async fn racing_orders_for_the_last_units_never_oversell() {
             unreachable!()
         };
         let order_id = *order_id;
-        let committed = store.order(order_id, command, &shopper()).await.unwrap();
+        let committed = store.order(order_id, command, &context()).await.unwrap();
         orders.push((order_id, committed));
     }
     let mut sagas = Vec::new();
     for (order_id, committed) in orders.clone() {
         let store = store.clone();
         sagas.push(tokio::spawn(async move {
-            let order = store.load_order(order_id).await.unwrap();
+            let order = store.current::<Order>(&order_id.to_string()).await.unwrap();
             let placed = OrderEvent::OrderPlaced {
                 order_id,
                 customer_id: order.customer_id().to_string(),
@@ -313,7 +285,7 @@ async fn racing_orders_for_the_last_units_never_oversell() {
         match saga.await.unwrap() {
             Outcome::Confirmed => confirmed += 1,
             Outcome::Rejected { reason } => {
-                assert!(reason.contains("HOT-1"), "{reason}");
+                assert!(reason.to_string().contains("HOT-1"), "{reason}");
                 rejected += 1;
             }
             other => panic!("unexpected {other:?}"),
@@ -321,18 +293,22 @@ async fn racing_orders_for_the_last_units_never_oversell() {
     }
     assert_eq!((confirmed, rejected), (10, 22));
     for (order_id, _) in &orders {
-        let status = store.load_order(*order_id).await.unwrap().status();
+        let status = store
+            .current::<Order>(&order_id.to_string())
+            .await
+            .unwrap()
+            .status();
         assert!(matches!(
             status,
             OrderStatus::Confirmed | OrderStatus::Rejected
         ));
     }
-    let stock = store.load_stock("HOT-1").await.unwrap();
+    let stock = store.current::<Stock>("HOT-1").await.unwrap();
     assert_eq!(
         (stock.on_hand(), stock.reserved(), stock.available()),
         (10, 10, 0)
     );
-    assert_eq!(stock, store.replay_stock("HOT-1", None).await.unwrap());
+    assert_eq!(stock, store.replay::<Stock>("HOT-1", None).await.unwrap());
     let reserved_events: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM events WHERE aggregate_id = 'HOT-1' AND event_type = 'StockReserved'",
     )
@@ -355,13 +331,13 @@ async fn state_as_of_a_sequence_replays_only_that_far() {
     register(&store, "TEA-1", 450, 5).await;
     for _ in 0..3 {
         store
-            .stock("TEA-1", StockCommand::Restock { quantity: 1 }, &shopper())
+            .stock("TEA-1", StockCommand::Restock { quantity: 1 }, &context())
             .await
             .unwrap();
     }
     assert_eq!(
         store
-            .replay_stock("TEA-1", Some(2))
+            .replay::<Stock>("TEA-1", Some(2))
             .await
             .unwrap()
             .on_hand(),
@@ -369,14 +345,18 @@ async fn state_as_of_a_sequence_replays_only_that_far() {
     );
     assert_eq!(
         store
-            .replay_stock("TEA-1", Some(4))
+            .replay::<Stock>("TEA-1", Some(4))
             .await
             .unwrap()
             .on_hand(),
         7
     );
     assert_eq!(
-        store.replay_stock("TEA-1", None).await.unwrap().on_hand(),
+        store
+            .replay::<Stock>("TEA-1", None)
+            .await
+            .unwrap()
+            .on_hand(),
         8
     );
 }

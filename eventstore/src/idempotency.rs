@@ -1,35 +1,27 @@
-//! `Idempotency-Key` on order placement: the same key and body within 24 hours returns the first
-//! response and appends nothing; the same key with another body is 422.
-//!
-//! A key is claimed with a row before the command runs (so two concurrent retries cannot both
-//! place), answered from the row afterwards, and released if the command fails. The order id is
-//! derived from (customer, key), so a crash between the command's commit and the row's update
-//! leaves an order the next retry finds instead of a second one.
+//! The persistence of idempotency keys (the `idempotency_keys` table): a key is claimed with a
+//! row before the command runs (so two concurrent retries cannot both place), answered from the
+//! row afterwards, and released if the command fails. [`crate::ordering`] decides when.
 
-use axum::http::{HeaderMap, StatusCode};
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::problem::Problem;
+/// A client's key for one request: 1 to 255 visible ASCII characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey(String);
 
-pub const HEADER: &str = "idempotency-key";
+/// What a valid key is, for the caller's error message.
+pub const KEY_FORM: &str = "must be 1 to 255 visible ASCII characters (a UUID is a good choice)";
 
-/// A client's key for one request, checked: 1 to 255 visible ASCII characters.
-pub fn key(headers: &HeaderMap) -> Result<Option<String>, Problem> {
-    let Some(value) = headers.get(HEADER) else {
-        return Ok(None);
-    };
-    let text = value
-        .to_str()
-        .ok()
-        .filter(|k| (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()));
-    text.map(|k| Some(k.to_string())).ok_or_else(|| {
-        Problem::invalid(
-            "Idempotency-Key",
-            "must be 1 to 255 visible ASCII characters (a UUID is a good choice)",
-        )
-    })
+impl IdempotencyKey {
+    pub fn parse(text: &str) -> Option<Self> {
+        ((1..=255).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_graphic()))
+            .then(|| Self(text.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 /// The order id a key stands for.
@@ -46,8 +38,12 @@ pub fn fingerprint(body: &impl serde::Serialize) -> Vec<u8> {
 pub enum Claim {
     /// This request owns the key: run the command, then `finish` or `release`.
     Claimed,
-    /// The key's first response, to send again.
-    Replay(StatusCode, serde_json::Value),
+    /// The key's first response (its status and body), to send again.
+    Replay(u16, serde_json::Value),
+    /// The key was used with another request.
+    Reused,
+    /// A request with this key and body is still running.
+    InFlight,
 }
 
 /// Claims `key` for this request, or says what to answer instead.
@@ -56,7 +52,7 @@ pub async fn claim(
     customer_id: &str,
     key: &str,
     hash: &[u8],
-) -> Result<Claim, Problem> {
+) -> sqlx::Result<Claim> {
     // Take the key when it is new, expired, or held by a request with this body that died
     // without answering (its command may or may not have committed; the derived order id sorts
     // that out).
@@ -74,8 +70,7 @@ pub async fn claim(
     .bind(key)
     .bind(hash)
     .fetch_optional(pool)
-    .await
-    .map_err(Problem::internal)?;
+    .await?;
     if claimed.is_some() {
         return Ok(Claim::Claimed);
     }
@@ -86,28 +81,14 @@ pub async fn claim(
         .bind(customer_id)
         .bind(key)
         .fetch_one(pool)
-        .await
-        .map_err(Problem::internal)?;
+        .await?;
     if stored_hash != hash {
-        return Err(reused());
+        return Ok(Claim::Reused);
     }
-    match (status, response) {
-        (Some(status), Some(body)) => Ok(Claim::Replay(
-            StatusCode::from_u16(status as u16).unwrap_or(StatusCode::ACCEPTED),
-            body,
-        )),
-        _ => Err(Problem::new(
-            StatusCode::CONFLICT,
-            "a request with this Idempotency-Key is still being processed; retry in a moment",
-        )),
-    }
-}
-
-pub fn reused() -> Problem {
-    Problem::invalid(
-        "Idempotency-Key",
-        "was already used with a different request body; use a new key for a new order",
-    )
+    Ok(match (status, response) {
+        (Some(status), Some(body)) => Claim::Replay(status as u16, body),
+        _ => Claim::InFlight,
+    })
 }
 
 /// Records the response the key answers with from now on.
@@ -115,19 +96,18 @@ pub async fn finish(
     pool: &PgPool,
     customer_id: &str,
     key: &str,
-    status: StatusCode,
+    status: u16,
     body: &serde_json::Value,
-) -> Result<(), Problem> {
+) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE idempotency_keys SET status = $3, response = $4 WHERE customer_id = $1 AND key = $2",
     )
     .bind(customer_id)
     .bind(key)
-    .bind(status.as_u16() as i16)
+    .bind(status as i16)
     .bind(body)
     .execute(pool)
     .await
-    .map_err(Problem::internal)
     .map(drop)
 }
 

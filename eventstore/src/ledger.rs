@@ -5,11 +5,14 @@
 use std::collections::HashMap;
 
 use aggregates::saga::{Ledger, Refusal};
-use aggregates::{Context, OrderCommand, OrderError, OrderStatus, StockCommand, StockError};
+use aggregates::{
+    Context, Order, OrderCommand, OrderError, OrderStatus, StockCommand, StockError, Unavailable,
+};
 use async_trait::async_trait;
 use uuid::Uuid;
 
-use crate::store::{CommandError, Store};
+use crate::error::CommandError;
+use crate::store::Store;
 
 pub struct StoreLedger<'a> {
     store: &'a Store,
@@ -37,8 +40,11 @@ impl<'a> StoreLedger<'a> {
 fn refusal<E>(error: CommandError<E>) -> Refusal<E> {
     match error {
         CommandError::Domain(e) => Refusal::Domain(e),
-        CommandError::Conflict => Refusal::Unavailable("kept conflicting; will retry".into()),
-        CommandError::Store(e) => Refusal::Unavailable(e),
+        CommandError::Conflict => Refusal::Unavailable(Unavailable::new(
+            "the stream",
+            "it kept changing under the command; the saga tries again",
+        )),
+        CommandError::Store(e) => Refusal::Unavailable(Unavailable::new("the event store", e)),
     }
 }
 
@@ -64,10 +70,14 @@ impl Ledger for StoreLedger<'_> {
             .map_err(refusal)
     }
 
-    async fn order_status(&self, order_id: Uuid) -> Result<OrderStatus, String> {
+    async fn order_status(&self, order_id: Uuid) -> Result<OrderStatus, Unavailable> {
         if let Some(status) = self.known.and_then(|known| known.get(&order_id)) {
             return Ok(*status);
         }
-        self.store.load_order(order_id).await.map(|o| o.status())
+        self.store
+            .current::<Order>(&order_id.to_string())
+            .await
+            .map(|o| o.status())
+            .map_err(|e| Unavailable::new("the event store", e))
     }
 }

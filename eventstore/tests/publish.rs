@@ -2,41 +2,17 @@
 //! its events, carrying the trace and correlation ids; a no-op command publishes nothing.
 
 use aggregates::{Context, StockCommand};
-use aws_sdk_sqs::Client;
-use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName};
-use platform::Config;
-use platform::publish::{EventsAppended, Publisher};
-use platform::store::Store;
-use platform::testing::fresh_database;
+use aws_sdk_sqs::types::MessageSystemAttributeName;
+use eventstore::publish::{EventsAppended, Publisher};
+use eventstore::testing::{fifo_queue, fresh_database, moto_endpoint, sqs};
 use uuid::Uuid;
-
-async fn moto() -> Client {
-    let endpoint = std::env::var("TEST_AWS_ENDPOINT_URL")
-        .expect("TEST_AWS_ENDPOINT_URL is not set: run scripts/test, which starts moto");
-    let config = Config {
-        aws_endpoint_url: Some(endpoint),
-        ..Config::from_env()
-    };
-    platform::aws::sqs(&config).await
-}
-
-async fn fifo_queue(sqs: &Client) -> String {
-    sqs.create_queue()
-        .queue_name(format!("test-{}.fifo", Uuid::new_v4().simple()))
-        .attributes(QueueAttributeName::FifoQueue, "true")
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap()
-}
 
 #[tokio::test]
 async fn a_command_sends_one_message_that_names_its_events() {
-    let sqs = moto().await;
-    let queue = fifo_queue(&sqs).await;
+    let sqs = sqs(&moto_endpoint()).await;
+    let queue = fifo_queue(&sqs, &format!("test-{}.fifo", Uuid::new_v4().simple())).await;
     let (pool, _) = fresh_database().await;
-    let store = Store::new(pool, 50, Some(Publisher::new(sqs.clone(), queue.clone())));
+    let store = eventstore::shop_store(pool, 50, Some(Publisher::new(sqs.clone(), queue.clone())));
     let context = Context {
         correlation_id: "corr-1".into(),
         causation_id: "req-1".into(),

@@ -1,24 +1,25 @@
-//! Prices for `PlaceOrder`, read from the event store rather than the catalog read model: a
+//! The domain's `Catalog` port: prices for `PlaceOrder`, read from the event store rather than the catalog read model: a
 //! product can be ordered the moment its registration commits, whatever the projector's lag.
 //! A registration never changes, so each price is read once per process and kept.
 
 use std::collections::HashMap;
 use std::sync::RwLock;
 
-use aggregates::{Catalog, StockEvent};
+use aggregates::{Catalog, StockEvent, Unavailable};
 use async_trait::async_trait;
-use cqrs_es::persist::SerializedEvent;
 use sqlx::PgPool;
+
+use crate::log;
 
 /// How many prices a process keeps; past that, the rest are read each time.
 const KEPT: usize = 100_000;
 
-pub struct StoreCatalog {
+pub struct StorePrices {
     pool: PgPool,
     known: RwLock<HashMap<String, i64>>,
 }
 
-impl StoreCatalog {
+impl StorePrices {
     pub fn new(pool: PgPool) -> Self {
         Self {
             pool,
@@ -28,8 +29,8 @@ impl StoreCatalog {
 }
 
 #[async_trait]
-impl Catalog for StoreCatalog {
-    async fn prices(&self, skus: &[String]) -> Result<HashMap<String, i64>, String> {
+impl Catalog for StorePrices {
+    async fn prices(&self, skus: &[String]) -> Result<HashMap<String, i64>, Unavailable> {
         let mut prices = HashMap::with_capacity(skus.len());
         let mut unknown = Vec::new();
         {
@@ -49,31 +50,16 @@ impl Catalog for StoreCatalog {
             return Ok(prices);
         }
         // Sequence 1 of a Stock stream is always its registration: one primary-key probe per SKU.
-        let rows = sqlx::query_as::<_, (String, String, serde_json::Value)>(
-            "SELECT aggregate_id, event_version, payload FROM events
-              WHERE aggregate_type = 'Stock' AND aggregate_id = ANY($1) AND sequence = 1
-                AND event_type = 'ProductRegistered'",
-        )
-        .bind(&unknown)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(|e| e.to_string())?;
-        let mut read = HashMap::with_capacity(rows.len());
-        for (sku, event_version, payload) in rows {
-            let stored = SerializedEvent {
-                aggregate_id: sku.clone(),
-                sequence: 1,
-                aggregate_type: "Stock".into(),
-                event_type: "ProductRegistered".into(),
-                event_version,
-                payload,
-                metadata: serde_json::Value::Null,
-            };
-            let event: StockEvent =
-                serde_json::from_value(aggregates::upcast::upcast(stored).payload)
-                    .map_err(|e| format!("registration of {sku} is unreadable: {e}"))?;
+        let registrations = log::firsts(&self.pool, "Stock", &unknown)
+            .await
+            .map_err(|e| Unavailable::new("the event store", e))?;
+        let mut read = HashMap::with_capacity(registrations.len());
+        for registration in registrations {
+            let event: StockEvent = registration
+                .decode()
+                .map_err(|e| Unavailable::new("a product's registration", e))?;
             if let StockEvent::ProductRegistered { price_cents, .. } = event {
-                read.insert(sku, price_cents);
+                read.insert(registration.aggregate_id, price_cents);
             }
         }
         let mut known = self

@@ -1,8 +1,8 @@
 //! Migrations at start: a new database gets every one; a database one release ahead (a rolling
 //! deploy, the projector migrated first) still lets an older binary start.
 
+use eventstore::testing::{admin_url, fresh_database, with_database};
 use platform::db::{MIGRATOR, connect};
-use platform::testing::{admin_url, fresh_database, with_database};
 use sqlx::{Connection, Executor, PgConnection};
 
 #[tokio::test]
@@ -14,7 +14,7 @@ async fn a_new_database_gets_every_migration() {
         .await
         .unwrap();
     let url = with_database(&admin_url(), &name);
-    let pool = connect(&url).await.expect("a new database is migrated");
+    let pool = connect(&url, 10).await.expect("a new database is migrated");
     let applied: i64 = sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations WHERE success")
         .fetch_one(&pool)
         .await
@@ -42,7 +42,7 @@ async fn a_binary_one_migration_behind_still_starts() {
         MIGRATOR.run(&pool).await.is_err(),
         "sqlx's migrator alone refuses a database that knows a migration it does not"
     );
-    connect(&url)
+    connect(&url, 10)
         .await
         .expect("the service starts beside the newer schema");
 }

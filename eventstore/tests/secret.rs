@@ -2,18 +2,18 @@
 //! `password`, beside `DATABASE_HOST`/`PORT`/`NAME`. Here the secret lives in moto and the
 //! database is the test PostgreSQL.
 
-use platform::Config;
-use platform::config::DatabaseSecret;
-use platform::testing::fresh_database;
+use eventstore::testing::fresh_database;
+use platform::Settings;
+use platform::settings::DatabaseSecret;
 
 #[tokio::test]
 async fn credentials_come_from_the_secret_when_no_url_is_given() {
     let endpoint = std::env::var("TEST_AWS_ENDPOINT_URL")
         .expect("TEST_AWS_ENDPOINT_URL is not set: run scripts/test, which starts moto");
     let (_, url) = fresh_database().await;
-    let base = Config {
+    let base = Settings {
         aws_endpoint_url: Some(endpoint),
-        ..Config::from_env()
+        ..Settings::from_env().unwrap()
     };
     let secrets = aws_sdk_secretsmanager::Client::new(&platform::aws::sdk_config(&base).await);
     let arn = secrets
@@ -37,7 +37,7 @@ async fn credentials_come_from_the_secret_when_no_url_is_given() {
         // The test server has no TLS; RDS is `require` (the default).
         ssl_mode: "prefer".into(),
     };
-    let config = Config {
+    let config = Settings {
         database_secret: Some(secret(&arn)),
         database_url: "postgres://nobody@127.0.0.1:1/none".into(),
         ..base.clone()
@@ -49,7 +49,7 @@ async fn credentials_come_from_the_secret_when_no_url_is_given() {
         .unwrap();
     assert_eq!(user, "postgres");
 
-    let missing = Config {
+    let missing = Settings {
         database_secret: Some(secret(
             "arn:aws:secretsmanager:us-east-1:000000000000:secret:none",
         )),

@@ -1,67 +1,12 @@
-//! Reading the global event log in commit order, without ever skipping an event.
-//!
-//! `global_position` is taken when a row is inserted but becomes visible when its transaction
-//! commits, so positions appear out of order: a reader that remembered "the highest position I
-//! saw" would jump over an earlier position that commits late. Instead the reader pages by
-//! `(transaction_id, global_position)` and reads only transactions older than the oldest one
-//! still running (`pg_snapshot_xmin`). Everything below that line has committed or aborted, so
-//! nothing can appear behind the cursor later (design.md section 2).
+//! Reading the log: pages in commit order below the horizon, one stream, several streams, one
+//! correlation id, the head.
 
 use chrono::{DateTime, Utc};
 use cqrs_es::persist::SerializedEvent;
-use serde::Serialize;
 use sqlx::PgExecutor;
 use uuid::Uuid;
 
-/// A place in the log. `Default` is the beginning.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct Cursor {
-    pub transaction_id: i64,
-    pub global_position: i64,
-}
-
-/// One event as stored, its payload already upcast to today's shape.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct StoredEvent {
-    pub event_id: Uuid,
-    pub aggregate_type: String,
-    pub aggregate_id: String,
-    pub sequence: i64,
-    pub global_position: i64,
-    #[serde(skip)]
-    pub transaction_id: i64,
-    pub event_type: String,
-    pub event_version: String,
-    #[schema(value_type = Object)]
-    pub payload: serde_json::Value,
-    /// correlation_id, causation_id, traceparent, actor, command.
-    #[schema(value_type = Object)]
-    pub metadata: serde_json::Value,
-    pub recorded_at: DateTime<Utc>,
-}
-
-impl StoredEvent {
-    pub fn cursor(&self) -> Cursor {
-        Cursor {
-            transaction_id: self.transaction_id,
-            global_position: self.global_position,
-        }
-    }
-
-    /// The payload as the domain event of aggregate `A`.
-    pub fn decode<E: serde::de::DeserializeOwned>(&self) -> Result<E, serde_json::Error> {
-        // From a reference: no copy of the payload per event on the projector's hot path.
-        E::deserialize(&self.payload)
-    }
-
-    /// A metadata value (`correlation_id`, `traceparent`, ...), empty when absent.
-    pub fn meta(&self, key: &str) -> &str {
-        self.metadata
-            .get(key)
-            .and_then(|v| v.as_str())
-            .unwrap_or("")
-    }
-}
+use super::{Cursor, StoredEvent};
 
 type Row = (
     Uuid,
@@ -135,6 +80,23 @@ pub async fn streams<'e>(
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM events WHERE aggregate_type = $1 AND aggregate_id = ANY($2)
           ORDER BY aggregate_id, sequence"
+    ))
+    .bind(aggregate_type)
+    .bind(aggregate_ids)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(stored).collect())
+}
+
+/// The first event of each of several streams of one type (for a `Stock`, its registration):
+/// one primary-key probe per stream.
+pub async fn firsts<'e>(
+    db: impl PgExecutor<'e>,
+    aggregate_type: &str,
+    aggregate_ids: &[String],
+) -> Result<Vec<StoredEvent>, sqlx::Error> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM events WHERE aggregate_type = $1 AND aggregate_id = ANY($2) AND sequence = 1"
     ))
     .bind(aggregate_type)
     .bind(aggregate_ids)

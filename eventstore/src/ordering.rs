@@ -1,0 +1,159 @@
+//! Placing an order once: the order service behind `POST /orders`. With an `Idempotency-Key`,
+//! the same key and lines within 24 hours return the first answer and append nothing; the same
+//! key with other lines is refused. It owns the three moves (zero2prod's idempotency module is
+//! the model): claim the key, replay a finished answer, recover an answer a crashed request
+//! never recorded. The order id is derived from (customer, key), so a crash between the
+//! command's commit and the key's update leaves an order the next retry finds, not a second one.
+
+use std::time::Instant;
+
+use aggregates::{Context, LineRequest, OrderCommand, OrderError, OrderEvent};
+use platform::metrics::{Record, Unit};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::{CommandError, StoreError};
+use crate::idempotency::{self, Claim, IdempotencyKey};
+use crate::{Store, log};
+
+/// An order placed: what the caller is told (and what a key replays).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Placed {
+    pub order_id: Uuid,
+    /// Always `pending`: the saga decides.
+    pub status: String,
+    pub correlation_id: String,
+    /// Global position of the `OrderPlaced` event, for read-your-writes.
+    pub position: Option<i64>,
+}
+
+/// How an order placement ended.
+#[derive(Debug)]
+pub enum Placement {
+    /// Placed now.
+    Placed(Placed),
+    /// The key's first answer, sent again: its HTTP status and body.
+    Replayed(u16, serde_json::Value),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlaceError {
+    #[error(transparent)]
+    Command(#[from] CommandError<OrderError>),
+    #[error(
+        "the Idempotency-Key was already used with a different request body; use a new key for a new order"
+    )]
+    KeyReused,
+    #[error("a request with this Idempotency-Key is still being processed; retry in a moment")]
+    KeyInFlight,
+    #[error("idempotency keys could not be read or written")]
+    Keys(#[from] sqlx::Error),
+    #[error("the first answer could not be recorded")]
+    Record(#[from] serde_json::Error),
+}
+
+/// Places an order of `lines` for `customer_id`, once per `key` when there is one.
+pub async fn place(
+    store: &Store,
+    customer_id: &str,
+    key: Option<&IdempotencyKey>,
+    lines: Vec<LineRequest>,
+    context: &Context,
+) -> Result<Placement, PlaceError> {
+    let Some(key) = key else {
+        return Ok(Placement::Placed(
+            place_once(store, customer_id, Uuid::new_v4(), lines, context).await?,
+        ));
+    };
+    let pool = store.pool();
+    let hash = idempotency::fingerprint(&lines);
+    match idempotency::claim(pool, customer_id, key.as_str(), &hash).await? {
+        Claim::Claimed => {}
+        Claim::Replay(status, body) => return Ok(Placement::Replayed(status, body)),
+        Claim::Reused => return Err(PlaceError::KeyReused),
+        Claim::InFlight => return Err(PlaceError::KeyInFlight),
+    }
+    let order_id = idempotency::order_id(customer_id, key.as_str());
+    let outcome = match place_once(store, customer_id, order_id, lines, context).await {
+        // Placed before, by a request that died before recording its answer.
+        Err(CommandError::Domain(OrderError::AlreadyPlaced)) => {
+            recover(store, order_id, &hash).await
+        }
+        other => other.map_err(PlaceError::from),
+    };
+    match outcome {
+        Ok(placed) => {
+            let body = serde_json::to_value(&placed)?;
+            idempotency::finish(pool, customer_id, key.as_str(), ACCEPTED, &body).await?;
+            Ok(Placement::Placed(placed))
+        }
+        Err(error) => {
+            idempotency::release(pool, customer_id, key.as_str()).await;
+            Err(error)
+        }
+    }
+}
+
+/// The HTTP status a placement answers with, which a replay repeats.
+const ACCEPTED: u16 = 202;
+
+async fn place_once(
+    store: &Store,
+    customer_id: &str,
+    order_id: Uuid,
+    lines: Vec<LineRequest>,
+    context: &Context,
+) -> Result<Placed, CommandError<OrderError>> {
+    let command = OrderCommand::PlaceOrder {
+        order_id,
+        customer_id: customer_id.to_string(),
+        lines,
+    };
+    let started = Instant::now();
+    let committed = store.order(order_id, command, context).await?;
+    Record::new("order")
+        .metric("OrdersPlaced", 1.0, Unit::Count)
+        .metric(
+            "CommandLatency",
+            started.elapsed().as_secs_f64() * 1000.0,
+            Unit::Milliseconds,
+        )
+        .property("correlation_id", context.correlation_id.clone())
+        .emit();
+    Ok(Placed {
+        order_id,
+        status: "pending".into(),
+        correlation_id: context.correlation_id.clone(),
+        position: committed.position(),
+    })
+}
+
+/// The answer an earlier placement under the same key gave, rebuilt from its `OrderPlaced`.
+async fn recover(store: &Store, order_id: Uuid, hash: &[u8]) -> Result<Placed, PlaceError> {
+    let events = log::stream(store.pool(), "Order", &order_id.to_string())
+        .await
+        .map_err(|e| CommandError::Store(StoreError::Database(e)))?;
+    let placed = events.first().and_then(|e| match e.decode::<OrderEvent>() {
+        Ok(OrderEvent::OrderPlaced { lines, .. }) => Some((e, lines)),
+        _ => None,
+    });
+    let Some((event, lines)) = placed else {
+        return Err(CommandError::Domain(OrderError::AlreadyPlaced).into());
+    };
+    let requested: Vec<LineRequest> = lines
+        .into_iter()
+        .map(|l| LineRequest {
+            sku: l.sku,
+            quantity: l.quantity,
+        })
+        .collect();
+    if idempotency::fingerprint(&requested) != hash {
+        return Err(PlaceError::KeyReused);
+    }
+    Ok(Placed {
+        order_id,
+        status: "pending".into(),
+        correlation_id: event.meta("correlation_id").to_string(),
+        position: Some(event.global_position),
+    })
+}

@@ -1,0 +1,75 @@
+//! Putting the HTTP surface together from the settings, once: the pool (migrated), the store and
+//! its publisher, the token verifier. The gateway, every Lambda binary and the API tests build
+//! it the same way, with [`Application::build`].
+
+use std::sync::Arc;
+
+use axum::Router;
+use eventstore::Store;
+use eventstore::publish::Publisher;
+use platform::Settings;
+use projections::ReadModels;
+use sqlx::PgPool;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::auth::Verifier;
+
+/// What every handler is given.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub pool: PgPool,
+    /// `None` when no Cognito pool is configured: every route that needs a caller answers 401.
+    pub verifier: Option<Arc<Verifier>>,
+    pub read_models: ReadModels,
+}
+
+pub struct Application {
+    state: AppState,
+}
+
+impl Application {
+    /// Connects (and migrates) the database, builds the store, its publisher and the verifier.
+    pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
+        settings.faults.announce();
+        // The SQS client reads and parses the system's TLS roots (several ms of CPU): it is
+        // built on another thread while the pool connects, so a cold start waits for the longer
+        // of the two, not for both.
+        let sqs = settings.event_queue_url.clone().map(|url| {
+            let settings = settings.clone();
+            tokio::spawn(async move { (platform::aws::sqs(&settings).await, url) })
+        });
+        let pool = platform::db::connect_configured(settings).await?;
+        let publisher = match sqs {
+            Some(building) => {
+                let (client, url) = building.await?;
+                Some(Publisher::new(client, url).with_faults(settings.faults.clone()))
+            }
+            None => None,
+        };
+        let store = eventstore::shop_store(pool.clone(), settings.stock_snapshot_every, publisher)
+            .with_faults(&settings.faults);
+        Ok(Self {
+            state: AppState {
+                store,
+                pool,
+                verifier: settings.cognito.clone().map(|c| Arc::new(Verifier::new(c))),
+                read_models: ReadModels::shop(),
+            },
+        })
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// `routes` under `/api`, as API Gateway mounts a function's routes.
+    pub fn router(&self, routes: OpenApiRouter<AppState>) -> Router {
+        Router::new().nest("/api", crate::finish(routes, self.state.clone()))
+    }
+
+    /// Every route of the contract under `/api`, as the local gateway serves them.
+    pub fn api(&self) -> Router {
+        self.router(crate::all_routes())
+    }
+}

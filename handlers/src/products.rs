@@ -1,0 +1,50 @@
+//! The catalog's reads (the Product Lambda): every product, or one, with live availability.
+
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use projections::catalog::{self, ProductView};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::problem::Problem;
+use crate::read::{Items, ReadQuery, respond, wait};
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_products))
+        .routes(routes!(get_product))
+}
+
+/// The catalog with live availability.
+#[utoipa::path(get, path = "/products", tag = "catalog", params(ReadQuery),
+    responses((status = 200, description = "With `X-Read-Model-Behind: true` when the wait for `min_position` ran out", body = Items<ProductView>),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn list_products(
+    State(state): State<AppState>,
+    Query(q): Query<ReadQuery>,
+) -> Result<Response, Problem> {
+    let freshness = wait(&state.pool, "catalog", &q).await?;
+    let items = catalog::list(&state.pool)
+        .await
+        .map_err(Problem::internal)?;
+    Ok(respond(Items { items }, freshness))
+}
+
+/// One product.
+#[utoipa::path(get, path = "/products/{sku}", tag = "catalog",
+    params(("sku" = String, Path), ReadQuery),
+    responses((status = 200, description = "With `X-Read-Model-Behind: true` when the wait for `min_position` ran out", body = ProductView),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn get_product(
+    State(state): State<AppState>,
+    Path(sku): Path<String>,
+    Query(q): Query<ReadQuery>,
+) -> Result<Response, Problem> {
+    let freshness = wait(&state.pool, "catalog", &q).await?;
+    let product = catalog::get(&state.pool, &sku)
+        .await
+        .map_err(Problem::internal)?
+        .ok_or_else(|| Problem::not_found("product"))?;
+    Ok(respond(product, freshness))
+}

@@ -1,0 +1,184 @@
+//! Running every follower of the log: the saga and each read model, in rounds of one page each,
+//! until a round moves nothing. Rounds, not one follower to its end and then the next: a saga
+//! backlog must not starve the read models shoppers are waiting on, and the saga's own events
+//! reach the read models in the same pass.
+
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use chrono::{DateTime, Utc};
+use eventstore::{Store, log};
+use serde::Serialize;
+use sqlx::PgPool;
+
+use crate::checkpoint::{self, Follower};
+use crate::read_model::{self, Applied, ReadModels};
+use crate::saga;
+
+#[derive(Clone)]
+pub struct Projector {
+    pool: PgPool,
+    store: Store,
+    read_models: ReadModels,
+    /// The crash fault switch: exit before applying an event of this type.
+    crash_on_event: Option<String>,
+}
+
+impl Projector {
+    /// The saga and the shop's read models, on `pool`, the saga's commands going to `store`.
+    pub fn new(pool: PgPool, store: Store) -> Self {
+        Self {
+            pool,
+            store,
+            read_models: ReadModels::shop(),
+            crash_on_event: None,
+        }
+    }
+
+    /// The same projector keeping `read_models` instead.
+    pub fn with_read_models(mut self, read_models: ReadModels) -> Self {
+        self.read_models = read_models;
+        self
+    }
+
+    /// The same projector with the crash fault switch (see [`platform::faults`]).
+    pub fn with_faults(mut self, faults: &platform::faults::Faults) -> Self {
+        self.crash_on_event = faults.crash_on_event.clone();
+        self
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    pub fn read_models(&self) -> &ReadModels {
+        &self.read_models
+    }
+
+    /// One page of each follower, the saga first. Returns what each applied, by name; stops at
+    /// the first that fails, with its name in the error.
+    pub async fn round(&self) -> anyhow::Result<Vec<(&'static str, Applied)>> {
+        let mut applied = Vec::new();
+        self.crash_if_pending().await;
+        let name = saga::FOLLOWER.name;
+        let done = saga::step(&self.pool, &self.store, saga::BATCH)
+            .await
+            .with_context(|| format!("projection {name} failed"))?;
+        applied.push((name, done));
+        for model in self.read_models.iter() {
+            self.crash_if_pending().await;
+            let name = model.name();
+            let done = read_model::step(&self.pool, model.as_ref(), model.batch())
+                .await
+                .with_context(|| format!("projection {name} failed"))?;
+            applied.push((name, done));
+        }
+        Ok(applied)
+    }
+
+    /// Rounds until one moves nothing; returns the events applied.
+    pub async fn catch_up(&self) -> anyhow::Result<usize> {
+        let mut total = 0;
+        loop {
+            let moved: usize = self.round().await?.iter().map(|(_, a)| a.events).sum();
+            if moved == 0 {
+                return Ok(total);
+            }
+            total += moved;
+        }
+    }
+
+    /// Catches up until every follower has applied every event committed so far, or `timeout`
+    /// passes. "Caught up" is not enough: the reader's horizon is the oldest transaction running
+    /// anywhere in the cluster, so one long transaction, even in another database, can hide
+    /// events that have committed.
+    pub async fn settle(&self, timeout: Duration) -> anyhow::Result<()> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            self.catch_up().await?;
+            let mut behind = 0;
+            for follower in self.read_models.followers() {
+                behind += self.unapplied(follower, None).await?;
+            }
+            if behind == 0 {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                anyhow::bail!("{behind} committed events still unapplied after {timeout:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Whether some follower has an event of `event_type` still to apply.
+    pub async fn pending_of_type(&self, event_type: &str) -> sqlx::Result<bool> {
+        for follower in self.read_models.followers() {
+            if self.unapplied(follower, Some(event_type)).await? > 0 {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    async fn unapplied(&self, follower: Follower, event_type: Option<&str>) -> sqlx::Result<i64> {
+        let cursor = checkpoint::read(&self.pool, follower.name).await?;
+        log::unapplied(&self.pool, cursor, follower.aggregate_types, event_type).await
+    }
+
+    /// The crash fault switch: exit as a bug would, before applying an event of its type.
+    async fn crash_if_pending(&self) {
+        let Some(kind) = &self.crash_on_event else {
+            return;
+        };
+        if self.pending_of_type(kind).await.unwrap_or(false) {
+            tracing::error!(
+                event_type = %kind,
+                "crashing on purpose before applying a {kind} event (fault switch SHOP_FAULT_CRASH_ON_EVENT)"
+            );
+            platform::metrics::Record::new("stock-projector")
+                .metric("ProjectorCrashes", 1.0, platform::metrics::Unit::Count)
+                .emit();
+            std::process::exit(70);
+        }
+    }
+
+    /// Each follower's checkpoint against the head of the log.
+    pub async fn status(&self) -> anyhow::Result<Vec<Status>> {
+        status(&self.pool, &self.read_models).await
+    }
+}
+
+/// One follower's checkpoint against the head of the log (docs/architecture.md section 4).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Status {
+    pub name: &'static str,
+    pub position: i64,
+    pub head_position: i64,
+    pub lag_events: i64,
+    pub lag_ms: i64,
+    pub updated_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+}
+
+/// Each follower's checkpoint against the head of the log, without a projector to hand (the
+/// admin API reads it).
+pub async fn status(pool: &PgPool, read_models: &ReadModels) -> anyhow::Result<Vec<Status>> {
+    let head = log::head(pool).await?;
+    let mut all = Vec::new();
+    for follower in read_models.followers() {
+        let row = checkpoint::row(pool, follower.name).await?;
+        let cursor = row.as_ref().map(|r| r.cursor).unwrap_or_default();
+        let (lag_events, oldest) =
+            log::unapplied_since(pool, cursor, head, follower.aggregate_types).await?;
+        all.push(Status {
+            name: follower.name,
+            position: cursor.global_position,
+            head_position: head.global_position,
+            lag_events,
+            lag_ms: oldest.map_or(0, |t| (Utc::now() - t).num_milliseconds().max(0)),
+            updated_at: row.as_ref().map_or_else(Utc::now, |r| r.updated_at),
+            last_error: row.and_then(|r| r.last_error),
+        });
+    }
+    Ok(all)
+}
