@@ -15,6 +15,7 @@ pub mod saga;
 mod stock;
 mod unavailable;
 pub mod upcast;
+mod values;
 
 pub use metadata::{Context, SAGA_ACTOR};
 pub use order::{
@@ -23,3 +24,4 @@ pub use order::{
 };
 pub use stock::{Product, Stock, StockCommand, StockError, StockEvent};
 pub use unavailable::Unavailable;
+pub use values::{Cents, Invalid, Quantity, Sku};

@@ -1,4 +1,5 @@
-//! What every event records about why it exists: the five keys of design.md section 2.
+//! What every event records about why it exists: the five keys of docs/architecture.md section 2
+//! (the store adds a sixth, `command_id`, marking the events of one command).
 
 use std::collections::HashMap;
 

@@ -242,10 +242,10 @@ mod tests {
             let ledger = Self::default();
             for (sku, units) in units {
                 let register = StockCommand::RegisterProduct {
-                    sku: sku.to_string(),
+                    sku: sku.parse().unwrap(),
                     name: sku.to_string(),
                     description: String::new(),
-                    price_cents: 100,
+                    price_cents: 100.try_into().unwrap(),
                     image_url: None,
                     initial_stock: *units,
                 };

@@ -12,17 +12,17 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::limits::{
-    MAX_DESCRIPTION_CHARS, MAX_LINE_QUANTITY, MAX_ON_HAND, MAX_PRICE_CENTS, MAX_RESTOCK,
-    check_name, check_sku,
+    MAX_DESCRIPTION_CHARS, MAX_LINE_QUANTITY, MAX_ON_HAND, MAX_RESTOCK, check_name,
 };
+use crate::values::{Cents, Sku};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StockCommand {
     RegisterProduct {
-        sku: String,
+        sku: Sku,
         name: String,
         description: String,
-        price_cents: i64,
+        price_cents: Cents,
         image_url: Option<String>,
         initial_stock: u32,
     },
@@ -178,16 +178,10 @@ impl Stock {
             if let Some(p) = &self.product {
                 return Err(StockError::AlreadyRegistered { sku: p.sku.clone() });
             }
-            check_sku(&sku).map_err(|r| invalid("sku")(r.into()))?;
             check_name(&name).map_err(|r| invalid("name")(r.into()))?;
             if description.chars().count() > MAX_DESCRIPTION_CHARS {
                 return Err(invalid("description")(format!(
                     "must be at most {MAX_DESCRIPTION_CHARS} characters"
-                )));
-            }
-            if !(1..=MAX_PRICE_CENTS).contains(&price_cents) {
-                return Err(invalid("price_cents")(format!(
-                    "must be between 1 and {MAX_PRICE_CENTS}"
                 )));
             }
             if initial_stock > MAX_RESTOCK {
@@ -196,10 +190,10 @@ impl Stock {
                 )));
             }
             let mut events = vec![StockEvent::ProductRegistered {
-                sku,
+                sku: sku.into(),
                 name,
                 description,
-                price_cents,
+                price_cents: price_cents.get(),
                 image_url,
             }];
             if initial_stock > 0 {
@@ -338,10 +332,10 @@ mod tests {
 
     fn register(initial_stock: u32) -> StockCommand {
         StockCommand::RegisterProduct {
-            sku: "TEA-1".into(),
+            sku: "TEA-1".parse().unwrap(),
             name: "Green tea".into(),
             description: "Loose leaf".into(),
-            price_cents: 450,
+            price_cents: 450.try_into().unwrap(),
             image_url: None,
             initial_stock,
         }
@@ -383,13 +377,6 @@ mod tests {
     #[test]
     fn registering_bad_fields_names_the_field() {
         let cases = [
-            ("sku", {
-                let mut c = register(0);
-                if let StockCommand::RegisterProduct { sku, .. } = &mut c {
-                    *sku = "bad sku!".into();
-                }
-                c
-            }),
             ("name", {
                 let mut c = register(0);
                 if let StockCommand::RegisterProduct { name, .. } = &mut c {
@@ -397,10 +384,10 @@ mod tests {
                 }
                 c
             }),
-            ("price_cents", {
+            ("description", {
                 let mut c = register(0);
-                if let StockCommand::RegisterProduct { price_cents, .. } = &mut c {
-                    *price_cents = 0;
+                if let StockCommand::RegisterProduct { description, .. } = &mut c {
+                    *description = "x".repeat(MAX_DESCRIPTION_CHARS + 1);
                 }
                 c
             }),

@@ -39,8 +39,8 @@ proptest! {
     fn availability_never_goes_negative(initial in 0u32..20, commands in prop::collection::vec(command(), 1..60)) {
         let mut stock = Stock::default();
         execute(&mut stock, StockCommand::RegisterProduct {
-            sku: "TEA-1".into(), name: "Tea".into(), description: String::new(),
-            price_cents: 100, image_url: None, initial_stock: initial,
+            sku: "TEA-1".parse().unwrap(), name: "Tea".into(), description: String::new(),
+            price_cents: 100.try_into().unwrap(), image_url: None, initial_stock: initial,
         });
         let mut received = initial;
         for command in commands {

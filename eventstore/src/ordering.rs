@@ -66,7 +66,7 @@ pub async fn place(
         ));
     };
     let pool = store.pool();
-    let hash = idempotency::fingerprint(&lines);
+    let hash = fingerprint(lines.iter().map(|l| (l.sku.as_str(), l.quantity.get())));
     match idempotency::claim(pool, customer_id, key.as_str(), &hash).await? {
         Claim::Claimed => {}
         Claim::Replay(status, body) => return Ok(Placement::Replayed(status, body)),
@@ -140,14 +140,7 @@ async fn recover(store: &Store, order_id: Uuid, hash: &[u8]) -> Result<Placed, P
     let Some((event, lines)) = placed else {
         return Err(CommandError::Domain(OrderError::AlreadyPlaced).into());
     };
-    let requested: Vec<LineRequest> = lines
-        .into_iter()
-        .map(|l| LineRequest {
-            sku: l.sku,
-            quantity: l.quantity,
-        })
-        .collect();
-    if idempotency::fingerprint(&requested) != hash {
+    if fingerprint(lines.iter().map(|l| (l.sku.as_str(), l.quantity))) != hash {
         return Err(PlaceError::KeyReused);
     }
     Ok(Placed {
@@ -156,4 +149,18 @@ async fn recover(store: &Store, order_id: Uuid, hash: &[u8]) -> Result<Placed, P
         correlation_id: event.meta("correlation_id").to_string(),
         position: Some(event.global_position),
     })
+}
+
+/// The fingerprint of an order's lines, as requested or as placed: the same lines give the same
+/// hash whichever side they are read from.
+fn fingerprint<'a>(lines: impl Iterator<Item = (&'a str, u32)>) -> Vec<u8> {
+    #[derive(Serialize)]
+    struct Line<'a> {
+        sku: &'a str,
+        quantity: u32,
+    }
+    let lines: Vec<Line> = lines
+        .map(|(sku, quantity)| Line { sku, quantity })
+        .collect();
+    idempotency::fingerprint(&lines)
 }

@@ -110,10 +110,10 @@ pub fn store(pool: &PgPool, snapshot_every: usize) -> Store {
 /// A `RegisterProduct` for `sku` at `price_cents` with `units` in stock.
 pub fn register_product(sku: &str, price_cents: i64, units: u32) -> StockCommand {
     StockCommand::RegisterProduct {
-        sku: sku.into(),
+        sku: sku.parse().expect("a valid SKU"),
         name: format!("Product {sku}"),
         description: String::new(),
-        price_cents,
+        price_cents: price_cents.try_into().expect("a valid price"),
         image_url: None,
         initial_stock: units,
     }
@@ -136,8 +136,8 @@ pub fn place_order(customer_id: &str, lines: &[(&str, u32)]) -> (Uuid, OrderComm
         lines: lines
             .iter()
             .map(|(sku, quantity)| LineRequest {
-                sku: sku.to_string(),
-                quantity: *quantity,
+                sku: sku.parse().expect("a valid SKU"),
+                quantity: (*quantity).try_into().expect("a valid quantity"),
             })
             .collect(),
     };

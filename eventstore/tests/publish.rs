@@ -4,7 +4,7 @@
 use aggregates::{Context, StockCommand};
 use aws_sdk_sqs::types::MessageSystemAttributeName;
 use eventstore::publish::{EventsAppended, Publisher};
-use eventstore::testing::{fifo_queue, fresh_database, moto_endpoint, sqs};
+use eventstore::testing::{fifo_queue, fresh_database, moto_endpoint, register_product, sqs};
 use uuid::Uuid;
 
 #[tokio::test]
@@ -19,14 +19,7 @@ async fn a_command_sends_one_message_that_names_its_events() {
         traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".into(),
         actor: "admin-sub".into(),
     };
-    let register = StockCommand::RegisterProduct {
-        sku: "TEA-1".into(),
-        name: "Tea".into(),
-        description: String::new(),
-        price_cents: 450,
-        image_url: None,
-        initial_stock: 5,
-    };
+    let register = register_product("TEA-1", 450, 5);
     let committed = store.stock("TEA-1", register, &context).await.unwrap();
     assert_eq!(committed.events.len(), 2);
     // Releasing a reservation that does not exist appends nothing, so sends nothing.

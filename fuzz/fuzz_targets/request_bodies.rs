@@ -41,14 +41,8 @@ fuzz_target!(|data: &[u8]| {
         0 => match runtime.block_on(Body::<PlaceOrder>::from_request(request, &())) {
             Ok(Body(order)) => {
                 // Whatever parsed, the domain either accepts or names the field at fault.
-                let lines: Vec<LineRequest> = order
-                    .lines
-                    .into_iter()
-                    .map(|l| LineRequest {
-                        sku: l.sku,
-                        quantity: l.quantity,
-                    })
-                    .collect();
+                let lines: Vec<LineRequest> =
+                    order.lines.into_iter().map(LineRequest::from).collect();
                 if let Err(e) = validate_lines(&lines) {
                     assert!(e.field().is_some(), "a refusal without a field: {e}");
                 }

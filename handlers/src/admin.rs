@@ -1,7 +1,7 @@
 //! The Admin Lambda: catalog commands, the event log (one stream, its state as of a sequence,
 //! the global log in commit order) and the projections' checkpoints and lag.
 
-use aggregates::{Order, Stock, StockCommand, StockError};
+use aggregates::{Cents, Order, Sku, Stock, StockCommand, StockError};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -39,12 +39,13 @@ const PROBLEM: &str = "application/problem+json";
 #[serde(deny_unknown_fields)]
 pub struct Register {
     /// 2 to 64 of A-Z a-z 0-9 - _.
-    #[schema(example = "TEA-EARLGREY")]
-    sku: String,
+    #[schema(value_type = String, example = "TEA-EARLGREY")]
+    sku: Sku,
     name: String,
     #[serde(default)]
     description: String,
-    price_cents: i64,
+    #[schema(value_type = i64)]
+    price_cents: Cents,
     image_url: Option<String>,
     #[serde(default)]
     initial_stock: u32,
@@ -81,7 +82,7 @@ async fn register(
     Body(body): Body<Register>,
 ) -> Result<Response, Problem> {
     let context = request_context(&headers, &admin);
-    let sku = body.sku.clone();
+    let sku = body.sku.to_string();
     let command = StockCommand::RegisterProduct {
         sku: body.sku,
         name: body.name,

@@ -1,7 +1,7 @@
 //! The Order Lambda: placing and cancelling orders. The response carries the global position
 //! of the command's last event, for `?min_position=` on the reads.
 
-use aggregates::{LineRequest, Order, OrderCommand, OrderError};
+use aggregates::{LineRequest, Order, OrderCommand, OrderError, Quantity, Sku};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -35,13 +35,15 @@ pub struct PlaceOrder {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrderLineRequest {
-    #[schema(example = "TEA-EARLGREY")]
-    pub sku: String,
+    #[schema(value_type = String, example = "TEA-EARLGREY")]
+    pub sku: Sku,
     /// Units of the SKU (bounds: see the schema).
-    pub quantity: u32,
+    #[schema(value_type = u32)]
+    pub quantity: Quantity,
 }
 
-/// The one conversion from a request's line to the domain's.
+/// The one conversion from a request's line to the domain's: its values were parsed (and
+/// bounded) when the body was read.
 impl From<OrderLineRequest> for LineRequest {
     fn from(line: OrderLineRequest) -> Self {
         Self {

@@ -1,6 +1,6 @@
 //! The contract can't drift silently: the OpenAPI document generated from the code must equal the
 //! committed docs/openapi.json (which the storefront's types are checked against), and must
-//! describe every route of design.md section 4.
+//! describe every route of docs/architecture.md section 4.
 
 const COMMITTED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/openapi.json");
 

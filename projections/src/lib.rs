@@ -1,6 +1,7 @@
 //! Everything that follows the event log, each from a checkpoint of its own
 //! ([`checkpoint`]): the reservation [`saga`] (a process manager: its writes are commands) and
-//! the read models ([`read_model`]: [`catalog`], [`orders`]), each with its reads. The
+//! the read models ([`read_model`]: [`catalog`], [`orders`], each with its reads; the
+//! [`registry`] lists them). The
 //! [`projector`] runs them all; [`freshness`] lets a read wait for a command's events;
 //! [`rebuild`] replays the log into new read models and [`rebuild_requests`] takes an admin's
 //! request for one; [`timeline`] shows one command's path from the store and these records.
@@ -13,8 +14,10 @@ pub mod projector;
 pub mod read_model;
 pub mod rebuild;
 pub mod rebuild_requests;
+pub mod registry;
 pub mod saga;
 pub mod timeline;
 
 pub use projector::{Projector, Status};
-pub use read_model::{ReadModel, ReadModels};
+pub use read_model::ReadModel;
+pub use registry::ReadModels;

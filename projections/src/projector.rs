@@ -12,7 +12,8 @@ use serde::Serialize;
 use sqlx::PgPool;
 
 use crate::checkpoint::{self, Follower};
-use crate::read_model::{self, Applied, ReadModels};
+use crate::read_model::{self, Applied};
+use crate::registry::ReadModels;
 use crate::saga;
 
 #[derive(Clone)]

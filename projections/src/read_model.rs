@@ -3,18 +3,17 @@
 //! A read model is a table kept from the events of some aggregate types: it folds a page of
 //! events into set-based writes inside the caller's transaction, and the caller commits them with
 //! the checkpoint. Adding one is a file that implements [`ReadModel`] and one line in
-//! [`ReadModels::shop`]; the projector, `status`, the lag metrics, rebuilds and the trace
-//! timeline then cover it.
+//! [`crate::registry::ReadModels::shop`]; the projector, `status`, the lag metrics, rebuilds and
+//! the trace timeline then cover it.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use async_trait::async_trait;
 use eventstore::{StoredEvent, log};
 use sqlx::{PgConnection, PgPool};
 
 use crate::checkpoint::{self, Follower};
-use crate::{catalog, orders, saga, timeline};
+use crate::timeline;
 
 /// Why a page could not be applied.
 #[derive(Debug, thiserror::Error)]
@@ -50,63 +49,6 @@ pub trait ReadModel: Send + Sync + 'static {
         table: &str,
         events: &[StoredEvent],
     ) -> Result<(), ApplyError>;
-}
-
-/// The read models a projector keeps.
-#[derive(Clone)]
-pub struct ReadModels(Vec<Arc<dyn ReadModel>>);
-
-impl ReadModels {
-    /// The shop's read models: one line each.
-    pub fn shop() -> Self {
-        Self(vec![Arc::new(catalog::Catalog), Arc::new(orders::Orders)])
-    }
-
-    /// These and `model` too.
-    pub fn with(mut self, model: impl ReadModel) -> Self {
-        self.0.push(Arc::new(model));
-        self
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = &Arc<dyn ReadModel>> {
-        self.0.iter()
-    }
-
-    /// Every follower of the log a projector runs: the saga first (the read models then see
-    /// its events in the same pass), then each read model.
-    pub fn followers(&self) -> Vec<Follower> {
-        std::iter::once(saga::FOLLOWER)
-            .chain(self.0.iter().map(|m| follower(m.as_ref())))
-            .collect()
-    }
-
-    /// The read models a rebuild of `name` covers: one, or every one when `name` is `None`.
-    pub fn chosen(&self, name: Option<&str>) -> Result<Vec<Arc<dyn ReadModel>>, UnknownReadModel> {
-        match name {
-            None => Ok(self.0.clone()),
-            Some(name) => self
-                .0
-                .iter()
-                .find(|m| m.name() == name)
-                .map(|m| vec![m.clone()])
-                .ok_or_else(|| UnknownReadModel {
-                    name: name.to_string(),
-                    known: self
-                        .0
-                        .iter()
-                        .map(|m| m.name())
-                        .collect::<Vec<_>>()
-                        .join(" or "),
-                }),
-        }
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-#[error("unknown read model {name:?}: choose {known}")]
-pub struct UnknownReadModel {
-    pub name: String,
-    pub known: String,
 }
 
 pub(crate) fn follower(model: &dyn ReadModel) -> Follower {

@@ -8,8 +8,8 @@ use serde::Serialize;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::read_model::ReadModels;
 use crate::rebuild::{Progress, rebuild};
+use crate::registry::ReadModels;
 
 /// A rebuild an admin asked for, as the admin API and the projector see it.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]

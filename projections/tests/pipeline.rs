@@ -2,17 +2,15 @@
 //! commits late, the saga settles orders, the read models show it, and a rebuild from the log
 //! equals what was built incrementally, row for row.
 
-use aggregates::{LineRequest, OrderCommand, StockCommand};
+use aggregates::OrderCommand;
 use eventstore::log::read_after;
-use eventstore::testing::{context, fresh_database, rows};
+use eventstore::testing::{context, fresh_database, place_order, register, rows};
 use eventstore::{Cursor, Store, StoredEvent};
 use projections::rebuild::rebuild;
 use projections::rebuild_requests;
 use projections::{Projector, ReadModels};
 use sqlx::PgPool;
 use std::time::Duration;
-
-use uuid::Uuid;
 
 const INSERT: &str = "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
      VALUES ('Stock', $1, 1, 'ProductRegistered', '1', '{}', '{}')";
@@ -92,34 +90,11 @@ async fn orders_settle_and_read_models_equal_a_rebuild() {
     let (pool, _) = fresh_database().await;
     let store = eventstore::testing::store(&pool, 3);
     for (sku, units) in [("TEA-1", 3), ("MUG-2", 10)] {
-        let register = StockCommand::RegisterProduct {
-            sku: sku.into(),
-            name: sku.into(),
-            description: "d".into(),
-            price_cents: 250,
-            image_url: None,
-            initial_stock: units,
-        };
-        store.stock(sku, register, &context()).await.unwrap();
+        register(&store, sku, 250, units).await;
     }
     let mut ids = Vec::new();
     for quantity in [2, 2, 1] {
-        let id = Uuid::new_v4();
-        let lines = vec![
-            LineRequest {
-                sku: "TEA-1".into(),
-                quantity,
-            },
-            LineRequest {
-                sku: "MUG-2".into(),
-                quantity: 1,
-            },
-        ];
-        let place = OrderCommand::PlaceOrder {
-            order_id: id,
-            customer_id: "c1".into(),
-            lines,
-        };
+        let (id, place) = place_order("c1", &[("TEA-1", quantity), ("MUG-2", 1)]);
         store.order(id, place, &context()).await.unwrap();
         ids.push(id);
     }
@@ -215,15 +190,7 @@ async fn index_names(pool: &PgPool) -> Vec<String> {
 async fn a_requested_rebuild_is_claimed_once_and_reports_progress() {
     let (pool, _) = fresh_database().await;
     let store = eventstore::testing::store(&pool, 50);
-    let register = StockCommand::RegisterProduct {
-        sku: "JAM-1".into(),
-        name: "Jam".into(),
-        description: String::new(),
-        price_cents: 400,
-        image_url: None,
-        initial_stock: 5,
-    };
-    store.stock("JAM-1", register, &context()).await.unwrap();
+    register(&store, "JAM-1", 400, 5).await;
     run_all(&pool, &store).await;
     let before = rows(&pool, "products").await;
 

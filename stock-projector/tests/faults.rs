@@ -5,12 +5,13 @@
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use aggregates::{LineRequest, OrderCommand, StockCommand};
 use aws_sdk_sqs::Client;
 use aws_sdk_sqs::types::{QueueAttributeName, SendMessageBatchRequestEntry};
 use eventstore::Store;
 use eventstore::publish::Publisher;
-use eventstore::testing::{context, fifo_queue, fresh_database, moto_endpoint, rows, sqs};
+use eventstore::testing::{
+    context, fifo_queue, fresh_database, moto_endpoint, place_order, rows, sqs,
+};
 use futures::future::join_all;
 use projections::ReadModels;
 use sqlx::PgPool;
@@ -127,15 +128,7 @@ impl Drop for Projector {
 }
 
 async fn register(store: &Store, sku: &str, units: u32) {
-    let command = StockCommand::RegisterProduct {
-        sku: sku.into(),
-        name: sku.into(),
-        description: String::new(),
-        price_cents: 300,
-        image_url: None,
-        initial_stock: units,
-    };
-    store.stock(sku, command, &context()).await.unwrap();
+    eventstore::testing::register(store, sku, 300, units).await;
 }
 
 /// Places `n` one-unit orders for `sku`, a few at a time, and returns their ids.
@@ -143,15 +136,7 @@ async fn place(store: &Store, sku: &str, n: usize) -> Vec<Uuid> {
     let mut ids = Vec::new();
     for chunk in (0..n).collect::<Vec<_>>().chunks(8) {
         let placed = join_all(chunk.iter().map(|_| async {
-            let id = Uuid::new_v4();
-            let command = OrderCommand::PlaceOrder {
-                order_id: id,
-                customer_id: "c1".into(),
-                lines: vec![LineRequest {
-                    sku: sku.into(),
-                    quantity: 1,
-                }],
-            };
+            let (id, command) = place_order("c1", &[(sku, 1)]);
             store.order(id, command, &context()).await.unwrap();
             id
         }))
