@@ -3,8 +3,8 @@
 //! replays nothing twice and loses nothing. A transaction-scoped advisory lock per follower lets
 //! any number of projector instances run: one applies a follower at a time, the others wait.
 
-use eventstore::Cursor;
-use sqlx::{PgConnection, PgPool};
+use eventstore::{Cursor, StoredEvent, log};
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 
 /// A follower of the log with a checkpoint of its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,6 +15,44 @@ pub struct Follower {
     pub aggregate_types: &'static [&'static str],
     /// Whether it is the saga (it issues commands) rather than a read model.
     pub saga: bool,
+}
+
+/// A follower's next page, claimed: its lock held by `tx`, which the follower commits with its
+/// writes and its new checkpoint.
+pub struct Page {
+    pub tx: Transaction<'static, Postgres>,
+    /// Where the follower stood when it took the lock.
+    pub from: Cursor,
+    /// Where it will stand after this page.
+    pub to: Cursor,
+    /// The events after `from`, in commit order; never empty.
+    pub events: Vec<StoredEvent>,
+}
+
+/// Claims `follower`'s next page of up to `batch` events, or `None` when it is caught up.
+pub async fn next_page(
+    pool: &PgPool,
+    follower: &Follower,
+    batch: i64,
+) -> sqlx::Result<Option<Page>> {
+    // Read before taking the lock: the reading connection holds no transaction id, so it does
+    // not hold back its own horizon.
+    let checkpoint = read(pool, follower.name).await?;
+    let mut events = log::read_after(pool, checkpoint, follower.aggregate_types, batch).await?;
+    if events.is_empty() {
+        return Ok(None);
+    }
+    let mut tx = pool.begin().await?;
+    lock(&mut tx, follower.name).await?;
+    // Another instance may have applied some of these while this one waited for the lock.
+    let from = read_in(&mut tx, follower.name).await?;
+    events.retain(|e| e.cursor() > from);
+    Ok(events.last().map(StoredEvent::cursor).map(|to| Page {
+        tx,
+        from,
+        to,
+        events,
+    }))
 }
 
 /// Holds `name`'s lock until the transaction ends: the one instance applying it.

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
-use eventstore::{StoredEvent, log};
+use eventstore::StoredEvent;
 use sqlx::{PgConnection, PgPool};
 
 use crate::checkpoint::{self, Follower};
@@ -80,21 +80,15 @@ impl Applied {
 /// checkpoint in one transaction. Zero events means it is caught up.
 pub async fn step(pool: &PgPool, model: &dyn ReadModel, batch: i64) -> anyhow::Result<Applied> {
     let name = model.name();
-    // Read before taking the lock: the reading connection holds no transaction id, so it does
-    // not hold back its own horizon.
-    let checkpoint = checkpoint::read(pool, name).await?;
-    let mut events = log::read_after(pool, checkpoint, model.aggregate_types(), batch).await?;
-    if events.is_empty() {
-        return Ok(Applied::default());
-    }
-    let mut tx = pool.begin().await?;
-    checkpoint::lock(&mut tx, name).await?;
-    // Another instance may have applied some of these while this one waited for the lock.
-    let locked = checkpoint::read_in(&mut tx, name).await?;
-    events.retain(|e| e.cursor() > locked);
-    let Some(last) = events.last().map(StoredEvent::cursor) else {
+    let Some(page) = checkpoint::next_page(pool, &follower(model), batch).await? else {
         return Ok(Applied::default());
     };
+    let checkpoint::Page {
+        mut tx,
+        from,
+        to,
+        events,
+    } = page;
     // One span per event (bounded), each a child of the span that appended it, so the event's
     // own trace shows when each read model took it in. Only when spans leave the process: this
     // is the hot path of a catch-up.
@@ -112,8 +106,8 @@ pub async fn step(pool: &PgPool, model: &dyn ReadModel, batch: i64) -> anyhow::R
     for event in &events {
         applied.count(event);
     }
-    timeline::record_page(&mut tx, name, locked, last, events.len()).await?;
-    checkpoint::save(&mut tx, name, last, None).await?;
+    timeline::record_page(&mut tx, name, from, to, events.len()).await?;
+    checkpoint::save(&mut tx, name, to, None).await?;
     tx.commit().await?;
     Ok(applied)
 }

@@ -58,18 +58,15 @@ pub enum SagaError {
 /// Handles up to `batch` order events after the saga's checkpoint. Zero events: caught up.
 pub async fn step(pool: &PgPool, store: &Store, batch: i64) -> Result<Applied, SagaError> {
     let name = FOLLOWER.name;
-    let checkpoint = checkpoint::read(pool, name).await?;
-    let mut events = log::read_after(pool, checkpoint, FOLLOWER.aggregate_types, batch).await?;
-    if events.is_empty() {
-        return Ok(Applied::default());
-    }
-    let mut tx = pool.begin().await?;
-    checkpoint::lock(&mut tx, name).await?;
-    let locked = checkpoint::read_in(&mut tx, name).await?;
-    events.retain(|e| e.cursor() > locked);
-    let Some(last) = events.last().map(StoredEvent::cursor) else {
+    let Some(page) = checkpoint::next_page(pool, &FOLLOWER, batch).await? else {
         return Ok(Applied::default());
     };
+    let checkpoint::Page {
+        mut tx,
+        from,
+        to,
+        events,
+    } = page;
     let statuses = order_statuses(pool, &events).await;
     let mut applied = Applied::default();
     for event in &events {
@@ -91,8 +88,8 @@ pub async fn step(pool: &PgPool, store: &Store, batch: i64) -> Result<Applied, S
             }
         }
     }
-    timeline::record_page(&mut tx, name, locked, last, events.len()).await?;
-    checkpoint::save(&mut tx, name, last, None).await?;
+    timeline::record_page(&mut tx, name, from, to, events.len()).await?;
+    checkpoint::save(&mut tx, name, to, None).await?;
     tx.commit().await?;
     Ok(applied)
 }
