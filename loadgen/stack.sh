@@ -91,9 +91,9 @@ restock_all() {
 psql_shop() { "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "${PSQL_DB:-shop}" "$@"; }
 
 # Waits until every projection has applied every committed event: lag 0 on the running
-# projector's /metrics (the same figures as `stock-projector status`).
+# projector's /status (the same figures as `stock-projector status`).
 projection_lag() { # port
-  curl -fsS "http://127.0.0.1:${1:-$PROJECTOR_PORT}/metrics" 2>/dev/null \
+  curl -fsS "http://127.0.0.1:${1:-$PROJECTOR_PORT}/status" 2>/dev/null \
     | python3 -c 'import json,sys; print(sum(p["lag_events"] for p in json.load(sys.stdin)))' 2>/dev/null || echo unknown
 }
 settle() { # seconds [--no-die]
