@@ -250,8 +250,7 @@ async fn stream_state(
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct LogQuery {
-    /// A cursor from a previous page's `next` ("transaction_id:global_position"); the start
-    /// of the log when absent.
+    /// An opaque cursor: a previous page's `next`. Absent or `0`: the start of the log.
     after: Option<String>,
     /// 1 to 1000 (default 100).
     limit: Option<i64>,
@@ -282,7 +281,7 @@ async fn global_log(
         return Err(Problem::invalid("limit", "must be between 1 and 1000"));
     }
     let after = match q.after.as_deref() {
-        None | Some("") => Cursor::default(),
+        None | Some("" | "0") => Cursor::default(),
         Some(text) => parse_cursor(text).ok_or_else(|| {
             Problem::invalid("after", "must be a cursor from a previous page's next")
         })?,

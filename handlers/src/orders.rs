@@ -35,7 +35,8 @@ async fn list_orders(
     Ok(respond(Items { items }, freshness))
 }
 
-/// One order: the caller's own, or any for an admin. Another shopper's order is 404.
+/// One order: the caller's own, or any for an admin. Another shopper's order is 404. An order
+/// the read model has not reached yet is answered from its events (status `pending`).
 #[utoipa::path(get, path = "/orders/{id}", tag = "orders",
     params(("id" = Uuid, Path), ReadQuery),
     responses((status = 200, description = "With `X-Read-Model-Behind: true` when the wait for `min_position` ran out", body = OrderView),
@@ -50,10 +51,17 @@ async fn get_order(
 ) -> Result<Response, Problem> {
     let id: Uuid = id.parse().map_err(|_| Problem::not_found("order"))?;
     let freshness = wait(&state.pool, "orders", &q).await?;
-    let order = orders::get(&state.pool, id)
+    let mut order = orders::get(&state.pool, id)
         .await
-        .map_err(Problem::internal)?
-        // Another shopper's order is "not found", not "forbidden": ids must not leak.
+        .map_err(Problem::internal)?;
+    if order.is_none() {
+        // Placed a moment ago: the read model has not reached it yet, the event store has.
+        order = orders::from_stream(&state.pool, id)
+            .await
+            .map_err(Problem::internal)?;
+    }
+    // Another shopper's order is "not found", not "forbidden": ids must not leak.
+    let order = order
         .filter(|o| o.customer_id == principal.sub || principal.is_admin())
         .ok_or_else(|| Problem::not_found("order"))?;
     Ok(respond(order, freshness))

@@ -553,6 +553,12 @@ async fn the_authorisation_matrix_route_by_route() {
             None,
             admin_only(ok),
         ),
+        (
+            "GET",
+            "/api/admin/events?after=0&limit=5".into(),
+            None,
+            admin_only(ok),
+        ),
         ("GET", "/api/admin/projections".into(), None, admin_only(ok)),
         (
             "POST",
@@ -707,4 +713,79 @@ async fn the_served_openapi_document_is_the_generated_one() {
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{problem}");
     let (status, _) = w.send("GET", "/api/nowhere", None, None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_global_log_starts_at_cursor_zero_and_pages_by_next() {
+    let w = world().await;
+    w.register("TEA-1", 5).await;
+    w.register("MUG-2", 0).await;
+    let page = |path: String| {
+        let w = &w;
+        async move {
+            let (status, body) = w.send("GET", &path, Some(&w.admin), None).await;
+            assert_eq!(status, StatusCode::OK, "{path}: {body}");
+            body
+        }
+    };
+    let absent = page("/api/admin/events?limit=2".into()).await;
+    let zero = page("/api/admin/events?after=0&limit=2".into()).await;
+    assert_eq!(absent, zero, "0 is the start of the log");
+    assert_eq!(zero["items"][0]["aggregate_id"], "TEA-1");
+    let next = zero["next"].as_str().unwrap();
+    let rest = page(format!("/api/admin/events?after={next}&limit=10")).await;
+    let skus: Vec<&str> = rest["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["aggregate_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        skus,
+        ["MUG-2"],
+        "the page after `next` holds the rest, once"
+    );
+    let (status, problem) = w
+        .send(
+            "GET",
+            "/api/admin/events?after=nonsense",
+            Some(&w.admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "after");
+}
+
+#[tokio::test]
+async fn the_owner_reads_an_order_before_the_read_model_has_it() {
+    let w = world().await;
+    w.register("TEA-1", 5).await;
+    let body = json!({"lines": [{"sku": "TEA-1", "quantity": 2}]}).to_string();
+    let (status, placed) = w
+        .send("POST", "/api/orders", Some(&w.shopper), Some(body))
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{placed}");
+    let path = format!("/api/orders/{}", placed["order_id"].as_str().unwrap());
+    // No projector has run: the answer comes from the order's own events.
+    let (status, order) = w.send("GET", &path, Some(&w.shopper), None).await;
+    assert_eq!(status, StatusCode::OK, "{order}");
+    assert_eq!(order["status"], "pending");
+    assert_eq!(order["lines"][0]["sku"], "TEA-1");
+    assert_eq!(order["lines"][0]["quantity"], 2);
+    assert_eq!(
+        order["total_cents"],
+        2 * order["lines"][0]["unit_price_cents"].as_i64().unwrap()
+    );
+    assert_eq!(order["position"], placed["position"]);
+    let (status, _) = w.send("GET", &path, Some(&w.other), None).await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "another shopper's order stays hidden"
+    );
+    // Once the read model has it, the same view comes from there, decided.
+    w.project().await;
+    let (_, order) = w.send("GET", &path, Some(&w.shopper), None).await;
+    assert_eq!(order["status"], "confirmed");
 }

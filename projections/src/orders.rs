@@ -110,12 +110,8 @@ struct Placed {
     placed_at: DateTime<Utc>,
 }
 
-/// Applies `events` (Order events, in commit order) to the orders table `table`.
-async fn apply(
-    db: &mut PgConnection,
-    table: &str,
-    events: &[StoredEvent],
-) -> Result<(), ApplyError> {
+/// What `events` (Order events, in commit order) do to each order they touch.
+fn fold(events: &[StoredEvent]) -> Result<BTreeMap<Uuid, Change>, ApplyError> {
     let mut changes: BTreeMap<Uuid, Change> = BTreeMap::new();
     for event in events {
         let order_id: Uuid = event.aggregate_id.parse()?;
@@ -153,7 +149,36 @@ async fn apply(
             OrderEvent::OrderCancelled { .. } => change.status = OrderStatus::Cancelled,
         }
     }
+    Ok(changes)
+}
 
+/// One order folded from its own stream, for the moment before the read model has it (its
+/// owner reads it right after placing it): the same view, straight from the event store.
+pub async fn from_stream(pool: &PgPool, order_id: Uuid) -> Result<Option<OrderView>, ApplyError> {
+    let events = eventstore::log::stream(pool, "Order", &order_id.to_string()).await?;
+    let Some(change) = fold(&events)?.remove(&order_id) else {
+        return Ok(None);
+    };
+    Ok(change.placed.map(|placed| OrderView {
+        order_id,
+        customer_id: placed.customer_id,
+        status: change.status.as_str().to_string(),
+        lines: placed.lines,
+        total_cents: placed.total_cents,
+        reason: change.reason,
+        placed_at: placed.placed_at,
+        updated_at: change.updated_at,
+        position: change.position,
+    }))
+}
+
+/// Applies `events` (Order events, in commit order) to the orders table `table`.
+async fn apply(
+    db: &mut PgConnection,
+    table: &str,
+    events: &[StoredEvent],
+) -> Result<(), ApplyError> {
+    let changes = fold(events)?;
     let (new, existing): (Vec<_>, Vec<_>) =
         changes.into_iter().partition(|(_, c)| c.placed.is_some());
     if !new.is_empty() {
