@@ -5,12 +5,24 @@
 use std::error::Error;
 use std::sync::Arc;
 
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{what} is unavailable")]
+#[derive(Debug, Clone)]
 pub struct Unavailable {
     what: &'static str,
-    #[source]
     cause: Arc<dyn Error + Send + Sync>,
+}
+
+impl std::fmt::Display for Unavailable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} is unavailable", self.what)
+    }
+}
+
+/// The cause itself is the source (not the `Arc` around it, whose own `source` would skip a
+/// level), so a reader of the chain can downcast to it.
+impl Error for Unavailable {
+    fn source(&self) -> Option<&(dyn Error + 'static)> {
+        Some(self.cause.as_ref())
+    }
 }
 
 impl Unavailable {
@@ -32,3 +44,19 @@ impl PartialEq for Unavailable {
 }
 
 impl Eq for Unavailable {}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error;
+
+    use super::Unavailable;
+
+    #[test]
+    fn the_cause_is_the_source_itself() {
+        let cause = std::io::Error::other("connection reset");
+        let unavailable = Unavailable::new("the event store", cause);
+        let source = unavailable.source().expect("a source");
+        assert!(source.downcast_ref::<std::io::Error>().is_some());
+        assert_eq!(unavailable.to_string(), "the event store is unavailable");
+    }
+}

@@ -14,9 +14,20 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    /// A load through cqrs-es failed.
-    pub(crate) fn load(error: impl std::error::Error + Send + Sync + 'static) -> Self {
-        Self::Load(Box::new(error))
+    /// A load through cqrs-es failed. Its `AggregateError` shows its cause in its message but not
+    /// as its source, so the cause is taken out and kept as this error's source: whoever reads
+    /// the chain then finds the database error itself (a lost connection is a 503, not a 500).
+    pub(crate) fn load<E>(error: cqrs_es::AggregateError<E>) -> Self
+    where
+        E: std::error::Error + Send + Sync + 'static,
+    {
+        use cqrs_es::AggregateError::*;
+        match error {
+            DatabaseConnectionError(cause)
+            | DeserializationError(cause)
+            | UnexpectedError(cause) => Self::Load(cause),
+            other => Self::Load(Box::new(other)),
+        }
     }
 }
 

@@ -11,6 +11,7 @@ use crate::AppState;
 use crate::auth::Principal;
 use crate::problem::Problem;
 use crate::read::{Items, ReadQuery, respond, wait};
+use platform::db::read_once_more;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -29,7 +30,7 @@ async fn list_orders(
     Query(q): Query<ReadQuery>,
 ) -> Result<Response, Problem> {
     let freshness = wait(&state.pool, "orders", &q).await?;
-    let items = orders::of_customer(&state.pool, &principal.sub)
+    let items = read_once_more(|| orders::of_customer(&state.pool, &principal.sub))
         .await
         .map_err(Problem::internal)?;
     Ok(respond(Items { items }, freshness))
@@ -51,7 +52,7 @@ async fn get_order(
 ) -> Result<Response, Problem> {
     let id: Uuid = id.parse().map_err(|_| Problem::not_found("order"))?;
     let freshness = wait(&state.pool, "orders", &q).await?;
-    let mut order = orders::get(&state.pool, id)
+    let mut order = read_once_more(|| orders::get(&state.pool, id))
         .await
         .map_err(Problem::internal)?;
     if order.is_none() {

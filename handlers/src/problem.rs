@@ -23,6 +23,9 @@ pub struct Problem {
     pub detail: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// Seconds after which a retry may succeed (`Retry-After`), for a 503.
+    #[serde(skip)]
+    pub retry_after: Option<u32>,
 }
 
 impl Problem {
@@ -33,6 +36,7 @@ impl Problem {
             status: status.as_u16(),
             detail: detail.into(),
             errors: Vec::new(),
+            retry_after: None,
         }
     }
 
@@ -53,9 +57,19 @@ impl Problem {
         Self::new(StatusCode::NOT_FOUND, format!("{what} not found"))
     }
 
-    /// A failure that is not the caller's: logged with its whole source chain, answered 500.
+    /// A failure that is not the caller's: logged with its whole source chain. Answered 503 with
+    /// `Retry-After` when the database could not be reached (a restart, a failover), else 500.
     pub fn internal(error: impl Into<anyhow::Error>) -> Self {
         let error = error.into();
+        if platform::db::unavailable(error.as_ref()) {
+            tracing::warn!(error = %format!("{error:#}"), "database unavailable");
+            let mut problem = Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the database is unavailable for a moment; retry shortly",
+            );
+            problem.retry_after = Some(1);
+            return problem;
+        }
         tracing::error!(error = %format!("{error:#}"), "request failed");
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -66,12 +80,18 @@ impl Problem {
 
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
+        let self_retry_after = self.retry_after;
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = (status, Json(self)).into_response();
         response.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if let Some(seconds) = self_retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
         response
     }
 }
@@ -111,5 +131,28 @@ where
                 other => Problem::new(other.status(), other.body_text()),
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::{StatusCode, header};
+    use axum::response::IntoResponse;
+
+    use super::Problem;
+
+    #[test]
+    fn a_database_that_went_away_is_503_with_retry_after_and_a_bug_is_500() {
+        let lost = sqlx::Error::Io(std::io::ErrorKind::ConnectionRefused.into());
+        let response = Problem::internal(lost).into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "1");
+        assert_eq!(
+            response.headers()[header::CONTENT_TYPE],
+            "application/problem+json"
+        );
+        let response = Problem::internal(sqlx::Error::RowNotFound).into_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(!response.headers().contains_key(header::RETRY_AFTER));
     }
 }

@@ -9,6 +9,7 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::problem::Problem;
 use crate::read::{Items, ReadQuery, respond, wait};
+use platform::db::read_once_more;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -25,7 +26,7 @@ async fn list_products(
     Query(q): Query<ReadQuery>,
 ) -> Result<Response, Problem> {
     let freshness = wait(&state.pool, "catalog", &q).await?;
-    let items = catalog::list(&state.pool)
+    let items = read_once_more(|| catalog::list(&state.pool))
         .await
         .map_err(Problem::internal)?;
     Ok(respond(Items { items }, freshness))
@@ -42,7 +43,7 @@ async fn get_product(
     Query(q): Query<ReadQuery>,
 ) -> Result<Response, Problem> {
     let freshness = wait(&state.pool, "catalog", &q).await?;
-    let product = catalog::get(&state.pool, &sku)
+    let product = read_once_more(|| catalog::get(&state.pool, &sku))
         .await
         .map_err(Problem::internal)?
         .ok_or_else(|| Problem::not_found("product"))?;

@@ -32,7 +32,7 @@ pub async fn wait(pool: &PgPool, name: &str, query: &ReadQuery) -> Result<Freshn
     if query.min_position.is_some_and(|p| p < 0) {
         return Err(Problem::invalid("min_position", "must not be negative"));
     }
-    freshness::wait_for(pool, name, query.min_position)
+    platform::db::read_once_more(|| freshness::wait_for(pool, name, query.min_position))
         .await
         .map_err(Problem::internal)
 }

@@ -44,6 +44,8 @@ struct World {
     app: Router,
     store: Store,
     pool: sqlx::PgPool,
+    /// The application's own pool (built from the settings, beside the test's).
+    app_pool: sqlx::PgPool,
     admin: String,
     shopper: String,
     other: String,
@@ -125,6 +127,7 @@ async fn world() -> World {
     let [admin, shopper, other] = <[String; 3]>::try_from(tokens).unwrap();
     World {
         app: application.api(),
+        app_pool: application.state().pool.clone(),
         store,
         pool,
         admin,
@@ -788,4 +791,43 @@ async fn the_owner_reads_an_order_before_the_read_model_has_it() {
     w.project().await;
     let (_, order) = w.send("GET", &path, Some(&w.shopper), None).await;
     assert_eq!(order["status"], "confirmed");
+}
+
+#[tokio::test]
+async fn a_database_that_went_away_is_503_with_retry_after_on_every_path() {
+    let w = world().await;
+    w.register("TEA-1", 5).await;
+    let (_, placed) = w
+        .send(
+            "POST",
+            "/api/orders",
+            Some(&w.shopper),
+            Some(json!({"lines": [{"sku": "TEA-1", "quantity": 1}]}).to_string()),
+        )
+        .await;
+    let order = format!("/api/orders/{}", placed["order_id"].as_str().unwrap());
+    // Every connection of the application's pool gone, as in a database restart.
+    w.pool.close().await;
+    w.app_pool.close().await;
+    let cases = [
+        ("GET", "/api/products".to_string(), None),
+        ("GET", order.clone(), None),
+        ("POST", format!("{order}/cancel"), None),
+        (
+            "POST",
+            "/api/orders".to_string(),
+            Some(json!({"lines": [{"sku": "TEA-1", "quantity": 1}]}).to_string()),
+        ),
+    ];
+    for (method, path, body) in cases {
+        let (status, headers, problem) = w
+            .send_with(method, &path, Some(&w.shopper), body, &[])
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "{method} {path}: {problem}"
+        );
+        assert_eq!(headers["retry-after"], "1", "{method} {path}");
+    }
 }

@@ -128,6 +128,52 @@ fn pool_options(size: u32) -> PgPoolOptions {
         .max_lifetime(Duration::from_secs(1800))
 }
 
+/// Whether `error`, or any error in its chain, says the database could not be reached or went
+/// away (a restart, a failover, a connection that died while idle): worth a retry, and a 503 to
+/// a caller, not a 500.
+pub fn unavailable(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(error);
+    while let Some(error) = next {
+        if let Some(error) = error.downcast_ref::<sqlx::Error>() {
+            return match error {
+                sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::WorkerCrashed => true,
+                // Class 08: connection exception; 57P01-57P03: the server is shutting down,
+                // crashed, or cannot take connections yet.
+                sqlx::Error::Database(db) => db
+                    .code()
+                    .is_some_and(|c| c.starts_with("08") || c.starts_with("57P0")),
+                _ => false,
+            };
+        }
+        if error.downcast_ref::<std::io::Error>().is_some() {
+            return true;
+        }
+        next = error.source();
+    }
+    false
+}
+
+/// Runs a read, and runs it once more when the first attempt met a connection that proved dead
+/// (the pool does not ping connections before handing them out: see [`pool_options`]). Only for
+/// reads: a command whose connection died may have committed.
+pub async fn read_once_more<T, F, Fut>(read: F) -> sqlx::Result<T>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = sqlx::Result<T>>,
+{
+    match read().await {
+        Err(error) if unavailable(&error) => {
+            tracing::debug!(%error, "read failed on a dead connection; once more");
+            read().await
+        }
+        other => other,
+    }
+}
+
 /// One round trip: whether the database answers (health checks).
 pub async fn ping(pool: &PgPool) -> sqlx::Result<()> {
     sqlx::query("SELECT 1").execute(pool).await.map(drop)
@@ -147,6 +193,38 @@ pub fn redact(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    #[test]
+    fn a_lost_connection_is_unavailable_and_a_bad_query_is_not() {
+        let lost = sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionReset));
+        assert!(super::unavailable(&lost));
+        assert!(super::unavailable(&sqlx::Error::PoolTimedOut));
+        assert!(!super::unavailable(&sqlx::Error::RowNotFound));
+        // Found through the chain of whatever wrapped it.
+        let wrapped = anyhow::Error::from(sqlx::Error::PoolClosed).context("reading the catalog");
+        assert!(super::unavailable(wrapped.as_ref()));
+    }
+
+    #[tokio::test]
+    async fn a_read_is_tried_once_more_after_a_dead_connection_only() {
+        let tries = AtomicU32::new(0);
+        let read = || async {
+            match tries.fetch_add(1, Ordering::SeqCst) {
+                0 => Err(sqlx::Error::Io(std::io::ErrorKind::BrokenPipe.into())),
+                n => Ok(n),
+            }
+        };
+        assert_eq!(super::read_once_more(read).await.unwrap(), 1);
+        let bad = AtomicU32::new(0);
+        let refused = || async {
+            bad.fetch_add(1, Ordering::SeqCst);
+            Err::<(), _>(sqlx::Error::RowNotFound)
+        };
+        assert!(super::read_once_more(refused).await.is_err());
+        assert_eq!(bad.load(Ordering::SeqCst), 1, "a bad query is not retried");
+    }
+
     #[test]
     fn passwords_never_reach_a_message() {
         assert_eq!(
