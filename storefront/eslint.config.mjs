@@ -18,7 +18,7 @@ const config = [
     },
   },
   { files: ["e2e/**", "scripts/**"], rules: { "no-console": "off" } },
-  { ignores: [".next/", "out/", "node_modules/", "test-results/", "next-env.d.ts", "src/api/openapi.gen.ts"] },
+  { ignores: [".next/", "out/", "node_modules/", "test-results/", "next-env.d.ts", "src/api/schema.d.ts"] },
 ];
 
 export default config;

@@ -1,21 +1,4 @@
-import type {
-  AggregateType,
-  EventPage,
-  Items,
-  LineRequest,
-  Order,
-  OrderAccepted,
-  Problem,
-  Product,
-  ProductAccepted,
-  ProjectionName,
-  Projections,
-  RebuildStatus,
-  RegisterProduct,
-  StoredEvent,
-  StreamState,
-  Trace,
-} from "./types";
+import type { AggregateType, Answer, LineRequest, Problem, ProjectionName, RegisterProduct, RequestBody } from "./types";
 
 /** A failed call, carrying the problem+json the server sent (or one describing what failed). */
 export class ApiError extends Error {
@@ -87,37 +70,56 @@ export function createApi({ baseUrl = "/api", token, fetch: doFetch = globalThis
     (await send<T>(path, { ...call, method: "POST", body, auth: true })).data;
   const seg = encodeURIComponent;
 
+  // Each answer's type is what docs/openapi.json documents for that path, method and status.
   return {
     products: ({ minPosition, signal }: ReadOptions = {}) =>
-      get<Items<Product>>("/products", { signal, query: { min_position: minPosition } }),
+      get<Answer<"/products", "get", 200>>("/products", { signal, query: { min_position: minPosition } }),
     product: (sku: string, { minPosition, signal }: ReadOptions = {}) =>
-      get<Product>(`/products/${seg(sku)}`, { signal, query: { min_position: minPosition } }),
+      get<Answer<"/products/{sku}", "get", 200>>(`/products/${seg(sku)}`, { signal, query: { min_position: minPosition } }),
 
     placeOrder: (lines: LineRequest[], idempotencyKey: string) =>
-      post<OrderAccepted>("/orders", { lines }, { headers: { "Idempotency-Key": idempotencyKey } }),
-    cancelOrder: (id: string) => post<OrderAccepted>(`/orders/${seg(id)}/cancel`, undefined),
-    orders: (signal?: AbortSignal) => get<Items<Order>>("/orders", { auth: true, signal }),
+      post<Answer<"/orders", "post", 202>>("/orders", { lines } satisfies RequestBody<"/orders", "post">, {
+        headers: { "Idempotency-Key": idempotencyKey },
+      }),
+    cancelOrder: (id: string) => post<Answer<"/orders/{id}/cancel", "post", 202>>(`/orders/${seg(id)}/cancel`, undefined),
+    orders: (signal?: AbortSignal) => get<Answer<"/orders", "get", 200>>("/orders", { auth: true, signal }),
     order: (id: string, { minPosition, signal }: ReadOptions = {}) =>
-      send<Order>(`/orders/${seg(id)}`, { auth: true, signal, query: { min_position: minPosition } }),
+      send<Answer<"/orders/{id}", "get", 200>>(`/orders/${seg(id)}`, {
+        auth: true,
+        signal,
+        query: { min_position: minPosition },
+      }),
 
-    registerProduct: (product: RegisterProduct) => post<ProductAccepted>("/admin/products", product),
+    registerProduct: (product: RegisterProduct) =>
+      post<Answer<"/admin/products", "post", 201>>("/admin/products", product satisfies RequestBody<"/admin/products", "post">),
     restock: (sku: string, quantity: number) =>
-      post<ProductAccepted>(`/admin/products/${seg(sku)}/restock`, { quantity }),
+      post<Answer<"/admin/products/{sku}/restock", "post", 202>>(`/admin/products/${seg(sku)}/restock`, {
+        quantity,
+      } satisfies RequestBody<"/admin/products/{sku}/restock", "post">),
     streamEvents: (type: AggregateType, id: string, signal?: AbortSignal) =>
-      get<Items<StoredEvent>>(`/admin/streams/${type}/${seg(id)}/events`, { auth: true, signal }),
+      get<Answer<"/admin/streams/{type}/{id}/events", "get", 200>>(`/admin/streams/${seg(type)}/${seg(id)}/events`, {
+        auth: true,
+        signal,
+      }),
     streamState: (type: AggregateType, id: string, asOfSequence: number, signal?: AbortSignal) =>
-      get<StreamState>(`/admin/streams/${type}/${seg(id)}/state`, {
+      get<Answer<"/admin/streams/{type}/{id}/state", "get", 200>>(`/admin/streams/${seg(type)}/${seg(id)}/state`, {
         auth: true,
         signal,
         query: { as_of_sequence: asOfSequence },
       }),
     events: ({ after, limit }: { after?: string; limit?: number } = {}, signal?: AbortSignal) =>
-      get<EventPage>("/admin/events", { auth: true, signal, query: { after, limit } }),
-    projections: (signal?: AbortSignal) => get<Projections>("/admin/projections", { auth: true, signal }),
+      get<Answer<"/admin/events", "get", 200>>("/admin/events", { auth: true, signal, query: { after, limit } }),
+    projections: (signal?: AbortSignal) =>
+      get<Answer<"/admin/projections", "get", 200>>("/admin/projections", { auth: true, signal }),
     rebuild: (projection: ProjectionName | null) =>
-      post<RebuildStatus>("/admin/projections/rebuild", { projection }),
+      post<Answer<"/admin/projections/rebuild", "post", 202>>("/admin/projections/rebuild", {
+        projection,
+      } satisfies RequestBody<"/admin/projections/rebuild", "post">),
     trace: (correlationId: string, signal?: AbortSignal) =>
-      get<Trace>(`/admin/traces/${seg(correlationId)}`, { auth: true, signal }),
+      get<Answer<"/admin/traces/{correlation_id}", "get", 200>>(`/admin/traces/${seg(correlationId)}`, {
+        auth: true,
+        signal,
+      }),
   };
 }
 

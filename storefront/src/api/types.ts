@@ -1,137 +1,76 @@
-// The /api contract (docs/architecture.md), written by hand; `npm run check:openapi` compares these
-// with types generated from docs/openapi.json, the document the server generates.
+// The /api contract (docs/architecture.md) under the names the storefront uses. Every type comes
+// from ./schema.d.ts, which `npm run generate:api` generates from docs/openapi.json, the document
+// the server generates; `npm run check:api` (part of `npm run lint`) fails when it is stale.
+// The document types statuses and names as plain strings (their descriptions list the values of
+// today), so do these types: code that maps them to labels or colours keeps a fallback.
+import type { components, paths } from "./schema";
 
-export type Product = {
-  sku: string;
-  name: string;
-  description: string;
-  price_cents: number;
-  image_url?: string | null;
-  on_hand: number;
-  reserved: number;
-  available: number;
-  position: number;
-};
+type Schemas = components["schemas"];
 
-export type OrderStatus = "pending" | "confirmed" | "rejected" | "cancelled";
+/**
+ * The JSON body that `method` on `path` answers with at HTTP `status`. When the document has no
+ * such answer, a type no code can read from, so every use fails to compile.
+ */
+export type Answer<
+  P extends keyof paths,
+  M extends keyof paths[P],
+  S extends number,
+> = paths[P][M] extends { responses: { [K in S]: { content: { "application/json": infer Body } } } }
+  ? Body
+  : { "not in docs/openapi.json": `${M & string} ${P} ${S}` };
 
-export type OrderLine = { sku: string; quantity: number; unit_price_cents: number };
+/** The JSON body that `method` on `path` requires. */
+export type RequestBody<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  requestBody: { content: { "application/json": infer Body } };
+}
+  ? Body
+  : never;
 
-export type Order = {
-  order_id: string;
-  customer_id: string;
-  status: OrderStatus;
-  lines: OrderLine[];
-  total_cents: number;
-  reason?: string | null;
-  placed_at: string;
-  updated_at: string;
-  position: number;
-};
+export type Product = Schemas["ProductView"];
 
-export type LineRequest = { sku: string; quantity: number };
+/** pending, confirmed, rejected or cancelled, as the document's description says. */
+export type OrderStatus = Order["status"];
+
+export type OrderLine = Schemas["OrderLineView"];
+
+export type Order = Schemas["OrderView"];
+
+export type LineRequest = Schemas["OrderLineRequest"];
 
 /** 202 answer of an order command: where its last event landed, for `min_position`. */
-export type OrderAccepted = {
-  order_id: string;
-  status: "pending" | "cancelled";
-  correlation_id: string;
-  position?: number | null;
-};
+export type OrderAccepted = Schemas["OrderAccepted"];
 
-export type RegisterProduct = {
-  sku: string;
-  name: string;
-  description: string;
-  price_cents: number;
-  image_url: string | null;
-  initial_stock: number;
-};
+export type RegisterProduct = Schemas["Register"];
 
-export type ProductAccepted = { sku: string; correlation_id: string; position?: number | null };
+export type ProductAccepted = Schemas["StockAccepted"];
 
-export type AggregateType = "Order" | "Stock";
+/** The `{type}` of /admin/streams/{type}/{id}: Order or Stock. */
+export type AggregateType = paths["/admin/streams/{type}/{id}/events"]["get"]["parameters"]["path"]["type"];
 
-export type EventMetadata = {
-  correlation_id?: string;
-  causation_id?: string;
-  traceparent?: string;
-  actor?: string;
-  command?: string;
-  [key: string]: unknown;
-};
+/** correlation_id, causation_id, traceparent, actor, command, as the document's description says. */
+export type EventMetadata = StoredEvent["metadata"];
 
-export type StoredEvent = {
-  event_id: string;
-  aggregate_type: AggregateType;
-  aggregate_id: string;
-  sequence: number;
-  global_position: number;
-  event_type: string;
-  event_version: string;
-  payload: unknown;
-  metadata: EventMetadata;
-  recorded_at: string;
-};
+export type StoredEvent = Schemas["StoredEvent"];
 
-export type StreamState = {
-  aggregate_type: string;
-  aggregate_id: string;
-  as_of_sequence?: number | null;
-  state: unknown;
-};
+export type StreamState = Schemas["StreamState"];
 
-export type EventPage = { items: StoredEvent[]; next?: string | null };
+export type EventPage = Schemas["LogPage"];
 
-export type ProjectionName = "catalog" | "orders" | "reservations";
+/** One read model to rebuild (catalog, orders, reservations); null rebuilds every one. */
+export type ProjectionName = NonNullable<Schemas["RebuildBody"]["projection"]>;
 
-export type ProjectionStatus = {
-  name: string;
-  position: number;
-  head_position: number;
-  lag_events: number;
-  lag_ms: number;
-  updated_at: string;
-  last_error?: string | null;
-};
+export type ProjectionStatus = Schemas["Status"];
 
-export type RebuildStatus = {
-  request_id: string;
-  /** null: every projection. */
-  projection?: ProjectionName | null;
-  status: "requested" | "running" | "done" | "failed";
-  events_done: number;
-  /** Known once the projector has started. */
-  events_total?: number | null;
-  requested_by: string;
-  requested_at: string;
-  started_at?: string | null;
-  finished_at?: string | null;
-  error?: string | null;
-};
+export type RebuildStatus = Schemas["RebuildRequest"];
 
-export type Projections = { items: ProjectionStatus[]; rebuild?: RebuildStatus | null };
+export type Projections = Schemas["ProjectionsView"];
 
-export type TraceService = "order" | "product" | "admin" | "event-store" | "sqs" | "stock-projector";
+/** order, product, admin, event-store, sqs or stock-projector, as the document's description says. */
+export type TraceService = TraceHop["service"];
 
-export type TraceHop = {
-  name: string;
-  service: TraceService;
-  at: string;
-  offset_ms: number;
-  latency_ms: number;
-  attributes: Record<string, string>;
-};
+export type TraceHop = Schemas["Hop"];
 
-export type Trace = { correlation_id: string; trace_id: string | null; hops: TraceHop[] };
-
-export type Items<T> = { items: T[] };
+export type Trace = Schemas["Timeline"];
 
 /** application/problem+json (RFC 9457), as handlers/src/problem.rs writes it. */
-export type Problem = {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  errors?: { field: string; message: string }[];
-};
+export type Problem = Schemas["Problem"];

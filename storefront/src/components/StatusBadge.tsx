@@ -1,6 +1,7 @@
 import type { OrderStatus } from "@/api/types";
 
-const styles: Record<OrderStatus, string> = {
+/** Keyed by the statuses the document describes; another one gets a neutral badge. */
+const styles: Partial<Record<OrderStatus, string>> = {
   pending: "bg-amber-100 text-amber-900",
   confirmed: "bg-green-100 text-green-900",
   rejected: "bg-red-100 text-red-900",
@@ -9,7 +10,7 @@ const styles: Record<OrderStatus, string> = {
 
 export function StatusBadge({ status }: { status: OrderStatus }) {
   return (
-    <span className={`inline-block rounded-full px-2.5 py-0.5 text-sm font-medium capitalize ${styles[status]}`}>
+    <span className={`inline-block rounded-full px-2.5 py-0.5 text-sm font-medium capitalize ${styles[status] ?? "bg-stone-100 text-stone-800"}`}>
       {status}
     </span>
   );

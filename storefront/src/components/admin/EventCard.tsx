@@ -1,11 +1,13 @@
 import Link from "next/link";
+import { metadataString } from "@/api/metadata";
 import type { StoredEvent } from "@/api/types";
 import { traceHref } from "@/components/orders/links";
 import { formatTime } from "@/lib/format";
 
 /** One stored event: where it sits, what it says, and the metadata that ties it to a request. */
 export function EventCard({ event, current }: { event: StoredEvent; current: boolean }) {
-  const { correlation_id, ...metadata } = event.metadata;
+  const correlation_id = metadataString(event.metadata, "correlation_id");
+  const metadata = Object.entries(event.metadata).filter(([key]) => key !== "correlation_id" || !correlation_id);
   return (
     <li
       aria-current={current ? "step" : undefined}
@@ -34,7 +36,7 @@ export function EventCard({ event, current }: { event: StoredEvent; current: boo
             </dd>
           </>
         )}
-        {Object.entries(metadata).map(([key, value]) => (
+        {metadata.map(([key, value]) => (
           <div key={key} className="contents">
             <dt className="text-stone-500">{key}</dt>
             <dd className="font-mono break-all">{typeof value === "string" ? value : JSON.stringify(value)}</dd>

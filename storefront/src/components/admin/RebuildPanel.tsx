@@ -56,7 +56,7 @@ export function RebuildPanel({ rebuild, onRequested }: { rebuild: RebuildStatus 
           <select
             id="rebuild-projection"
             value={projection}
-            onChange={(e) => setProjection(e.target.value as ProjectionName | "")}
+            onChange={(e) => setProjection(e.target.value)}
             className="rounded-md border border-stone-300 px-3 py-2"
           >
             <option value="">All</option>

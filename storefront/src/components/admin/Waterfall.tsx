@@ -1,7 +1,7 @@
 import type { Trace, TraceService } from "@/api/types";
 import { formatMs } from "@/lib/format";
 
-const colours: Record<TraceService, string> = {
+const colours: Partial<Record<TraceService, string>> = {
   order: "bg-sky-500",
   product: "bg-cyan-500",
   admin: "bg-violet-500",

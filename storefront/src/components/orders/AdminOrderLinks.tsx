@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { metadataString } from "@/api/metadata";
 import { useApi } from "@/api/useApi";
 import { useSession } from "@/auth/session";
 import { useQuery } from "@/lib/useQuery";
@@ -15,7 +16,7 @@ export function AdminOrderLinks({ orderId, correlationId }: { orderId: string; c
   const { isAdmin } = useSession();
   const placed = useQuery(isAdmin && !correlationId ? `placed/${orderId}` : null, async (signal) => {
     const { items } = await api.streamEvents("Order", orderId, signal);
-    return items[0]?.metadata.correlation_id ?? null;
+    return items[0] ? metadataString(items[0].metadata, "correlation_id") : null;
   });
   if (!isAdmin) return null;
   const correlation = correlationId ?? (placed.status === "success" ? placed.data : null);

@@ -3,7 +3,7 @@ import { formatTime, shortId } from "@/lib/format";
 import { StatusBadge } from "@/components/StatusBadge";
 import { OrderLines } from "./OrderLines";
 
-const explain: Record<Order["status"], string> = {
+const explain: Partial<Record<Order["status"], string>> = {
   pending: "Reserving your items…",
   confirmed: "Every item is reserved for you.",
   rejected: "This order could not be filled.",
@@ -19,7 +19,7 @@ export function OrderView({ order }: { order: Order }) {
       <div role="status" aria-live="polite" className="flex flex-wrap items-center gap-3">
         <StatusBadge status={order.status} />
         <span className={order.status === "pending" ? "animate-pulse text-stone-600" : "text-stone-700"}>
-          {explain[order.status]}
+          {explain[order.status] ?? `Status: ${order.status}.`}
         </span>
       </div>
       {order.reason && (

@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useState } from "react";
+import { metadataString } from "@/api/metadata";
 import { useApi } from "@/api/useApi";
 import { Button } from "@/components/Button";
 import { streamHref, traceHref } from "@/components/orders/links";
@@ -20,30 +21,33 @@ function LogPage({ after, onMore }: { after: string | undefined; onMore: ((next:
       {({ items, next }) => (
         <>
           <ol className="divide-y divide-stone-100">
-            {items.map((e) => (
-              <li key={e.event_id} className="grid grid-cols-[4rem_1fr] gap-x-3 py-2 text-sm sm:grid-cols-[4rem_12rem_1fr_auto]">
-                <span className="font-mono text-stone-500">{e.global_position}</span>
-                <span className="font-medium">{e.event_type}</span>
-                <Link href={streamHref(e.aggregate_type, e.aggregate_id)} className="truncate font-mono text-brand-700 underline">
-                  {e.aggregate_type} {e.aggregate_type === "Order" ? shortId(e.aggregate_id) : e.aggregate_id} #{e.sequence}
-                </Link>
-                <span className="whitespace-nowrap text-stone-500">
-                  {formatTime(e.recorded_at)}
-                  {e.metadata.correlation_id && (
-                    <>
-                      {" · "}
-                      <Link
-                        href={traceHref(e.metadata.correlation_id)}
-                        className="underline"
-                        aria-label={`Trace of event ${e.global_position}`}
-                      >
-                        trace
-                      </Link>
-                    </>
-                  )}
-                </span>
-              </li>
-            ))}
+            {items.map((e) => {
+              const correlation = metadataString(e.metadata, "correlation_id");
+              return (
+                <li key={e.event_id} className="grid grid-cols-[4rem_1fr] gap-x-3 py-2 text-sm sm:grid-cols-[4rem_12rem_1fr_auto]">
+                  <span className="font-mono text-stone-500">{e.global_position}</span>
+                  <span className="font-medium">{e.event_type}</span>
+                  <Link href={streamHref(e.aggregate_type, e.aggregate_id)} className="truncate font-mono text-brand-700 underline">
+                    {e.aggregate_type} {e.aggregate_type === "Order" ? shortId(e.aggregate_id) : e.aggregate_id} #{e.sequence}
+                  </Link>
+                  <span className="whitespace-nowrap text-stone-500">
+                    {formatTime(e.recorded_at)}
+                    {correlation && (
+                      <>
+                        {" · "}
+                        <Link
+                          href={traceHref(correlation)}
+                          className="underline"
+                          aria-label={`Trace of event ${e.global_position}`}
+                        >
+                          trace
+                        </Link>
+                      </>
+                    )}
+                  </span>
+                </li>
+              );
+            })}
           </ol>
           {onMore &&
             (items.length === PAGE && next ? (
