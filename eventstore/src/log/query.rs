@@ -7,7 +7,8 @@ use sqlx::PgExecutor;
 
 use super::Cursor;
 
-fn owned(types: &[&str]) -> Vec<String> {
+/// Aggregate types as PostgreSQL binds a `text[]`.
+pub(super) fn owned(types: &[&str]) -> Vec<String> {
     types.iter().map(|t| t.to_string()).collect()
 }
 

@@ -37,7 +37,7 @@ pub async fn read_after<'e>(
     aggregate_types: &[&str],
     limit: i64,
 ) -> Result<Vec<StoredEvent>, sqlx::Error> {
-    let types: Vec<String> = aggregate_types.iter().map(|t| t.to_string()).collect();
+    let types = super::query::owned(aggregate_types);
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM events
           WHERE (transaction_id, global_position) > ($1::text::xid8, $2)
