@@ -159,3 +159,38 @@ moto_start() {
   STARTED_PIDS+=("$MOTO_PID")
   wait_for_port "$port" 30 "moto"
 }
+
+ensure_prometheus() {
+  PROMETHEUS_BIN="${PROMETHEUS_BIN:-$(command -v prometheus || echo /usr/bin/prometheus)}"
+  if [ ! -x "$PROMETHEUS_BIN" ]; then
+    apt_install prometheus
+    PROMETHEUS_BIN=/usr/bin/prometheus
+    [ -x "$PROMETHEUS_BIN" ] || die "Prometheus is not installed and could not be installed; install Debian's prometheus package or set PROMETHEUS_BIN"
+  fi
+}
+
+# prometheus_start DATA_DIR PORT GATEWAY PROJECTOR: Prometheus on loopback scraping the gateway's
+# and the projector's /metrics every 5 s, with the rules of observability/alarms.json
+# (scripts/alarms), data in DATA_DIR.
+prometheus_start() {
+  local data="$1" port="$2" gateway="$3" projector="$4"
+  ensure_prometheus
+  mkdir -p "$data"
+  "$ROOT/scripts/alarms" rules "$data/rules.json" || die "scripts/alarms could not write the Prometheus rules"
+  cat >"$data/prometheus.yml" <<YAML
+global:
+  scrape_interval: 5s
+  evaluation_interval: 5s
+rule_files: [rules.json]
+scrape_configs:
+  - job_name: gateway
+    static_configs: [{targets: ["$gateway"]}]
+  - job_name: stock-projector
+    static_configs: [{targets: ["$projector"]}]
+YAML
+  "$PROMETHEUS_BIN" --config.file="$data/prometheus.yml" --storage.tsdb.path="$data/tsdb" \
+    --storage.tsdb.retention.time=2d --web.listen-address="127.0.0.1:$port" \
+    >>"$data.log" 2>&1 &
+  STARTED_PIDS+=("$!")
+  wait_for_port "$port" 30 "Prometheus"
+}

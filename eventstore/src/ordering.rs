@@ -8,7 +8,6 @@
 use std::time::Instant;
 
 use aggregates::{Context, LineRequest, OrderCommand, OrderError, OrderEvent};
-use platform::metrics::{Record, Unit};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -111,15 +110,9 @@ async fn place_once(
     };
     let started = Instant::now();
     let committed = store.order(order_id, command, context).await?;
-    Record::new("order")
-        .metric("OrdersPlaced", 1.0, Unit::Count)
-        .metric(
-            "CommandLatency",
-            started.elapsed().as_secs_f64() * 1000.0,
-            Unit::Milliseconds,
-        )
-        .property("correlation_id", context.correlation_id.clone())
-        .emit();
+    metrics::counter!("OrdersPlaced").increment(1);
+    metrics::histogram!("CommandLatency", "Command" => "PlaceOrder")
+        .record(started.elapsed().as_secs_f64() * 1000.0);
     Ok(Placed {
         order_id,
         status: "pending".into(),

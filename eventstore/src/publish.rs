@@ -88,9 +88,7 @@ impl Publisher {
                 aggregate_id = %committed.aggregate_id,
                 "publishing to the event queue failed (fault switch SHOP_FAULT_SQS_SEND); the projector's catch-up will find the events"
             );
-            platform::metrics::Record::new("publisher")
-                .metric("PublishFailures", 1.0, platform::metrics::Unit::Count)
-                .emit();
+            metrics::counter!("PublishFailures").increment(1);
             return;
         }
         if self.faults.poison {
@@ -127,6 +125,7 @@ impl Publisher {
                     .expect("data type and value are set"),
             );
         }
+        let started = std::time::Instant::now();
         let result = send
             .queue_url(&self.queue_url)
             .message_body(serde_json::to_string(&body).expect("plain data serialises"))
@@ -141,6 +140,7 @@ impl Publisher {
             .message_attributes("correlation_id", attribute(&context.correlation_id))
             .send()
             .await;
+        metrics::histogram!("SqsSendLatency").record(started.elapsed().as_secs_f64() * 1000.0);
         match result {
             Ok(sent) => {
                 let id = sent.message_id().unwrap_or_default();
@@ -151,11 +151,14 @@ impl Publisher {
                     "published"
                 )
             }
-            Err(error) => tracing::warn!(
-                error = %aws_sdk_sqs::error::DisplayErrorContext(&error),
-                aggregate_id = %committed.aggregate_id,
-                "publishing to the event queue failed; the projector's catch-up will find the events"
-            ),
+            Err(error) => {
+                metrics::counter!("PublishFailures").increment(1);
+                tracing::warn!(
+                    error = %aws_sdk_sqs::error::DisplayErrorContext(&error),
+                    aggregate_id = %committed.aggregate_id,
+                    "publishing to the event queue failed; the projector's catch-up will find the events"
+                )
+            }
         }
     }
 }

@@ -31,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(projections_status))
         .routes(routes!(request_rebuild))
         .routes(routes!(trace_timeline))
+        .merge(crate::observe::router())
 }
 
 const PROBLEM: &str = "application/problem+json";

@@ -22,6 +22,15 @@ pub struct AppState {
     /// `None` when no Cognito pool is configured: every route that needs a caller answers 401.
     pub verifier: Option<Arc<Verifier>>,
     pub read_models: ReadModels,
+    /// Where the Observe console's views read from besides the database.
+    pub observe: ObserveSources,
+}
+
+/// Prometheus (locally) and the AWS console region (on AWS), from the settings.
+#[derive(Clone, Default)]
+pub struct ObserveSources {
+    pub prometheus: Option<observe::prometheus::Prometheus>,
+    pub console_region: Option<String>,
 }
 
 pub struct Application {
@@ -55,6 +64,14 @@ impl Application {
                 pool,
                 verifier: settings.cognito.clone().map(|c| Arc::new(Verifier::new(c))),
                 read_models: ReadModels::shop(),
+                observe: ObserveSources {
+                    prometheus: settings
+                        .observe
+                        .prometheus_url
+                        .as_deref()
+                        .map(observe::prometheus::Prometheus::new),
+                    console_region: settings.observe.console_region.clone(),
+                },
             },
         })
     }

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod lambda;
 pub mod limits;
 pub mod meta;
+pub mod observe;
 pub mod order;
 pub mod orders;
 pub mod problem;
@@ -44,11 +45,71 @@ pub fn product_lambda() -> OpenApiRouter<AppState> {
         .merge(orders::routes())
 }
 
+/// The functions of the contract, by name, as API Gateway routes to them on AWS.
+pub fn functions() -> [(&'static str, OpenApiRouter<AppState>); 3] {
+    [
+        ("order", order::router()),
+        ("product", product_lambda()),
+        ("admin", admin::router()),
+    ]
+}
+
+/// Every function's routes together, as the local gateway serves them. Each route runs as its
+/// function: a server span of that service (see `platform::telemetry::serving`) inside the
+/// gateway's, as API Gateway's span holds the Lambda function's on AWS.
 fn all_routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .merge(order::router())
-        .merge(product_lambda())
-        .merge(admin::router())
+    functions()
+        .into_iter()
+        .fold(OpenApiRouter::new(), |all, (name, routes)| {
+            all.merge(routes.route_layer(axum::middleware::from_fn(
+                move |request: axum::extract::Request, next: axum::middleware::Next| {
+                    function(name, request, next)
+                },
+            )))
+        })
+}
+
+/// Runs one request as function `name`.
+async fn function(
+    name: &'static str,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use tracing::Instrument;
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("unmatched", |p| p.as_str());
+    let span = tracing::info_span!(
+        "function",
+        otel.name = format!("{} {route}", request.method()),
+        otel.kind = "server",
+        faas.name = name,
+    );
+    platform::telemetry::serving(name, next.run(request).instrument(span)).await
+}
+
+/// Counts and times every answered request by route, method and status.
+async fn measure(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
+    let method = request.method().to_string();
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    let labels = [
+        ("Route", route),
+        ("Method", method),
+        ("Status", response.status().as_u16().to_string()),
+    ];
+    metrics::counter!("HttpRequests", &labels).increment(1);
+    metrics::histogram!("HttpRequestLatency", &labels)
+        .record(started.elapsed().as_secs_f64() * 1000.0);
+    response
 }
 
 /// What every router gets, whichever binary serves it: problem+json for unknown routes and
@@ -64,6 +125,7 @@ pub fn finish(routes: OpenApiRouter<AppState>, state: AppState) -> Router {
             )
         })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(measure))
         .layer(
             tower_http::trace::TraceLayer::new_for_http()
                 .make_span_with(request_span)

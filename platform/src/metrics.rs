@@ -1,8 +1,17 @@
-//! Metrics as CloudWatch Embedded Metric Format: one JSON object per line on stdout, which
-//! CloudWatch Logs turns into metrics with no agent and no API call (Lambda's and ECS's log
-//! drivers ship stdout). Namespace `Shop`, dimension `Service` plus any a metric adds.
+//! Metrics, instrumented once and exported twice. Every metric is recorded through the `metrics`
+//! facade (`metrics::counter!`, `gauge!`, `histogram!`); [`install`] puts a recorder behind it
+//! that hands each call to two exporters:
 //!
-//! The format (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html):
+//! - CloudWatch Embedded Metric Format: one JSON object per call on stdout, which CloudWatch Logs
+//!   turns into metrics with no agent and no API call (Lambda's and ECS's log drivers ship
+//!   stdout). Namespace `Shop`, dimension `Service` plus the call's labels.
+//! - Prometheus text, rendered by [`render`] for the `/metrics` routes of the gateway and the
+//!   projector, which the local Prometheus scrapes. Labels as above; histograms in buckets.
+//!
+//! [`CATALOG`] names every metric with its kind, unit and meaning: the one list both exporters,
+//! the dashboards and docs/observability.md follow.
+//!
+//! The EMF format (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html):
 //! a root `_aws` with `Timestamp` (epoch ms) and `CloudWatchMetrics`, a list of directives, each
 //! with `Namespace`, `Dimensions` (a list of dimension sets, each a list of member names) and
 //! `Metrics` (`Name`, `Unit`); every dimension and metric named there is a root member holding
@@ -18,6 +27,7 @@ pub const NAMESPACE: &str = "Shop";
 pub enum Unit {
     Count,
     Milliseconds,
+    Seconds,
     CountPerSecond,
 }
 
@@ -26,8 +36,358 @@ impl Unit {
         match self {
             Self::Count => "Count",
             Self::Milliseconds => "Milliseconds",
+            Self::Seconds => "Seconds",
             Self::CountPerSecond => "Count/Second",
         }
+    }
+
+    fn facade(self) -> ::metrics::Unit {
+        match self {
+            Self::Count => ::metrics::Unit::Count,
+            Self::Milliseconds => ::metrics::Unit::Milliseconds,
+            Self::Seconds => ::metrics::Unit::Seconds,
+            Self::CountPerSecond => ::metrics::Unit::CountPerSecond,
+        }
+    }
+}
+
+/// How a metric is recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Counter,
+    Gauge,
+    Histogram,
+}
+
+/// One metric of [`CATALOG`].
+#[derive(Debug, Clone, Copy)]
+pub struct Described {
+    pub name: &'static str,
+    pub kind: Kind,
+    pub unit: Unit,
+    /// Its labels (EMF dimensions beside `Service`).
+    pub labels: &'static [&'static str],
+    pub help: &'static str,
+}
+
+const fn metric(
+    name: &'static str,
+    kind: Kind,
+    unit: Unit,
+    labels: &'static [&'static str],
+    help: &'static str,
+) -> Described {
+    Described {
+        name,
+        kind,
+        unit,
+        labels,
+        help,
+    }
+}
+
+use Kind::{Counter, Gauge, Histogram};
+
+/// Every metric shop records.
+pub const CATALOG: &[Described] = &[
+    metric(
+        "HttpRequests",
+        Counter,
+        Unit::Count,
+        &["Route", "Method", "Status"],
+        "HTTP requests answered",
+    ),
+    metric(
+        "HttpRequestLatency",
+        Histogram,
+        Unit::Milliseconds,
+        &["Route", "Method", "Status"],
+        "time to answer an HTTP request",
+    ),
+    metric(
+        "CommandLatency",
+        Histogram,
+        Unit::Milliseconds,
+        &["Command"],
+        "load, decide and append of one command",
+    ),
+    metric(
+        "OrdersPlaced",
+        Counter,
+        Unit::Count,
+        &[],
+        "orders accepted (202)",
+    ),
+    metric(
+        "OrdersConfirmed",
+        Counter,
+        Unit::Count,
+        &[],
+        "orders the saga confirmed",
+    ),
+    metric(
+        "OrdersRejected",
+        Counter,
+        Unit::Count,
+        &["Reason"],
+        "orders the saga rejected, by reason",
+    ),
+    metric(
+        "OrderDecisionLatency",
+        Histogram,
+        Unit::Milliseconds,
+        &[],
+        "from an order placed to its confirmation or rejection (the SLO's signal)",
+    ),
+    metric(
+        "StockReserved",
+        Counter,
+        Unit::Count,
+        &[],
+        "reservations the catalog applied",
+    ),
+    metric(
+        "SqsSendLatency",
+        Histogram,
+        Unit::Milliseconds,
+        &[],
+        "one SQS send of a command's events",
+    ),
+    metric(
+        "PublishFailures",
+        Counter,
+        Unit::Count,
+        &[],
+        "SQS sends that failed (the events stay in the store; the projector catches up)",
+    ),
+    metric(
+        "EventsApplied",
+        Counter,
+        Unit::Count,
+        &["Projection"],
+        "events a projection applied",
+    ),
+    metric(
+        "ProjectionLagEvents",
+        Gauge,
+        Unit::Count,
+        &["Projection"],
+        "events committed but not yet applied",
+    ),
+    metric(
+        "ProjectionLagMs",
+        Gauge,
+        Unit::Milliseconds,
+        &["Projection"],
+        "age of the oldest event not yet applied",
+    ),
+    metric(
+        "QueueOldestMessageAge",
+        Gauge,
+        Unit::Seconds,
+        &[],
+        "age of the oldest message of the last batch received",
+    ),
+    metric(
+        "DLQDepth",
+        Gauge,
+        Unit::Count,
+        &[],
+        "messages in the dead-letter queue",
+    ),
+    metric(
+        "DLQMessages",
+        Counter,
+        Unit::Count,
+        &[],
+        "unreadable messages left for the dead-letter queue",
+    ),
+    metric(
+        "RebuildEventsPerSecond",
+        Gauge,
+        Unit::CountPerSecond,
+        &[],
+        "throughput of the last requested rebuild",
+    ),
+    metric(
+        "ProjectorCrashes",
+        Counter,
+        Unit::Count,
+        &[],
+        "crashes forced by the crash fault switch",
+    ),
+    metric(
+        "TelemetryReceived",
+        Counter,
+        Unit::Count,
+        &["Signal"],
+        "spans and log records the local OTLP receiver stored",
+    ),
+];
+
+/// Histogram buckets for the Prometheus side, in milliseconds. 1000 is one: the order-decision
+/// SLO counts the decisions within it.
+pub const BUCKETS_MS: &[f64] = &[
+    1.0, 2.5, 5.0, 10.0, 25.0, 50.0, 100.0, 250.0, 500.0, 1000.0, 2500.0, 5000.0, 10000.0, 30000.0,
+];
+
+static PROMETHEUS: std::sync::OnceLock<metrics_exporter_prometheus::PrometheusHandle> =
+    std::sync::OnceLock::new();
+
+/// Installs the facade's recorder for `service` (its `Service` label and dimension). Only the
+/// first call in a process installs anything, so tests may call it freely.
+pub fn install(service: &'static str) {
+    PROMETHEUS.get_or_init(|| {
+        let prometheus = metrics_exporter_prometheus::PrometheusBuilder::new()
+            .set_buckets(BUCKETS_MS)
+            .expect("bucket list is not empty")
+            .add_global_label("Service", service)
+            .build_recorder();
+        let handle = prometheus.handle();
+        let fanout = metrics_util::layers::FanoutBuilder::default()
+            .add_recorder(prometheus)
+            .add_recorder(Emf { service })
+            .build();
+        if ::metrics::set_global_recorder(fanout).is_ok() {
+            for m in CATALOG {
+                match m.kind {
+                    Counter => ::metrics::describe_counter!(m.name, m.unit.facade(), m.help),
+                    Gauge => ::metrics::describe_gauge!(m.name, m.unit.facade(), m.help),
+                    Histogram => ::metrics::describe_histogram!(m.name, m.unit.facade(), m.help),
+                }
+            }
+        }
+        handle
+    });
+}
+
+/// The content type of [`render`]'s output.
+pub const TEXT_FORMAT: &str = "text/plain; version=0.0.4; charset=utf-8";
+
+/// Every metric in Prometheus's text format (empty before [`install`]).
+pub fn render() -> String {
+    PROMETHEUS.get().map_or_else(String::new, |handle| {
+        handle.run_upkeep();
+        handle.render()
+    })
+}
+
+fn unit_of(name: &str) -> Unit {
+    CATALOG
+        .iter()
+        .find(|m| m.name == name)
+        .map_or(Unit::Count, |m| m.unit)
+}
+
+/// The EMF side of the recorder: each counter increment, gauge setting and histogram value is
+/// one record on stdout, as CloudWatch aggregates them itself.
+struct Emf {
+    service: &'static str,
+}
+
+struct EmfMetric {
+    record: Record,
+    name: String,
+    unit: Unit,
+    /// A gauge's value, for increments and decrements (f64 bits).
+    gauge: std::sync::atomic::AtomicU64,
+}
+
+impl EmfMetric {
+    fn emit(&self, value: f64) {
+        self.record
+            .clone()
+            .metric(&self.name, value, self.unit)
+            .emit();
+    }
+}
+
+impl ::metrics::CounterFn for EmfMetric {
+    fn increment(&self, value: u64) {
+        self.emit(value as f64);
+    }
+    fn absolute(&self, value: u64) {
+        self.emit(value as f64);
+    }
+}
+
+impl ::metrics::GaugeFn for EmfMetric {
+    fn increment(&self, value: f64) {
+        self.set(f64::from_bits(self.gauge.load(std::sync::atomic::Ordering::Relaxed)) + value);
+    }
+    fn decrement(&self, value: f64) {
+        self.increment(-value);
+    }
+    fn set(&self, value: f64) {
+        self.gauge
+            .store(value.to_bits(), std::sync::atomic::Ordering::Relaxed);
+        self.emit(value);
+    }
+}
+
+impl ::metrics::HistogramFn for EmfMetric {
+    fn record(&self, value: f64) {
+        self.emit(value);
+    }
+}
+
+impl Emf {
+    fn metric(&self, key: &::metrics::Key) -> std::sync::Arc<EmfMetric> {
+        let record = key.labels().fold(Record::new(self.service), |r, l| {
+            r.dimension(l.key(), l.value())
+        });
+        std::sync::Arc::new(EmfMetric {
+            record,
+            name: key.name().to_string(),
+            unit: unit_of(key.name()),
+            gauge: std::sync::atomic::AtomicU64::new(0f64.to_bits()),
+        })
+    }
+}
+
+impl ::metrics::Recorder for Emf {
+    fn describe_counter(
+        &self,
+        _: ::metrics::KeyName,
+        _: Option<::metrics::Unit>,
+        _: ::metrics::SharedString,
+    ) {
+    }
+    fn describe_gauge(
+        &self,
+        _: ::metrics::KeyName,
+        _: Option<::metrics::Unit>,
+        _: ::metrics::SharedString,
+    ) {
+    }
+    fn describe_histogram(
+        &self,
+        _: ::metrics::KeyName,
+        _: Option<::metrics::Unit>,
+        _: ::metrics::SharedString,
+    ) {
+    }
+
+    fn register_counter(
+        &self,
+        key: &::metrics::Key,
+        _: &::metrics::Metadata<'_>,
+    ) -> ::metrics::Counter {
+        ::metrics::Counter::from_arc(self.metric(key))
+    }
+    fn register_gauge(
+        &self,
+        key: &::metrics::Key,
+        _: &::metrics::Metadata<'_>,
+    ) -> ::metrics::Gauge {
+        ::metrics::Gauge::from_arc(self.metric(key))
+    }
+    fn register_histogram(
+        &self,
+        key: &::metrics::Key,
+        _: &::metrics::Metadata<'_>,
+    ) -> ::metrics::Histogram {
+        ::metrics::Histogram::from_arc(self.metric(key))
     }
 }
 

@@ -41,6 +41,8 @@ pub struct Settings {
     pub faults: Faults,
     /// The projector's own settings.
     pub projector: Projector,
+    /// The local observability plane's settings.
+    pub observe: Observe,
 }
 
 /// Where RDS's managed credentials live and where the database is: `DATABASE_SECRET_ARN`
@@ -74,6 +76,25 @@ pub struct Projector {
     /// `PROJECTOR_VISIBILITY_SECONDS` (60): how long a received message stays hidden (renewed
     /// while its batch runs).
     pub visibility_seconds: i32,
+}
+
+/// The local observability plane: the OTLP receiver and where the console finds Prometheus.
+#[derive(Debug, Clone)]
+pub struct Observe {
+    /// `OTLP_RECEIVER_ADDR` (127.0.0.1:4318, OTLP/HTTP's port): where `otlp-receiver` listens.
+    pub receiver_addr: SocketAddr,
+    /// `OBSERVE_RETENTION_HOURS` (24): received spans and logs older than this are deleted.
+    pub retention_hours: u64,
+    /// `OBSERVE_MAX_SPANS`, `OBSERVE_MAX_LOGS` (200000 each): the oldest rows beyond these are
+    /// deleted, so telemetry never fills the disk.
+    pub max_spans: i64,
+    pub max_logs: i64,
+    /// `PROMETHEUS_URL`: the Prometheus whose HTTP API the console's metrics and alarms read;
+    /// unset (as on AWS, where CloudWatch holds both), those views answer 503.
+    pub prometheus_url: Option<String>,
+    /// `OBSERVE_CONSOLE_REGION`: set on AWS (by Terraform), traces link to the X-Ray console of
+    /// this region.
+    pub console_region: Option<String>,
 }
 
 /// A setting that is set but invalid.
@@ -163,6 +184,18 @@ impl Settings {
                     "1 to 43200 seconds",
                     60,
                 )?,
+            },
+            observe: Observe {
+                receiver_addr: env.parse(
+                    "OTLP_RECEIVER_ADDR",
+                    ADDRESS,
+                    ([127, 0, 0, 1], 4318).into(),
+                )?,
+                retention_hours: env.positive("OBSERVE_RETENTION_HOURS", 24)?,
+                max_spans: env.positive("OBSERVE_MAX_SPANS", 200_000)?,
+                max_logs: env.positive("OBSERVE_MAX_LOGS", 200_000)?,
+                prometheus_url: env.get("PROMETHEUS_URL"),
+                console_region: env.get("OBSERVE_CONSOLE_REGION"),
             },
         };
         Ok(settings)

@@ -7,7 +7,14 @@
 //!
 //! Traces: OpenTelemetry spans exported over OTLP/HTTP to `OTEL_EXPORTER_OTLP_ENDPOINT` (off when
 //! unset). Context crosses processes as W3C `traceparent`; on AWS the X-Ray propagator and id
-//! generator are added, so X-Ray (through the ADOT collector) shows the same trace.
+//! generator are added, so X-Ray (through the ADOT collector) shows the same trace. Off AWS, the
+//! same endpoint receives every log line over OTLP logs, with its trace and span ids, beside
+//! stdout (on AWS stdout is CloudWatch Logs).
+//! Export is asynchronous: an endpoint that is down never slows or fails a request.
+//!
+//! One process may speak for several services: the local gateway serves the order, product and
+//! admin functions that are separate Lambdas on AWS. Spans started inside [`serving`] belong to
+//! the service it names, so the local service map and X-Ray's draw the same nodes.
 
 use std::fmt;
 
@@ -15,6 +22,7 @@ use opentelemetry::propagation::{TextMapCompositePropagator, TextMapPropagator};
 use opentelemetry::trace::{TraceContextExt, TracerProvider as _};
 use opentelemetry_otlp::WithExportConfig;
 use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::logs::SdkLoggerProvider;
 use opentelemetry_sdk::propagation::TraceContextPropagator;
 use opentelemetry_sdk::trace::SdkTracerProvider;
 use serde_json::{Map, Value};
@@ -36,31 +44,83 @@ pub fn exporting() -> bool {
     EXPORTING.load(std::sync::atomic::Ordering::Relaxed)
 }
 
-/// Keeps the trace exporter alive; dropping it flushes what is buffered.
+/// Keeps the exporters alive; dropping it flushes what is buffered.
 #[must_use = "dropping the guard flushes and stops trace export"]
 pub struct Telemetry {
-    provider: Option<SdkTracerProvider>,
+    providers: Vec<SdkTracerProvider>,
+    logs: Option<SdkLoggerProvider>,
 }
 
 impl Telemetry {
-    /// Sends every finished span now: a Lambda invocation calls this before it returns, because
-    /// the sandbox may freeze right after.
+    /// Sends every finished span and log record now: a Lambda invocation calls this before it
+    /// returns, because the sandbox may freeze right after.
     pub fn flush(&self) {
-        if let Some(provider) = &self.provider
-            && let Err(error) = provider.force_flush()
+        for provider in &self.providers {
+            if let Err(error) = provider.force_flush() {
+                eprintln!("trace export: {error}");
+            }
+        }
+        if let Some(logs) = &self.logs
+            && let Err(error) = logs.force_flush()
         {
-            eprintln!("trace export: {error}");
+            eprintln!("log export: {error}");
         }
     }
 }
 
 impl Drop for Telemetry {
     fn drop(&mut self) {
-        if let Some(provider) = self.provider.take() {
+        for provider in self.providers.drain(..) {
             let _ = provider.shutdown();
+        }
+        if let Some(logs) = self.logs.take() {
+            let _ = logs.shutdown();
         }
     }
 }
+
+tokio::task_local! {
+    static SERVING: &'static str;
+}
+
+/// Runs `future` as service `name`: the spans it starts are that service's (see the module's
+/// documentation). Outside any, spans are the process's own service's.
+pub async fn serving<F: std::future::Future>(name: &'static str, future: F) -> F::Output {
+    SERVING.scope(name, future).await
+}
+
+/// The tracer behind the `tracing` layer: the process's own, or the one of the service
+/// [`serving`] names, each with its own `service.name`.
+#[derive(Clone)]
+struct ServiceTracer {
+    own: opentelemetry_sdk::trace::SdkTracer,
+    others: std::sync::Arc<Vec<(&'static str, opentelemetry_sdk::trace::SdkTracer)>>,
+}
+
+impl opentelemetry::trace::Tracer for ServiceTracer {
+    type Span = opentelemetry_sdk::trace::Span;
+
+    fn build_with_context(
+        &self,
+        builder: opentelemetry::trace::SpanBuilder,
+        parent_cx: &opentelemetry::Context,
+    ) -> Self::Span {
+        let tracer = SERVING
+            .try_with(|name| {
+                self.others
+                    .iter()
+                    .find(|(service, _)| service == name)
+                    .map(|(_, tracer)| tracer)
+            })
+            .ok()
+            .flatten()
+            .unwrap_or(&self.own);
+        tracer.build_with_context(builder, parent_cx)
+    }
+}
+
+/// Targets whose log lines never go out over OTLP: the exporters' own, which would loop.
+const NOT_EXPORTED: &[&str] = &["opentelemetry", "hyper", "reqwest", "h2", "tower"];
 
 /// Installs logging and, when the settings name an OTLP/HTTP endpoint (`http://host:4318`, say),
 /// trace export. Safe to call more than once (tests): only the first call installs anything.
@@ -68,8 +128,26 @@ pub fn init(service: &'static str, settings: &crate::Settings) -> Telemetry {
     init_with(service, settings.otlp_endpoint.clone())
 }
 
-/// [`init`] with the OTLP/HTTP endpoint given, or trace export off.
+/// [`init`] for a process that also speaks for the services `hosted` (see [`serving`]).
+pub fn init_hosting(
+    service: &'static str,
+    hosted: &[&'static str],
+    settings: &crate::Settings,
+) -> Telemetry {
+    install(service, hosted, settings.otlp_endpoint.clone())
+}
+
+/// [`init`] with the OTLP/HTTP endpoint given, or export off.
 pub fn init_with(service: &'static str, otlp_endpoint: Option<String>) -> Telemetry {
+    install(service, &[], otlp_endpoint)
+}
+
+fn install(
+    service: &'static str,
+    hosted: &[&'static str],
+    otlp_endpoint: Option<String>,
+) -> Telemetry {
+    crate::metrics::install(service);
     let on_aws = crate::settings::on_aws();
     let mut propagators: Vec<Box<dyn TextMapPropagator + Send + Sync>> =
         vec![Box::new(TraceContextPropagator::new())];
@@ -78,21 +156,43 @@ pub fn init_with(service: &'static str, otlp_endpoint: Option<String>) -> Teleme
     }
     opentelemetry::global::set_text_map_propagator(TextMapCompositePropagator::new(propagators));
 
-    let provider = otlp_endpoint.and_then(|endpoint| {
+    let endpoint = otlp_endpoint.map(|e| e.trim_end_matches('/').to_string());
+    let provider_for = |name: &'static str| {
+        let endpoint = endpoint.as_ref()?;
         let exporter = opentelemetry_otlp::SpanExporter::builder()
             .with_http()
-            .with_endpoint(format!("{}/v1/traces", endpoint.trim_end_matches('/')))
+            .with_endpoint(format!("{endpoint}/v1/traces"))
             .build()
             .map_err(|e| eprintln!("trace export is off: {e}"))
             .ok()?;
         let mut builder = SdkTracerProvider::builder()
             .with_batch_exporter(exporter)
-            .with_resource(Resource::builder().with_service_name(service).build());
+            .with_resource(Resource::builder().with_service_name(name).build());
         if on_aws {
             builder =
                 builder.with_id_generator(opentelemetry_aws::trace::XrayIdGenerator::default());
         }
         Some(builder.build())
+    };
+    let provider = provider_for(service);
+    let hosted: Vec<(&'static str, SdkTracerProvider)> = hosted
+        .iter()
+        .filter_map(|name| Some((*name, provider_for(name)?)))
+        .collect();
+    // On AWS stdout is CloudWatch Logs already, and the ADOT collector has no logs pipeline.
+    let logger = endpoint.as_ref().filter(|_| !on_aws).and_then(|endpoint| {
+        let exporter = opentelemetry_otlp::LogExporter::builder()
+            .with_http()
+            .with_endpoint(format!("{endpoint}/v1/logs"))
+            .build()
+            .map_err(|e| eprintln!("log export is off: {e}"))
+            .ok()?;
+        Some(
+            SdkLoggerProvider::builder()
+                .with_batch_exporter(exporter)
+                .with_resource(Resource::builder().with_service_name(service).build())
+                .build(),
+        )
     });
 
     // RUST_LOG chooses the log lines; spans are exported at info whatever it says, so quieting
@@ -103,13 +203,46 @@ pub fn init_with(service: &'static str, otlp_endpoint: Option<String>) -> Teleme
         .event_format(FlatJson)
         .with_filter(filter);
     let traces = provider.as_ref().map(|p| {
+        let tracer = ServiceTracer {
+            own: p.tracer(service),
+            others: std::sync::Arc::new(
+                hosted
+                    .iter()
+                    .map(|(name, provider)| (*name, provider.tracer(*name)))
+                    .collect(),
+            ),
+        };
         tracing_opentelemetry::layer()
-            .with_tracer(p.tracer(service))
+            .with_tracer(tracer)
             .with_filter(tracing_subscriber::filter::LevelFilter::INFO)
+    });
+    let exported_logs = logger.as_ref().map(|l| {
+        let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+        // The fields a learner searches logs by, taken from the enclosing spans as stdout's
+        // lines have them.
+        let searched = opentelemetry_appender_tracing::layer::TracingSpanAttributes::allowlist([
+            "correlation_id",
+            "aggregate_id",
+            "aggregate_type",
+            "command",
+            "projection",
+            "event_type",
+        ]);
+        opentelemetry_appender_tracing::layer::OpenTelemetryTracingBridge::builder(l)
+            .with_tracing_span_attributes(searched)
+            .build()
+            .with_filter(filter)
+            .with_filter(tracing_subscriber::filter::filter_fn(|meta| {
+                let target = meta.target();
+                !NOT_EXPORTED.iter().any(|t| {
+                    target == *t || target.strip_prefix(t).is_some_and(|r| r.starts_with("::"))
+                })
+            }))
     });
     let installed = tracing_subscriber::registry()
         .with(logs)
         .with(traces)
+        .with(exported_logs)
         .try_init();
     if installed.is_ok() {
         if let Some(p) = &provider {
@@ -122,9 +255,19 @@ pub fn init_with(service: &'static str, otlp_endpoint: Option<String>) -> Teleme
             traces = provider.is_some(),
             "starting"
         );
-        Telemetry { provider }
+        let providers = provider
+            .into_iter()
+            .chain(hosted.into_iter().map(|(_, p)| p))
+            .collect();
+        Telemetry {
+            providers,
+            logs: logger,
+        }
     } else {
-        Telemetry { provider: None }
+        Telemetry {
+            providers: Vec::new(),
+            logs: None,
+        }
     }
 }
 

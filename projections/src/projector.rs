@@ -136,9 +136,7 @@ impl Projector {
                 event_type = %kind,
                 "crashing on purpose before applying a {kind} event (fault switch SHOP_FAULT_CRASH_ON_EVENT)"
             );
-            platform::metrics::Record::new("stock-projector")
-                .metric("ProjectorCrashes", 1.0, platform::metrics::Unit::Count)
-                .emit();
+            metrics::counter!("ProjectorCrashes").increment(1);
             std::process::exit(70);
         }
     }

@@ -60,13 +60,16 @@ pub(crate) fn follower(model: &dyn ReadModel) -> Follower {
 }
 
 /// What one step did, for logs and metrics.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct Applied {
     pub events: usize,
     /// Events applied, by event type.
     pub by_type: BTreeMap<String, usize>,
     /// What the saga did with each event (empty for a read model).
     pub outcomes: Vec<aggregates::saga::Outcome>,
+    /// For each order the saga decided (confirmed or rejected), how long after it was placed,
+    /// in milliseconds: the order-decision SLO's signal.
+    pub decision_ms: Vec<f64>,
 }
 
 impl Applied {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use aws_sdk_sqs::Client;
 use aws_sdk_sqs::types::{
     ChangeMessageVisibilityBatchRequestEntry, DeleteMessageBatchRequestEntry, Message,
-    MessageSystemAttributeName,
+    MessageSystemAttributeName, QueueAttributeName,
 };
 use chrono::DateTime;
 use eventstore::publish::EventsAppended;
@@ -23,6 +23,11 @@ pub struct Queue {
 impl Queue {
     pub fn new(client: Client, url: String) -> Self {
         Self { client, url }
+    }
+
+    /// The queue's name: the last segment of its URL.
+    pub fn name(&self) -> &str {
+        self.url.rsplit('/').next().unwrap_or(&self.url)
     }
 
     /// Up to ten messages, waiting at most `poll_seconds` for the first. A failed receive is
@@ -42,13 +47,64 @@ impl Queue {
             .send()
             .await;
         match result {
-            Ok(out) => out.messages.unwrap_or_default(),
+            Ok(out) => {
+                let messages = out.messages.unwrap_or_default();
+                let now = chrono::Utc::now().timestamp_millis();
+                let oldest = messages
+                    .iter()
+                    .filter_map(|m| {
+                        m.attributes()?
+                            .get(&MessageSystemAttributeName::SentTimestamp)?
+                            .parse::<i64>()
+                            .ok()
+                    })
+                    .min();
+                // An empty receive means nothing waits: the oldest message's age is zero.
+                crate::reporting::oldest_message(
+                    oldest.map_or(0.0, |sent| (now - sent) as f64 / 1000.0),
+                );
+                messages
+            }
             Err(e) => {
                 tracing::warn!(error = %aws_sdk_sqs::error::DisplayErrorContext(&e), "receive failed; catching up from the store");
                 tokio::time::sleep(Duration::from_secs(poll_seconds as u64)).await;
                 Vec::new()
             }
         }
+    }
+
+    /// Reports the depth of the queue's dead-letter queue (named by its redrive policy) every
+    /// `every`, until the task is aborted. Without a redrive policy there is nothing to watch.
+    pub fn watch_dead_letters(&self, every: Duration) -> JoinHandle<()> {
+        let (client, url) = (self.client.clone(), self.url.clone());
+        tokio::spawn(async move {
+            let Some(dlq) = dead_letter_url(&client, &url).await else {
+                tracing::info!("the event queue has no dead-letter queue to watch");
+                return;
+            };
+            loop {
+                let depth = client
+                    .get_queue_attributes()
+                    .queue_url(&dlq)
+                    .attribute_names(QueueAttributeName::ApproximateNumberOfMessages)
+                    .send()
+                    .await;
+                match depth {
+                    Ok(out) => {
+                        let depth = out
+                            .attributes()
+                            .and_then(|a| a.get(&QueueAttributeName::ApproximateNumberOfMessages))
+                            .and_then(|v| v.parse().ok())
+                            .unwrap_or(0);
+                        crate::reporting::dead_letters(depth);
+                    }
+                    Err(e) => {
+                        tracing::debug!(error = %aws_sdk_sqs::error::DisplayErrorContext(&e), "reading the dead-letter queue's depth failed")
+                    }
+                }
+                tokio::time::sleep(every).await;
+            }
+        })
     }
 
     /// Keeps `messages` hidden, renewing at a third of `visibility`, until the task is aborted:
@@ -166,18 +222,23 @@ pub fn received(message: &Message, body: &EventsAppended) -> Received {
     }
 }
 
-/// The span of one received batch (a consumer span linked to every message's producer), and
-/// one short child span per message, parented to its producer span, so each message's own
-/// trace shows when the projector took it.
-pub fn receive_span(messages: &[Message]) -> tracing::Span {
+/// The span of one received batch from `queue` (a consumer span linked to every message's
+/// producer), and one short child span per message, parented to its producer span, so each
+/// message's own trace shows when the projector took it. An empty receive has no span: a poll
+/// that found nothing is not a trace worth keeping.
+pub fn receive_span(queue: &str, messages: &[Message]) -> tracing::Span {
     use opentelemetry::trace::TraceContextExt;
     use tracing_opentelemetry::OpenTelemetrySpanExt;
+    if messages.is_empty() {
+        return tracing::Span::none();
+    }
     let batch = tracing::info_span!(
         "receive",
         otel.name = "receive shop-events",
         otel.kind = "consumer",
         messaging.system = "aws_sqs",
         messaging.operation.type = "receive",
+        messaging.destination.name = queue,
         messaging.batch.message_count = messages.len(),
     );
     for message in messages {
@@ -203,6 +264,7 @@ pub fn receive_span(messages: &[Message]) -> tracing::Span {
             otel.kind = "consumer",
             messaging.system = "aws_sqs",
             messaging.operation.type = "process",
+            messaging.destination.name = queue,
             messaging.message.id = message.message_id().unwrap_or_default(),
             correlation_id = attribute("correlation_id").unwrap_or_default(),
         );
@@ -210,4 +272,24 @@ pub fn receive_span(messages: &[Message]) -> tracing::Span {
         process.in_scope(|| tracing::debug!("message received"));
     }
     batch
+}
+
+/// The URL of the dead-letter queue `queue_url`'s redrive policy names, if any.
+async fn dead_letter_url(client: &Client, queue_url: &str) -> Option<String> {
+    let attributes = client
+        .get_queue_attributes()
+        .queue_url(queue_url)
+        .attribute_names(QueueAttributeName::RedrivePolicy)
+        .send()
+        .await
+        .ok()?;
+    let policy: serde_json::Value = serde_json::from_str(
+        attributes
+            .attributes()?
+            .get(&QueueAttributeName::RedrivePolicy)?,
+    )
+    .ok()?;
+    let name = policy["deadLetterTargetArn"].as_str()?.rsplit(':').next()?;
+    let url = client.get_queue_url().queue_name(name).send().await.ok()?;
+    url.queue_url().map(str::to_string)
 }

@@ -1,5 +1,6 @@
-//! The projector's own HTTP: `/healthz` (the database answers) and `/status` (each follower's
-//! checkpoint and lag, as JSON), and the container health check that asks `/healthz`.
+//! The projector's own HTTP: `/healthz` (the database answers), `/status` (each follower's
+//! checkpoint and lag, as JSON), `/metrics` (Prometheus's text format, which the local Prometheus
+//! scrapes), and the container health check that asks `/healthz`.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -22,6 +23,7 @@ pub async fn serve(
     let app = Router::new()
         .route("/healthz", get(healthz))
         .route("/status", get(status))
+        .route("/metrics", get(metrics))
         .with_state(projector);
     let listener = TcpListener::bind(addr)
         .await
@@ -43,6 +45,16 @@ async fn healthz(State(projector): State<Projector>) -> (StatusCode, &'static st
         Ok(()) => (StatusCode::OK, "ok"),
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
     }
+}
+
+async fn metrics() -> ([(axum::http::header::HeaderName, &'static str); 1], String) {
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            platform::metrics::TEXT_FORMAT,
+        )],
+        platform::metrics::render(),
+    )
 }
 
 async fn status(

@@ -1,8 +1,8 @@
-//! The projector's metrics, as CloudWatch EMF lines: what each follower applied, what the saga
-//! decided, each follower's lag, unreadable messages.
+//! The projector's metrics, through the `metrics` facade (exported as EMF and on `/metrics`, see
+//! platform::metrics): what each follower applied, what the saga decided and how long the
+//! decision took, each follower's lag, the queue's oldest message and the dead-letter queue.
 
 use aggregates::saga::Outcome;
-use platform::metrics::{Record, Unit};
 use projections::Status;
 use projections::read_model::Applied;
 
@@ -13,60 +13,51 @@ pub fn applied(name: &str, applied: &Applied) {
     if applied.events == 0 {
         return;
     }
-    Record::new(SERVICE)
-        .dimension("Projection", name)
-        .metric("EventsApplied", applied.events as f64, Unit::Count)
-        .emit();
+    metrics::counter!("EventsApplied", "Projection" => name.to_string())
+        .increment(applied.events as u64);
     if let Some(n) = applied
         .by_type
         .get("StockReserved")
         .filter(|_| name == "catalog")
     {
-        Record::new(SERVICE)
-            .metric("StockReserved", *n as f64, Unit::Count)
-            .emit();
+        metrics::counter!("StockReserved").increment(*n as u64);
     }
-    let confirmed = applied
-        .outcomes
-        .iter()
-        .filter(|o| matches!(o, Outcome::Confirmed))
-        .count();
-    if confirmed > 0 {
-        Record::new(SERVICE)
-            .metric("OrdersConfirmed", confirmed as f64, Unit::Count)
-            .emit();
-    }
-    let mut rejected = std::collections::BTreeMap::<&str, usize>::new();
     for outcome in &applied.outcomes {
-        if let Outcome::Rejected { reason } = outcome {
+        match outcome {
+            Outcome::Confirmed => metrics::counter!("OrdersConfirmed").increment(1),
             // A dimension needs few values: the kind of reason, not its text.
-            *rejected.entry(reason.kind()).or_default() += 1;
+            Outcome::Rejected { reason } => {
+                metrics::counter!("OrdersRejected", "Reason" => reason.kind()).increment(1)
+            }
+            Outcome::Released | Outcome::Skipped => {}
         }
     }
-    for (reason, n) in rejected {
-        Record::new(SERVICE)
-            .dimension("Reason", reason)
-            .metric("OrdersRejected", n as f64, Unit::Count)
-            .emit();
+    for ms in &applied.decision_ms {
+        metrics::histogram!("OrderDecisionLatency").record(*ms);
     }
 }
 
 /// Each follower's lag behind the head of the log.
 pub fn lag(statuses: &[Status]) {
     for s in statuses {
-        Record::new(SERVICE)
-            .dimension("Projection", s.name)
-            .metric("ProjectionLagEvents", s.lag_events as f64, Unit::Count)
-            .metric("ProjectionLagMs", s.lag_ms as f64, Unit::Milliseconds)
-            .emit();
+        metrics::gauge!("ProjectionLagEvents", "Projection" => s.name).set(s.lag_events as f64);
+        metrics::gauge!("ProjectionLagMs", "Projection" => s.name).set(s.lag_ms as f64);
     }
 }
 
 /// Messages this projector could not read, left for the dead-letter queue.
 pub fn unreadable(count: usize) {
     if count > 0 {
-        Record::new(SERVICE)
-            .metric("DLQMessages", count as f64, Unit::Count)
-            .emit();
+        metrics::counter!("DLQMessages").increment(count as u64);
     }
+}
+
+/// The age of the oldest message of a batch just received, in seconds.
+pub fn oldest_message(age_seconds: f64) {
+    metrics::gauge!("QueueOldestMessageAge").set(age_seconds.max(0.0));
+}
+
+/// How many messages wait in the dead-letter queue.
+pub fn dead_letters(depth: u64) {
+    metrics::gauge!("DLQDepth").set(depth as f64);
 }

@@ -18,6 +18,9 @@ use crate::reporting;
 const KEEP_DAYS: i32 = 7;
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
+/// How often the dead-letter queue's depth is read.
+const DEAD_LETTERS_EVERY: Duration = Duration::from_secs(15);
+
 #[derive(Clone)]
 pub struct Worker {
     projector: Projector,
@@ -45,7 +48,14 @@ impl Worker {
     /// Runs until `stop` turns true, between batches: the batch loop and the rebuild requests
     /// side by side, each waiting on the database while the other works.
     pub async fn run(self, stop: watch::Receiver<bool>) {
+        let dead_letters = self
+            .queue
+            .as_ref()
+            .map(|q| q.watch_dead_letters(DEAD_LETTERS_EVERY));
         tokio::join!(self.batches(stop.clone()), self.serve_rebuilds(stop));
+        if let Some(watch) = dead_letters {
+            watch.abort();
+        }
     }
 
     async fn batches(&self, mut stop: watch::Receiver<bool>) {
@@ -55,7 +65,8 @@ impl Worker {
                 received = self.wait() => received,
                 _ = stop.wait_for(|s| *s) => break,
             };
-            let batch = consumer::receive_span(&received);
+            let queue = self.queue.as_ref().map_or("none", Queue::name);
+            let batch = consumer::receive_span(queue, &received);
             self.handle(received).instrument(batch).await;
             if last_prune.elapsed() > PRUNE_EVERY {
                 last_prune = Instant::now();

@@ -1,5 +1,7 @@
-//! The local gateway: every router under `/api` on one port, and the storefront's static export
-//! at `/` (`STOREFRONT_DIR`, when it exists), as CloudFront and API Gateway do on AWS.
+//! The local gateway: every function's routes under `/api` on one port, and the storefront's
+//! static export at `/` (`STOREFRONT_DIR`, when it exists), as CloudFront and API Gateway do on
+//! AWS; `/metrics` in Prometheus's text format for the local Prometheus. Its spans are the
+//! gateway's, and each function's are that function's, as on AWS.
 
 use handlers::Application;
 use tower_http::services::{ServeDir, ServeFile};
@@ -7,7 +9,8 @@ use tower_http::services::{ServeDir, ServeFile};
 #[tokio::main]
 async fn main() {
     let settings = platform::settings::or_exit();
-    let _telemetry = platform::telemetry::init("gateway", &settings);
+    let functions = handlers::functions().map(|(name, _)| name);
+    let _telemetry = platform::telemetry::init_hosting("gateway", &functions, &settings);
     let application = match Application::build(&settings).await {
         Ok(application) => application,
         Err(error) => {
@@ -15,7 +18,18 @@ async fn main() {
             std::process::exit(1);
         }
     };
-    let mut app = application.api();
+    let mut app = application.api().route(
+        "/metrics",
+        axum::routing::get(|| async {
+            (
+                [(
+                    axum::http::header::CONTENT_TYPE,
+                    platform::metrics::TEXT_FORMAT,
+                )],
+                platform::metrics::render(),
+            )
+        }),
+    );
     if let Some(dir) = settings.storefront_dir.as_ref().filter(|d| d.is_dir()) {
         app = app
             .fallback_service(ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html"))));

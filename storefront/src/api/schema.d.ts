@@ -21,6 +21,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/observe/alarms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each alarm's state, the SLO's error budget and burn rates, and the last hour's transitions. */
+        get: operations["alarms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/observe/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Log lines, newest first. */
+        get: operations["logs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/observe/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A PromQL range query against the local Prometheus, for the console's charts. */
+        get: operations["metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/observe/service-map": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Services, the queue and the database, with the calls between them in the window. */
+        get: operations["service_map"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/observe/traces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recent traces, newest first, or those a trace, order or correlation id names. */
+        get: operations["traces"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/observe/traces/{trace_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One trace's spans in start order, with the orders and correlations it carries. */
+        get: operations["trace"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/products": {
         parameters: {
             query?: never;
@@ -275,6 +377,39 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AlarmBoard: {
+            /** @description Who evaluates the alarms: prometheus locally. */
+            source: string;
+            alarms: components["schemas"]["AlarmView"][];
+            slo: components["schemas"]["SloView"];
+            /** @description Newest first, over the last hour. */
+            history: components["schemas"]["Transition"][];
+        };
+        AlarmView: {
+            name: string;
+            summary: string;
+            /** @description ok, pending or firing. */
+            state: string;
+            /**
+             * Format: date-time
+             * @description When it entered its state, when known.
+             */
+            since?: string | null;
+            /**
+             * Format: double
+             * @description The watched value when last evaluated above the threshold.
+             */
+            value?: number | null;
+            /** Format: double */
+            threshold: number;
+            /** @description The alarm in the CloudWatch console, on AWS. */
+            link?: string | null;
+        };
+        BurnRateView: {
+            window: string;
+            /** Format: double */
+            rate?: number | null;
+        };
         FieldError: {
             field: string;
             message: string;
@@ -368,11 +503,54 @@ export interface components {
                 recorded_at: string;
             }[];
         };
+        /** @description One log record. */
+        LogLine: {
+            /** Format: date-time */
+            time: string;
+            service: string;
+            /** @description TRACE, DEBUG, INFO, WARN or ERROR. */
+            level: string;
+            message: string;
+            trace_id?: string | null;
+            span_id?: string | null;
+            attributes: Record<string, unknown>;
+        };
         /** @description A page of the global log in commit order. */
         LogPage: {
             items: components["schemas"]["StoredEvent"][];
             /** @description Pass as `after` for the next page; null when this page is empty. */
             next?: string | null;
+        };
+        /** @description Calls from one node to another in the window. */
+        MapEdge: {
+            from: string;
+            to: string;
+            /** Format: int64 */
+            requests: number;
+            /** Format: double */
+            per_minute: number;
+            /**
+             * Format: double
+             * @description Between 0 and 1.
+             */
+            error_rate: number;
+            /** Format: double */
+            p99_ms: number;
+        };
+        /** @description A node of the service map. */
+        MapNode: {
+            id: string;
+            /** @description service, queue or database. */
+            kind: string;
+        };
+        MetricRange: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** Format: int64 */
+            step_seconds: number;
+            series: components["schemas"]["Series"][];
         };
         /** @description A command was accepted: its events are committed; the saga and read models follow. */
         OrderAccepted: {
@@ -510,6 +688,73 @@ export interface components {
              */
             quantity: number;
         };
+        /** @description One series of a range query. */
+        Series: {
+            labels: {
+                [key: string]: string;
+            };
+            /** @description `[unix seconds, value]` pairs. */
+            points: number[][];
+        };
+        ServiceMap: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            nodes: components["schemas"]["MapNode"][];
+            edges: components["schemas"]["MapEdge"][];
+        };
+        SloView: {
+            name: string;
+            summary: string;
+            /** Format: double */
+            objective: number;
+            /** Format: double */
+            threshold_ms: number;
+            /** @description The window the budget is counted over (shortened locally). */
+            window: string;
+            /**
+             * Format: double
+             * @description The share of the window's error budget not yet spent (below 0 when overspent); `None`
+             *     before any order was decided in the window.
+             */
+            error_budget_remaining?: number | null;
+            burn_rates: components["schemas"]["BurnRateView"][];
+        };
+        SpanEventView: {
+            name: string;
+            /** Format: date-time */
+            time: string;
+            attributes: Record<string, unknown>;
+        };
+        SpanLink: {
+            trace_id: string;
+            span_id: string;
+        };
+        /** @description One span as the waterfall draws it. */
+        SpanView: {
+            span_id: string;
+            parent_span_id?: string | null;
+            service: string;
+            name: string;
+            /** @description internal, server, client, producer or consumer. */
+            kind: string;
+            /** Format: date-time */
+            start: string;
+            /**
+             * Format: double
+             * @description From the trace's first span.
+             */
+            start_offset_ms: number;
+            /** Format: double */
+            duration_ms: number;
+            /** @description unset, ok or error. */
+            status: string;
+            status_message?: string | null;
+            attributes: Record<string, unknown>;
+            events: components["schemas"]["SpanEventView"][];
+            links: components["schemas"]["SpanLink"][];
+        };
         /** @description One follower's checkpoint against the head of the log (docs/architecture.md section 4). */
         Status: {
             name: string;
@@ -567,6 +812,51 @@ export interface components {
             trace_id: string | null;
             hops: components["schemas"]["Hop"][];
         };
+        TraceDetail: {
+            trace_id: string;
+            spans: components["schemas"]["SpanView"][];
+            services: string[];
+            /** @description Aggregate ids the trace's spans name (an order's id among them). */
+            order_ids: string[];
+            correlation_ids: string[];
+            /** @description On AWS, the same trace in the X-Ray console. */
+            xray_url?: string | null;
+        };
+        TraceList: {
+            traces: components["schemas"]["TraceSummary"][];
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+        };
+        /** @description One trace in a list. */
+        TraceSummary: {
+            /** @description 32 hex digits. */
+            trace_id: string;
+            /** @description The root span's name. */
+            root: string;
+            root_service: string;
+            /** @description Every service with a span in the trace. */
+            services: string[];
+            /** Format: date-time */
+            start: string;
+            /** Format: double */
+            duration_ms: number;
+            /** Format: int64 */
+            spans: number;
+            /**
+             * Format: int64
+             * @description Spans with status error.
+             */
+            errors: number;
+        };
+        Transition: {
+            alarm: string;
+            from: string;
+            to: string;
+            /** Format: date-time */
+            at: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -615,6 +905,351 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    alarms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlarmBoard"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No Prometheus (on AWS), or it did not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    logs: {
+        parameters: {
+            query?: {
+                /** @description Lines of this trace (32 hex digits). */
+                trace_id?: string | null;
+                /** @description Lines carrying this correlation id. */
+                correlation_id?: string | null;
+                /** @description At least this level: TRACE, DEBUG, INFO, WARN or ERROR. */
+                level?: string | null;
+                /** @description Text in the message, case-insensitive. */
+                q?: string | null;
+                /** @description The window, 1 to 1440 minutes back (default 60). */
+                minutes?: number | null;
+                /** @description 1 to 500 lines (default 100). */
+                limit?: number | null;
+                /** @description Lines before this time: a previous page's `next_before`. */
+                before?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogPage"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    metrics: {
+        parameters: {
+            query: {
+                /** @description A PromQL expression (at most 2000 characters). */
+                query: string;
+                /** @description The window, 1 to 1440 minutes back (default 60). */
+                minutes?: number | null;
+                /** @description Seconds between points, 5 to 3600 (default: the window in about 240 points). */
+                step?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetricRange"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No Prometheus (on AWS), or it did not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    service_map: {
+        parameters: {
+            query?: {
+                /** @description The window, 1 to 1440 minutes back (default 15). */
+                minutes?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceMap"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    traces: {
+        parameters: {
+            query?: {
+                /** @description A trace id (32 hex digits), an order id or a correlation id. */
+                q?: string | null;
+                /** @description The window, 1 to 1440 minutes back (default 60). */
+                minutes?: number | null;
+                /** @description 1 to 200 traces (default 50). */
+                limit?: number | null;
+                /** @description Only traces with an error span. */
+                errors?: boolean | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TraceList"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    trace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 32 hex digits */
+                trace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TraceDetail"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -111,19 +111,28 @@ module "buckets" {
 module "functions" {
   source = "../../modules/functions"
 
-  name                = var.name
-  package_dir         = local.lambda_packages
-  subnet_ids          = module.network.private_subnet_ids
-  security_group_id   = module.network.lambda_security_group_id
-  kms_key_arn         = module.encryption.key_arn
-  database_secret_arn = module.database.master_secret_arn
-  queue_arn           = module.queue.queue_arn
-  images_bucket_arn   = module.buckets["images"].bucket_arn
-  environment         = local.service_environment
-  memory_mb           = var.lambda_memory_mb
-  timeout_seconds     = var.lambda_timeout_seconds
-  layers              = var.lambda_layers
-  log_retention_days  = var.log_retention_days
+  name                 = var.name
+  package_dir          = local.lambda_packages
+  subnet_ids           = module.network.private_subnet_ids
+  security_group_id    = module.network.lambda_security_group_id
+  kms_key_arn          = module.encryption.key_arn
+  database_secret_arn  = module.database.master_secret_arn
+  queue_arn            = module.queue.queue_arn
+  images_bucket_arn    = module.buckets["images"].bucket_arn
+  environment          = local.service_environment
+  memory_mb            = var.lambda_memory_mb
+  timeout_seconds      = var.lambda_timeout_seconds
+  adot_collector_layer = var.adot_lambda_layer
+  layers               = var.lambda_layers
+  log_retention_days   = var.log_retention_days
+  # What the admin function's observability routes link to: this deployment's alarms in the
+  # CloudWatch console of its region.
+  function_environment = {
+    admin = {
+      OBSERVE_ALARM_PREFIX   = module.observability.alarm_prefix
+      OBSERVE_CONSOLE_REGION = var.region
+    }
+  }
 }
 
 module "api" {
@@ -154,6 +163,7 @@ module "projector" {
   memory_mb               = var.projector_memory_mb
   min_count               = var.projector_min_count
   max_count               = var.projector_max_count
+  adot_collector          = var.adot_projector_sidecar
   adot_collector_image    = var.adot_collector_image
   log_retention_days      = var.log_retention_days
   force_delete_repository = var.force_destroy_buckets
@@ -192,9 +202,16 @@ module "observability" {
   api_stage_name         = module.api.stage_name
   queue_name             = module.queue.queue_name
   dlq_name               = module.queue.dlq_name
-  max_receive_count      = module.queue.max_receive_count
   function_names         = module.functions.function_names
   db_instance_identifier = module.database.instance_identifier
   ecs_cluster_name       = module.projector.cluster_name
   ecs_service_name       = module.projector.service_name
+}
+
+# The collectors reach X-Ray only through its interface endpoint: no route leaves the VPC.
+check "xray_endpoint_for_collectors" {
+  assert {
+    condition     = !(var.adot_lambda_layer || var.adot_projector_sidecar) || contains(var.interface_endpoints, "xray")
+    error_message = "The ADOT collectors (adot_lambda_layer, adot_projector_sidecar) export spans to X-Ray, which the private subnets reach only through the xray interface endpoint: keep \"xray\" in interface_endpoints or turn the collectors off."
+  }
 }

@@ -87,3 +87,13 @@ output "alarm_topic_arn" {
   description = "SNS topic of the alarms."
   value       = module.observability.alarm_topic_arn
 }
+
+output "alarm_names" {
+  description = "The CloudWatch alarms that notify the topic (from observability/alarms.json)."
+  value       = module.observability.alarm_names
+}
+
+output "alarm_urls" {
+  description = "Console URL of each alarm, by name."
+  value       = module.observability.alarm_urls
+}

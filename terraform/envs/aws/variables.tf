@@ -109,9 +109,15 @@ variable "lambda_timeout_seconds" {
 }
 
 variable "lambda_layers" {
-  description = "Layer ARNs for every function, e.g. the ADOT collector layer."
+  description = "Further layer ARNs for every function (the ADOT collector layer is adot_lambda_layer's)."
   type        = list(string)
   default     = []
+}
+
+variable "adot_lambda_layer" {
+  description = "Give every function the AWS Distro for OpenTelemetry collector layer, to which the functions export their own spans for X-Ray."
+  type        = bool
+  default     = true
 }
 
 # --- projector ---
@@ -145,8 +151,14 @@ variable "projector_max_count" {
   default     = 2
 }
 
+variable "adot_projector_sidecar" {
+  description = "Run the AWS Distro for OpenTelemetry collector as a sidecar of the projector, to which it exports its own spans for X-Ray."
+  type        = bool
+  default     = true
+}
+
 variable "adot_collector_image" {
-  description = "ADOT collector image in a private ECR repository, run as a sidecar of the projector; null for none."
+  description = "Image of the projector's collector sidecar: an ECR Public image (pulled through the account's ECR by a pull-through cache rule) or one in a private ECR repository of the account; null for the version modules/projector pins."
   type        = string
   default     = null
 }
@@ -154,7 +166,7 @@ variable "adot_collector_image" {
 # --- service configuration ---
 
 variable "otel_exporter_otlp_endpoint" {
-  description = "OTLP endpoint the services export traces to; empty leaves OTEL_EXPORTER_OTLP_ENDPOINT unset (the projector then uses its sidecar when there is one)."
+  description = "OTLP endpoint the services export traces to; empty means each service's own collector (the functions' ADOT layer, the projector's sidecar), or none when those are off."
   type        = string
   default     = ""
 }

@@ -1,4 +1,5 @@
 data "aws_partition" "current" {}
+data "aws_region" "current" {}
 
 locals {
   # Which function may send to the queue and write images follows docs/architecture.md: every
@@ -20,6 +21,21 @@ locals {
       writes_images = true
     }
   }
+}
+
+# The AWS Distro for OpenTelemetry collector as a Lambda extension: it receives OTLP on
+# localhost:4318 and sends the spans to X-Ray (over the VPC's xray endpoint) with the function
+# role's AWSXRayDaemonWriteAccess. AWS publishes the layer from account 901920570463 in every
+# commercial region; amd64 matches the functions' x86_64. Pinned, like every other version here:
+# https://github.com/aws-observability/aws-otel-lambda lists newer ones.
+locals {
+  adot_layer = "arn:${data.aws_partition.current.partition}:lambda:${data.aws_region.current.name}:901920570463:layer:aws-otel-collector-amd64-ver-0-117-0:1"
+  layers     = concat(var.adot_collector_layer ? [local.adot_layer] : [], var.layers)
+  # The services export to the extension unless the caller named another endpoint.
+  environment = merge(
+    var.environment,
+    var.adot_collector_layer && lookup(var.environment, "OTEL_EXPORTER_OTLP_ENDPOINT", "") == "" ? { OTEL_EXPORTER_OTLP_ENDPOINT = "http://localhost:4318" } : {},
+  )
 }
 
 data "aws_iam_policy_document" "assume" {
@@ -131,7 +147,7 @@ resource "aws_lambda_function" "this" {
   architectures    = ["x86_64"]
   memory_size      = var.memory_mb
   timeout          = var.timeout_seconds
-  layers           = var.layers
+  layers           = local.layers
 
   kms_key_arn = var.kms_key_arn
   environment {
@@ -140,7 +156,7 @@ resource "aws_lambda_function" "this" {
     # One Lambda instance serves one request at a time, so two connections are plenty, and
     # every concurrent instance holds its own pool: 10 each (the default) would exhaust a
     # db.t4g.micro's ~80 connections at a concurrency of eight.
-    variables = merge(var.environment, {
+    variables = merge(local.environment, lookup(var.function_environment, each.key, {}), {
       AWS_LAMBDA_HTTP_IGNORE_STAGE_IN_PATH = "true"
       DATABASE_POOL_SIZE                   = tostring(var.database_pool_size)
     })

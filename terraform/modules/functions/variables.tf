@@ -55,8 +55,20 @@ variable "timeout_seconds" {
   default     = 20
 }
 
+variable "function_environment" {
+  description = "Environment of one function only, by role (order, product, admin), on top of environment."
+  type        = map(map(string))
+  default     = {}
+}
+
+variable "adot_collector_layer" {
+  description = "Add the AWS Distro for OpenTelemetry collector layer to every function, and point OTEL_EXPORTER_OTLP_ENDPOINT at it unless environment sets one: the functions' own spans then reach X-Ray."
+  type        = bool
+  default     = true
+}
+
 variable "layers" {
-  description = "Layer ARNs added to every function (for example the ADOT collector layer)."
+  description = "Further layer ARNs added to every function (after the ADOT collector layer, when it is on)."
   type        = list(string)
   default     = []
 }

@@ -61,8 +61,11 @@ resource "aws_vpc_endpoint" "s3" {
 }
 
 # Who needs which: sqs (commands notify, projector consumes), secretsmanager (database
-# credentials), ecr.api + ecr.dkr (Fargate pulls the image), logs (awslogs driver, EMF),
-# xray (an ADOT collector exporting spans), cognito-idp (the services fetch COGNITO_JWKS_URL).
+# credentials), ecr.api + ecr.dkr (Fargate pulls the projector's image, and the collector
+# sidecar's through the pull-through cache; the layers come from S3 through the gateway
+# endpoint), logs (awslogs driver, EMF), xray (the ADOT collectors, the functions' layer and
+# the projector's sidecar, exporting spans), cognito-idp (the services fetch COGNITO_JWKS_URL).
+# Lambda layers need none: the Lambda service fetches them, not the function's network.
 resource "aws_vpc_endpoint" "interface" {
   for_each = toset(var.interface_endpoints)
 

@@ -1,13 +1,16 @@
 data "aws_region" "current" {}
-data "aws_caller_identity" "current" {}
 
 locals {
   region = data.aws_region.current.name
-  ns     = var.metrics_namespace
+  # The services' EMF namespace, as observability/alarms.json names it (read below).
+  ns = local.definition.namespace
 
   # SEARCH matches a metric under any dimension set, so the dashboard keeps working whatever
   # dimensions the services attach to their EMF metrics.
-  shop = { for m in ["OrdersPlaced", "OrdersRejected", "CommandLatency", "ProjectionLagEvents", "ProjectionLagMs"] :
+  shop = { for m in [
+    "OrdersPlaced", "OrdersRejected", "CommandLatency", "ProjectionLagEvents", "ProjectionLagMs",
+    "OrderDecisionLatency", "HttpRequests", "HttpRequestLatency", "SqsSendLatency", "PublishFailures", "DLQDepth",
+    ] :
     m => "Namespace=\"${local.ns}\" MetricName=\"${m}\""
   }
 
@@ -77,6 +80,37 @@ locals {
     },
     { title = "RDS CPU (%)", stat = "Average", metrics = [concat(["AWS/RDS", "CPUUtilization"], local.db_dims)] },
     { title = "RDS connections", stat = "Maximum", metrics = [concat(["AWS/RDS", "DatabaseConnections"], local.db_dims)] },
+    {
+      title = "Order decision latency p50/p99 (ms)"
+      metrics = [
+        [{ expression = "SEARCH('${local.shop.OrderDecisionLatency}', 'p50', 60)", label = "p50", id = "decisionp50" }],
+        [{ expression = "SEARCH('${local.shop.OrderDecisionLatency}', 'p99', 60)", label = "p99", id = "decisionp99" }],
+      ]
+      # The SLOs' thresholds on this metric, from observability/alarms.json.
+      annotations = { horizontal = [for slo in local.definition.slos : {
+        label = "${slo.name} SLO: ${slo.threshold_ms} ms"
+        value = slo.threshold_ms
+      } if slo.metric == "OrderDecisionLatency"] }
+    },
+    {
+      title   = "Requests by route (per minute)"
+      metrics = [[{ expression = "SEARCH('${local.shop.HttpRequests}', 'Sum', 60)", id = "requests" }]]
+    },
+    {
+      title   = "HTTP request latency p99 (ms)"
+      metrics = [[{ expression = "SEARCH('${local.shop.HttpRequestLatency}', 'p99', 60)", id = "httpp99" }]]
+    },
+    {
+      title   = "SQS send p99 (ms)"
+      metrics = [[{ expression = "SEARCH('${local.shop.SqsSendLatency}', 'p99', 60)", id = "sendp99" }]]
+    },
+    {
+      title = "Publish failures and DLQDepth"
+      metrics = [
+        [{ expression = "SUM(SEARCH('${local.shop.PublishFailures}', 'Sum', 60))", label = "PublishFailures", id = "publishfailures" }],
+        [{ expression = "MAX(SEARCH('${local.shop.DLQDepth}', 'Maximum', 60))", label = "DLQDepth", id = "dlqdepth", yAxis = "right" }],
+      ]
+    },
   ]
 
   widgets = [for i, panel in local.panels : {
@@ -108,10 +142,12 @@ data "aws_iam_policy_document" "alarms" {
       type        = "Service"
       identifiers = ["cloudwatch.amazonaws.com"]
     }
+    # The topic's own account (the fifth field of its ARN): no STS call, so the module plans
+    # offline, which the alarm parity check in scripts/check-terraform does.
     condition {
       test     = "StringEquals"
       variable = "aws:SourceAccount"
-      values   = [data.aws_caller_identity.current.account_id]
+      values   = [split(":", aws_sns_topic.alarms.arn)[4]]
     }
   }
 }
@@ -129,48 +165,61 @@ resource "aws_sns_topic_subscription" "email" {
   endpoint  = var.alarm_email
 }
 
-# Every alarm notifies the topic on the way in and on the way out. Each is one metric query:
-# either a metric with a statistic, or an expression (Metrics Insights for the projector's own
-# metrics, which aggregates over whatever dimensions the projector attaches).
+# The alarms and SLOs are defined once, in observability/alarms.json, which scripts/alarms also
+# turns into the Prometheus rules of the local stack; scripts/check-terraform fails when the two
+# sides name different alarms. Nothing here sets a threshold, a period or a text of its own.
 locals {
-  alarms = {
-    # 5XXError is 0 or 1 per request, so its average is the failure rate.
-    api-5xx-rate = {
-      description = "More than ${var.api_5xx_rate_threshold * 100}% of API requests failed with 5xx. Check the Lambda logs and X-Ray for the failing route."
-      metric      = { namespace = "AWS/ApiGateway", name = "5XXError", dimensions = { ApiName = var.api_name, Stage = var.api_stage_name }, stat = "Average" }
-      period      = 300
-      evaluate    = [2, 2]
-      threshold   = var.api_5xx_rate_threshold
-    }
-    api-p99-latency = {
-      description = "API p99 latency above ${var.api_p99_latency_ms_threshold} ms. Compare IntegrationLatency (Lambda) with Latency (gateway) and look at cold starts."
-      metric      = { namespace = "AWS/ApiGateway", name = "Latency", dimensions = { ApiName = var.api_name, Stage = var.api_stage_name }, stat = "p99" }
-      period      = 60
-      evaluate    = [5, 3]
-      threshold   = var.api_p99_latency_ms_threshold
-    }
-    dlq-not-empty = {
-      description = "A message failed processing ${var.max_receive_count} times and sits in ${var.dlq_name}. Inspect it, fix the cause, then redrive it to the event queue."
-      metric      = { namespace = "AWS/SQS", name = "ApproximateNumberOfMessagesVisible", dimensions = { QueueName = var.dlq_name }, stat = "Maximum" }
-      period      = 60
-      evaluate    = [1, 1]
-      threshold   = 0
-    }
-    queue-oldest-message-age = {
-      description = "Messages wait longer than ${var.oldest_message_age_seconds_threshold} s: the projector is down, stuck or too slow."
-      metric      = { namespace = "AWS/SQS", name = "ApproximateAgeOfOldestMessage", dimensions = { QueueName = var.queue_name }, stat = "Maximum" }
-      period      = 60
-      evaluate    = [3, 3]
-      threshold   = var.oldest_message_age_seconds_threshold
-    }
-    projection-lag = {
-      description = "Read models trail the event store by more than ${var.projection_lag_ms_threshold} ms. See GET /api/admin/projections for last_error."
-      expression  = "SELECT MAX(ProjectionLagMs) FROM \"${local.ns}\""
-      period      = 60
-      evaluate    = [3, 3]
-      threshold   = var.projection_lag_ms_threshold
-    }
+  definition = jsondecode(file("${path.module}/../../../observability/alarms.json"))
+
+  # The file names dimensions symbolically (its metrics are the same on every deployment); the
+  # deployment's own names fill them in.
+  dimension_sets = {
+    api   = { ApiName = var.api_name, Stage = var.api_stage_name }
+    queue = { QueueName = var.queue_name }
+    dlq   = { QueueName = var.dlq_name }
   }
+
+  # One metric alarm per entry with an `aws` part. An entry without one (a local-only alarm)
+  # gets none, and the parity check names it. Each alarm is one metric query: a metric with a
+  # statistic, or a Metrics Insights expression (for the services' own EMF metrics, which it
+  # aggregates over whatever dimensions they carry).
+  alarms = { for a in local.definition.alarms : a.name => {
+    description = a.summary
+    threshold   = a.threshold
+    period      = a.aws.period
+    evaluate    = a.aws.evaluate
+    expression  = try(a.aws.expression, null)
+    metric = can(a.aws.metric) ? {
+      namespace  = a.aws.metric.namespace
+      name       = a.aws.metric.name
+      stat       = a.aws.metric.stat
+      dimensions = merge([for d in a.aws.metric.dimensions : lookup(local.dimension_sets, d, {})]...)
+    } : null
+    unknown_dimensions = [for d in try(a.aws.metric.dimensions, []) : d if !contains(keys(local.dimension_sets), d)]
+  } if can(a.aws) }
+
+  # The SRE workbook's multi-window, multi-burn-rate alerts (chapter 5, "Alerting on SLOs"): an
+  # alert fires while the error budget burns faster than `burn_rate` over its long window AND
+  # over its short one, so it fires fast on a real burn and resets soon after the burn stops.
+  burn_alerts = merge([for slo in local.definition.slos : { for b in slo.burn_alerts : b.name => {
+    description  = b.summary
+    burn_rate    = b.burn_rate
+    windows      = b.aws
+    metric       = slo.metric
+    service      = slo.service
+    objective    = slo.objective
+    threshold_ms = slo.threshold_ms
+    # The error budget as a decimal ("0.01" for 99%): Terraform's numbers are exact, and
+    # 1 - 0.99 would otherwise print with a hundred and fifty digits.
+    budget = replace(format("%.10f", 1 - slo.objective), "/\\.?0+$/", "")
+  } if can(b.aws) }]...)
+
+  # Each burn alert is two metric alarms, one per window, and a composite of both.
+  burn_windows = merge([for name, b in local.burn_alerts : { for w in ["long", "short"] : "${name}-${w}" => merge(b, {
+    alert  = name
+    window = w
+    period = b.windows[w]
+  }) }]...)
 }
 
 resource "aws_cloudwatch_metric_alarm" "this" {
@@ -190,11 +239,11 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   metric_query {
     id          = "m"
     return_data = true
-    expression  = lookup(each.value, "expression", null)
-    period      = lookup(each.value, "expression", null) == null ? null : each.value.period
+    expression  = each.value.expression
+    period      = each.value.expression == null ? null : each.value.period
 
     dynamic "metric" {
-      for_each = lookup(each.value, "metric", null) == null ? [] : [each.value.metric]
+      for_each = each.value.metric == null ? [] : [each.value.metric]
       content {
         namespace   = metric.value.namespace
         metric_name = metric.value.name
@@ -204,4 +253,81 @@ resource "aws_cloudwatch_metric_alarm" "this" {
       }
     }
   }
+
+  lifecycle {
+    precondition {
+      condition     = (each.value.metric == null) != (each.value.expression == null)
+      error_message = "observability/alarms.json: alarm ${each.key} needs exactly one of aws.metric and aws.expression."
+    }
+    precondition {
+      condition     = length(each.value.unknown_dimensions) == 0
+      error_message = "observability/alarms.json: alarm ${each.key} names dimensions ${jsonencode(each.value.unknown_dimensions)}; this module knows ${jsonencode(keys(local.dimension_sets))}."
+    }
+  }
+}
+
+# One window of a burn alert. PR(:threshold) is the percentile rank of the threshold: the
+# percentage of decisions that took at most threshold_ms in the window. The rest, as a fraction,
+# divided by the error budget, is the burn rate: 1 spends the budget exactly over the SLO
+# window, 14.4 spends 2% of a 30-day budget in an hour. No actions: the composite notifies.
+resource "aws_cloudwatch_metric_alarm" "burn" {
+  for_each = local.burn_windows
+
+  alarm_name          = "${var.name}-${each.key}"
+  alarm_description   = "The ${each.value.window} window (${each.value.period} s) of ${var.name}-${each.value.alert}: the error budget's burn rate above ${each.value.burn_rate}. The composite alarm ${var.name}-${each.value.alert} notifies."
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = each.value.burn_rate
+  # No orders decided, no budget burnt.
+  treat_missing_data = "notBreaching"
+
+  metric_query {
+    id          = "m"
+    return_data = false
+    metric {
+      namespace   = local.ns
+      metric_name = each.value.metric
+      dimensions  = { Service = each.value.service }
+      stat        = "PR(:${each.value.threshold_ms})"
+      period      = each.value.period
+    }
+  }
+
+  metric_query {
+    id          = "e"
+    label       = "burn rate"
+    expression  = "(100 - m) / 100 / ${each.value.budget}"
+    return_data = true
+  }
+
+  lifecycle {
+    precondition {
+      condition     = each.value.objective > 0 && each.value.objective < 1
+      error_message = "observability/alarms.json: the objective of ${each.value.alert} must lie between 0 and 1."
+    }
+    # CloudWatch's own limits, said before an apply runs into them.
+    precondition {
+      condition     = each.value.period % 60 == 0 && each.value.period <= 86400
+      error_message = "observability/alarms.json: window ${each.value.window} of ${each.value.alert} is ${each.value.period} s; CloudWatch needs a multiple of 60 s of at most a day."
+    }
+  }
+}
+
+resource "aws_cloudwatch_composite_alarm" "burn" {
+  for_each = local.burn_alerts
+
+  alarm_name        = "${var.name}-${each.key}"
+  alarm_description = each.value.description
+  alarm_rule        = "ALARM(\"${aws_cloudwatch_metric_alarm.burn["${each.key}-long"].alarm_name}\") AND ALARM(\"${aws_cloudwatch_metric_alarm.burn["${each.key}-short"].alarm_name}\")"
+  alarm_actions     = [aws_sns_topic.alarms.arn]
+  ok_actions        = [aws_sns_topic.alarms.arn]
+}
+
+locals {
+  # What a person is paged by: the plain alarms and the burn alerts (not their windows).
+  alarm_names = sort(concat(
+    [for a in aws_cloudwatch_metric_alarm.this : a.alarm_name],
+    [for a in aws_cloudwatch_composite_alarm.burn : a.alarm_name],
+  ))
 }

@@ -14,12 +14,6 @@ variable "alarm_email" {
   default     = null
 }
 
-variable "metrics_namespace" {
-  description = "CloudWatch namespace of the services' EMF metrics."
-  type        = string
-  default     = "Shop"
-}
-
 variable "api_name" {
   description = "REST API name (ApiName dimension)."
   type        = string
@@ -58,34 +52,4 @@ variable "ecs_cluster_name" {
 variable "ecs_service_name" {
   description = "ECS service of the projector."
   type        = string
-}
-
-variable "api_5xx_rate_threshold" {
-  description = "Alarm when this fraction of API requests fails with 5xx."
-  type        = number
-  default     = 0.05
-}
-
-variable "api_p99_latency_ms_threshold" {
-  description = "Alarm when API p99 latency exceeds this many milliseconds."
-  type        = number
-  default     = 2000
-}
-
-variable "projection_lag_ms_threshold" {
-  description = "Alarm when the projector trails the event store by more than this."
-  type        = number
-  default     = 10000
-}
-
-variable "oldest_message_age_seconds_threshold" {
-  description = "Alarm when the oldest queued message is older than this."
-  type        = number
-  default     = 120
-}
-
-variable "max_receive_count" {
-  description = "Receives before a message moves to the dead-letter queue (for the alarm text)."
-  type        = number
-  default     = 5
 }

@@ -4,7 +4,23 @@ data "aws_caller_identity" "current" {}
 
 locals {
   container    = "stock-projector"
-  with_sidecar = var.adot_collector_image != null
+  with_sidecar = var.adot_collector
+  # The private subnets reach no public registry. An ECR Public image is pulled through a
+  # pull-through cache rule of this account instead: ECR fetches it from upstream on the first
+  # pull, and the task pulls it from the account's registry over the ecr.api, ecr.dkr and S3
+  # endpoints, like the projector's own image. Its prefix carries the deployment's name, so two
+  # deployments in one account keep a rule each.
+  ecr_public          = "public.ecr.aws/"
+  pull_through        = local.with_sidecar && startswith(var.adot_collector_image, local.ecr_public)
+  pull_through_prefix = "${var.name}-ecr-public"
+  # <account>.dkr.ecr.<region>.<partition's domain>, as ECR spells it for the projector's repository.
+  registry = split("/", aws_ecr_repository.this.repository_url)[0]
+  collector_image = local.pull_through ? join("/", [
+    local.registry,
+    one(aws_ecr_pull_through_cache_rule.ecr_public[*].ecr_repository_prefix),
+    trimprefix(var.adot_collector_image, local.ecr_public),
+  ]) : var.adot_collector_image
+  repository_arn_prefix = "arn:${data.aws_partition.current.partition}:ecr:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:repository"
   # With a sidecar the collector listens on loopback (the task shares one network namespace);
   # without one, whatever endpoint the caller set is passed through unchanged.
   environment = merge(
@@ -28,6 +44,20 @@ resource "aws_ecr_repository" "this" {
   encryption_configuration {
     encryption_type = "KMS"
     kms_key         = var.kms_key_arn
+  }
+}
+
+resource "aws_ecr_pull_through_cache_rule" "ecr_public" {
+  count = local.pull_through ? 1 : 0
+
+  ecr_repository_prefix = local.pull_through_prefix
+  upstream_registry_url = "public.ecr.aws"
+
+  lifecycle {
+    precondition {
+      condition     = length(local.pull_through_prefix) <= 30
+      error_message = "The pull-through cache prefix ${local.pull_through_prefix} is longer than ECR's 30 characters: shorten name."
+    }
   }
 }
 
@@ -91,11 +121,24 @@ data "aws_iam_policy_document" "execution" {
   statement {
     sid     = "PullImages"
     actions = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"]
-    # The sidecar image lives in another repository of this account, named by the caller.
-    resources = local.with_sidecar ? [
-      aws_ecr_repository.this.arn,
-      "arn:${data.aws_partition.current.partition}:ecr:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:repository/*",
-    ] : [aws_ecr_repository.this.arn]
+    # The sidecar image lives in the pull-through cache's repositories, or in another
+    # repository of this account that the caller names.
+    resources = concat(
+      [aws_ecr_repository.this.arn],
+      local.pull_through ? ["${local.repository_arn_prefix}/${local.pull_through_prefix}/*"] : [],
+      local.with_sidecar && !local.pull_through ? ["${local.repository_arn_prefix}/*"] : [],
+    )
+  }
+
+  # The first pull of an image through the cache creates its repository and imports the image
+  # from upstream, with the puller's permissions.
+  dynamic "statement" {
+    for_each = local.pull_through ? [1] : []
+    content {
+      sid       = "PullThroughCache"
+      actions   = ["ecr:CreateRepository", "ecr:BatchImportUpstreamImage"]
+      resources = ["${local.repository_arn_prefix}/${local.pull_through_prefix}/*"]
+    }
   }
 
   statement {
@@ -199,7 +242,7 @@ locals {
   # Not essential: losing the collector loses traces, not projections.
   collector_container = {
     name                   = "otel-collector"
-    image                  = coalesce(var.adot_collector_image, "unused")
+    image                  = local.collector_image
     essential              = false
     readonlyRootFilesystem = true
     command                = ["--config=/etc/ecs/ecs-default-config.yaml"]

@@ -17,3 +17,8 @@ output "log_group_name" {
   description = "Log group of the projector tasks."
   value       = aws_cloudwatch_log_group.this.name
 }
+
+output "collector_image" {
+  description = "Image of the ADOT collector sidecar as the task pulls it; null without a sidecar."
+  value       = local.with_sidecar ? local.collector_image : null
+}

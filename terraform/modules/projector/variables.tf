@@ -91,10 +91,18 @@ variable "health_port" {
   default     = 8081
 }
 
+variable "adot_collector" {
+  description = "Run an AWS Distro for OpenTelemetry collector as a sidecar: the projector exports its spans to it on 127.0.0.1:4318 (unless the environment sets OTEL_EXPORTER_OTLP_ENDPOINT) and it sends them to X-Ray."
+  type        = bool
+  default     = true
+}
+
 variable "adot_collector_image" {
-  description = "Image of an AWS Distro for OpenTelemetry collector sidecar, copied into a private ECR repository (the VPC has no route to public registries); null runs no sidecar."
+  description = "Image of the collector sidecar. An ECR Public image (public.ecr.aws/...) is pulled through a pull-through cache rule this module creates, since the VPC has no route to public registries; any other image must be in a private ECR repository of the account. Null means the default."
   type        = string
-  default     = null
+  # Pinned: a new collector release must not change a deployment that did not ask for it.
+  default  = "public.ecr.aws/aws-observability/aws-otel-collector:v0.49.0"
+  nullable = false
 }
 
 variable "log_retention_days" {

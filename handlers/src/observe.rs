@@ -1,0 +1,327 @@
+//! The Observe console's routes (admin only): traces, one trace, the service map and logs from
+//! the telemetry the local OTLP receiver keeps; metrics and alarms from Prometheus. Every query
+//! is bounded: a window of at most a day and a page of at most a few hundred rows. Locally all
+//! of it answers; on AWS, where X-Ray and CloudWatch hold the signals, the Prometheus routes
+//! answer 503 and a trace links to X-Ray.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use chrono::{DateTime, Duration, Utc};
+use observe::alarms::AlarmBoard;
+use observe::prometheus::{MetricRange, PrometheusError};
+use observe::query::{LogFilter, LogPage, ServiceMap, TraceDetail, TraceList};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::auth::Admin;
+use crate::problem::Problem;
+
+const PROBLEM: &str = "application/problem+json";
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(traces))
+        .routes(routes!(trace))
+        .routes(routes!(service_map))
+        .routes(routes!(logs))
+        .routes(routes!(metrics))
+        .routes(routes!(alarms))
+}
+
+/// The longest window any view reads, in minutes: one day.
+const MAX_MINUTES: i64 = 1440;
+
+fn minutes(value: Option<i64>, default: i64) -> Result<i64, Problem> {
+    let minutes = value.unwrap_or(default);
+    if (1..=MAX_MINUTES).contains(&minutes) {
+        Ok(minutes)
+    } else {
+        Err(Problem::invalid("minutes", "must be between 1 and 1440"))
+    }
+}
+
+fn limit(value: Option<i64>, default: i64, max: i64) -> Result<i64, Problem> {
+    let limit = value.unwrap_or(default);
+    if (1..=max).contains(&limit) {
+        Ok(limit)
+    } else {
+        Err(Problem::invalid(
+            "limit",
+            format!("must be between 1 and {max}"),
+        ))
+    }
+}
+
+fn hex_id(value: &str, len: usize) -> bool {
+    value.len() == len && value.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The telemetry schema could not be read: a problem, 503 when the database is away.
+fn unreadable(error: sqlx::Error) -> Problem {
+    Problem::internal(error)
+}
+
+fn prometheus_problem(error: PrometheusError) -> Problem {
+    tracing::warn!(%error, "Prometheus query failed");
+    let mut problem = Problem::new(StatusCode::SERVICE_UNAVAILABLE, error.to_string());
+    problem.retry_after = Some(5);
+    problem
+}
+
+fn prometheus(state: &AppState) -> Result<&observe::prometheus::Prometheus, Problem> {
+    state.observe.prometheus.as_ref().ok_or_else(|| {
+        Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "no Prometheus is configured (PROMETHEUS_URL); on AWS the CloudWatch dashboard and alarms hold these views",
+        )
+    })
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct TraceQuery {
+    /// A trace id (32 hex digits), an order id or a correlation id.
+    q: Option<String>,
+    /// The window, 1 to 1440 minutes back (default 60).
+    minutes: Option<i64>,
+    /// 1 to 200 traces (default 50).
+    limit: Option<i64>,
+    /// Only traces with an error span.
+    errors: Option<bool>,
+}
+
+/// Recent traces, newest first, or those a trace, order or correlation id names.
+#[utoipa::path(get, path = "/admin/observe/traces", tag = "observe", params(TraceQuery),
+    responses((status = 200, body = TraceList),
+        (status = 401, body = Problem, content_type = PROBLEM),
+        (status = 403, body = Problem, content_type = PROBLEM),
+        (status = 422, body = Problem, content_type = PROBLEM),
+        (status = 503, body = Problem, content_type = PROBLEM)),
+    security(("bearer" = [])))]
+async fn traces(
+    State(state): State<AppState>,
+    _: Admin,
+    Query(query): Query<TraceQuery>,
+) -> Result<Json<TraceList>, Problem> {
+    let minutes = minutes(query.minutes, 60)?;
+    let limit = limit(query.limit, 50, 200)?;
+    let q = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    if q.is_some_and(|q| q.len() > 128) {
+        return Err(Problem::invalid("q", "must be at most 128 characters"));
+    }
+    observe::query::traces(
+        &state.pool,
+        q,
+        minutes,
+        limit,
+        query.errors.unwrap_or(false),
+    )
+    .await
+    .map(Json)
+    .map_err(unreadable)
+}
+
+/// One trace's spans in start order, with the orders and correlations it carries.
+#[utoipa::path(get, path = "/admin/observe/traces/{trace_id}", tag = "observe",
+    params(("trace_id" = String, Path, description = "32 hex digits")),
+    responses((status = 200, body = TraceDetail),
+        (status = 401, body = Problem, content_type = PROBLEM),
+        (status = 403, body = Problem, content_type = PROBLEM),
+        (status = 404, body = Problem, content_type = PROBLEM),
+        (status = 422, body = Problem, content_type = PROBLEM),
+        (status = 503, body = Problem, content_type = PROBLEM)),
+    security(("bearer" = [])))]
+async fn trace(
+    State(state): State<AppState>,
+    _: Admin,
+    Path(trace_id): Path<String>,
+) -> Result<Json<TraceDetail>, Problem> {
+    let trace_id = trace_id.to_ascii_lowercase();
+    if !hex_id(&trace_id, 32) {
+        return Err(Problem::invalid("trace_id", "must be 32 hex digits"));
+    }
+    let mut detail = observe::query::trace(&state.pool, &trace_id)
+        .await
+        .map_err(unreadable)?
+        .ok_or_else(|| Problem::not_found("trace"))?;
+    if let Some(region) = &state.observe.console_region {
+        // X-Ray spells the same id 1-<8 hex>-<24 hex>.
+        detail.xray_url = Some(format!(
+            "https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}#xray:traces/1-{}-{}",
+            &trace_id[..8],
+            &trace_id[8..]
+        ));
+    }
+    Ok(Json(detail))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct WindowQuery {
+    /// The window, 1 to 1440 minutes back (default 15).
+    minutes: Option<i64>,
+}
+
+/// Services, the queue and the database, with the calls between them in the window.
+#[utoipa::path(get, path = "/admin/observe/service-map", tag = "observe", params(WindowQuery),
+    responses((status = 200, body = ServiceMap),
+        (status = 401, body = Problem, content_type = PROBLEM),
+        (status = 403, body = Problem, content_type = PROBLEM),
+        (status = 422, body = Problem, content_type = PROBLEM),
+        (status = 503, body = Problem, content_type = PROBLEM)),
+    security(("bearer" = [])))]
+async fn service_map(
+    State(state): State<AppState>,
+    _: Admin,
+    Query(query): Query<WindowQuery>,
+) -> Result<Json<ServiceMap>, Problem> {
+    let minutes = minutes(query.minutes, 15)?;
+    observe::query::service_map(&state.pool, minutes)
+        .await
+        .map(Json)
+        .map_err(unreadable)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct LogQuery {
+    /// Lines of this trace (32 hex digits).
+    trace_id: Option<String>,
+    /// Lines carrying this correlation id.
+    correlation_id: Option<String>,
+    /// At least this level: TRACE, DEBUG, INFO, WARN or ERROR.
+    level: Option<String>,
+    /// Text in the message, case-insensitive.
+    q: Option<String>,
+    /// The window, 1 to 1440 minutes back (default 60).
+    minutes: Option<i64>,
+    /// 1 to 500 lines (default 100).
+    limit: Option<i64>,
+    /// Lines before this time: a previous page's `next_before`.
+    before: Option<DateTime<Utc>>,
+}
+
+/// Log lines, newest first.
+#[utoipa::path(get, path = "/admin/observe/logs", tag = "observe", params(LogQuery),
+    responses((status = 200, body = LogPage),
+        (status = 401, body = Problem, content_type = PROBLEM),
+        (status = 403, body = Problem, content_type = PROBLEM),
+        (status = 422, body = Problem, content_type = PROBLEM),
+        (status = 503, body = Problem, content_type = PROBLEM)),
+    security(("bearer" = [])))]
+async fn logs(
+    State(state): State<AppState>,
+    _: Admin,
+    Query(query): Query<LogQuery>,
+) -> Result<Json<LogPage>, Problem> {
+    let blank = |v: Option<String>| v.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let trace_id = blank(query.trace_id).map(|t| t.to_ascii_lowercase());
+    if trace_id.as_deref().is_some_and(|t| !hex_id(t, 32)) {
+        return Err(Problem::invalid("trace_id", "must be 32 hex digits"));
+    }
+    let level = blank(query.level).map(|l| l.to_ascii_uppercase());
+    if level
+        .as_deref()
+        .is_some_and(|l| !observe::query::is_level(l))
+    {
+        return Err(Problem::invalid(
+            "level",
+            "must be TRACE, DEBUG, INFO, WARN or ERROR",
+        ));
+    }
+    let text = blank(query.q);
+    let correlation_id = blank(query.correlation_id);
+    if text.iter().chain(&correlation_id).any(|t| t.len() > 128) {
+        return Err(Problem::invalid(
+            if text.as_ref().is_some_and(|t| t.len() > 128) {
+                "q"
+            } else {
+                "correlation_id"
+            },
+            "must be at most 128 characters",
+        ));
+    }
+    let filter = LogFilter {
+        trace_id,
+        correlation_id,
+        level,
+        text,
+        minutes: minutes(query.minutes, 60)?,
+        limit: limit(query.limit, 100, 500)?,
+        before: query.before,
+    };
+    observe::query::logs(&state.pool, &filter)
+        .await
+        .map(Json)
+        .map_err(unreadable)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct MetricQuery {
+    /// A PromQL expression (at most 2000 characters).
+    query: String,
+    /// The window, 1 to 1440 minutes back (default 60).
+    minutes: Option<i64>,
+    /// Seconds between points, 5 to 3600 (default: the window in about 240 points).
+    step: Option<i64>,
+}
+
+/// A PromQL range query against the local Prometheus, for the console's charts.
+#[utoipa::path(get, path = "/admin/observe/metrics", tag = "observe", params(MetricQuery),
+    responses((status = 200, body = MetricRange),
+        (status = 401, body = Problem, content_type = PROBLEM),
+        (status = 403, body = Problem, content_type = PROBLEM),
+        (status = 422, body = Problem, content_type = PROBLEM),
+        (status = 503, description = "No Prometheus (on AWS), or it did not answer", body = Problem, content_type = PROBLEM)),
+    security(("bearer" = [])))]
+async fn metrics(
+    State(state): State<AppState>,
+    _: Admin,
+    Query(query): Query<MetricQuery>,
+) -> Result<Json<MetricRange>, Problem> {
+    if query.query.trim().is_empty() || query.query.len() > 2000 {
+        return Err(Problem::invalid(
+            "query",
+            "must be 1 to 2000 characters of PromQL",
+        ));
+    }
+    let minutes = minutes(query.minutes, 60)?;
+    let step = query.step.unwrap_or((minutes * 60 / 240).max(5));
+    if !(5..=3600).contains(&step) {
+        return Err(Problem::invalid(
+            "step",
+            "must be between 5 and 3600 seconds",
+        ));
+    }
+    let prometheus = prometheus(&state)?;
+    let to = Utc::now();
+    prometheus
+        .range(&query.query, to - Duration::minutes(minutes), to, step)
+        .await
+        .map(Json)
+        .map_err(|error| match error {
+            // Prometheus refusing the expression is the caller's mistake.
+            PrometheusError::Refused(message) => Problem::invalid("query", message),
+            other => prometheus_problem(other),
+        })
+}
+
+/// Each alarm's state, the SLO's error budget and burn rates, and the last hour's transitions.
+#[utoipa::path(get, path = "/admin/observe/alarms", tag = "observe",
+    responses((status = 200, body = AlarmBoard),
+        (status = 401, body = Problem, content_type = PROBLEM),
+        (status = 403, body = Problem, content_type = PROBLEM),
+        (status = 503, description = "No Prometheus (on AWS), or it did not answer", body = Problem, content_type = PROBLEM)),
+    security(("bearer" = [])))]
+async fn alarms(State(state): State<AppState>, _: Admin) -> Result<Json<AlarmBoard>, Problem> {
+    let prometheus = prometheus(&state)?;
+    observe::alarms::board(prometheus)
+        .await
+        .map(Json)
+        .map_err(prometheus_problem)
+}

@@ -1,0 +1,336 @@
+//! The alarms and SLOs of observability/alarms.json (compiled in: the console shows exactly what
+//! Prometheus and CloudWatch evaluate), and the board the console draws from Prometheus's view
+//! of them: each alarm's state and since-when, the SLO's error budget and burn rates, and the
+//! transitions of the last hour.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::prometheus::{Prometheus, PrometheusError};
+
+const DEFINITION: &str = include_str!("../../observability/alarms.json");
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Definition {
+    pub alarms: Vec<Alarm>,
+    pub slos: Vec<Slo>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Alarm {
+    pub name: String,
+    pub summary: String,
+    pub threshold: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Slo {
+    pub name: String,
+    pub summary: String,
+    pub objective: f64,
+    pub threshold_ms: f64,
+    pub window: Windows,
+    pub burn_alerts: Vec<BurnAlert>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Windows {
+    pub aws: String,
+    pub local: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct BurnAlert {
+    pub name: String,
+    pub summary: String,
+    pub burn_rate: f64,
+    pub local: LocalWindows,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct LocalWindows {
+    pub long: String,
+    pub short: String,
+}
+
+/// The definition this build carries.
+pub fn definition() -> &'static Definition {
+    static PARSED: OnceLock<Definition> = OnceLock::new();
+    PARSED.get_or_init(|| {
+        serde_json::from_str(DEFINITION).expect("observability/alarms.json is checked by a test")
+    })
+}
+
+impl Slo {
+    /// The name Prometheus records its rules under (scripts/alarms).
+    fn rule(&self, what: &str, window: &str) -> String {
+        format!("slo:{}:{what}_{window}", self.name.replace('-', "_"))
+    }
+
+    /// Every window its rules are recorded over, shortest first.
+    fn windows(&self) -> Vec<String> {
+        let mut windows: Vec<String> = self
+            .burn_alerts
+            .iter()
+            .flat_map(|b| [b.local.short.clone(), b.local.long.clone()])
+            .collect();
+        windows.sort_by_key(|w| seconds(w));
+        windows.dedup();
+        windows
+    }
+}
+
+/// `30s`, `5m`, `1h`, `30d` in seconds (0 for anything else).
+fn seconds(window: &str) -> i64 {
+    let (number, unit) = window.split_at(window.len().saturating_sub(1));
+    let n: i64 = number.parse().unwrap_or(0);
+    n * match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86400,
+        _ => 0,
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AlarmView {
+    pub name: String,
+    pub summary: String,
+    /// ok, pending or firing.
+    pub state: String,
+    /// When it entered its state, when known.
+    pub since: Option<DateTime<Utc>>,
+    /// The watched value when last evaluated above the threshold.
+    pub value: Option<f64>,
+    pub threshold: f64,
+    /// The alarm in the CloudWatch console, on AWS.
+    pub link: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BurnRateView {
+    pub window: String,
+    pub rate: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SloView {
+    pub name: String,
+    pub summary: String,
+    pub objective: f64,
+    pub threshold_ms: f64,
+    /// The window the budget is counted over (shortened locally).
+    pub window: String,
+    /// The share of the window's error budget not yet spent (below 0 when overspent); `None`
+    /// before any order was decided in the window.
+    pub error_budget_remaining: Option<f64>,
+    pub burn_rates: Vec<BurnRateView>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Transition {
+    pub alarm: String,
+    pub from: String,
+    pub to: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AlarmBoard {
+    /// Who evaluates the alarms: prometheus locally.
+    pub source: String,
+    pub alarms: Vec<AlarmView>,
+    pub slo: SloView,
+    /// Newest first, over the last hour.
+    pub history: Vec<Transition>,
+}
+
+/// The history's reach and resolution.
+const HISTORY: i64 = 60;
+const HISTORY_STEP: i64 = 5;
+
+/// The board as Prometheus sees it now.
+pub async fn board(prometheus: &Prometheus) -> Result<AlarmBoard, PrometheusError> {
+    let definition = definition();
+    let rules = prometheus.alert_rules().await?;
+    let history = history(prometheus).await?;
+    let mut alarms = Vec::new();
+    let plain = definition
+        .alarms
+        .iter()
+        .map(|a| (&a.name, &a.summary, a.threshold));
+    let burns = definition
+        .slos
+        .iter()
+        .flat_map(|s| &s.burn_alerts)
+        .map(|b| (&b.name, &b.summary, b.burn_rate));
+    for (name, summary, threshold) in plain.chain(burns) {
+        let rule = rules.iter().find(|r| &r.name == name);
+        let state = match rule.map(|r| r.state.as_str()) {
+            Some("firing") => "firing",
+            Some("pending") => "pending",
+            _ => "ok",
+        };
+        let active = rule.and_then(|r| r.alerts.first());
+        let since = active.and_then(|a| a.active_at).or_else(|| {
+            history
+                .iter()
+                .find(|t| &t.alarm == name && t.to == state)
+                .map(|t| t.at)
+        });
+        alarms.push(AlarmView {
+            name: name.clone(),
+            summary: summary.clone(),
+            state: state.into(),
+            since,
+            value: active.and_then(|a| a.value.as_deref()?.parse().ok()),
+            threshold,
+            link: None,
+        });
+    }
+    let slo = &definition.slos[0];
+    let remaining = prometheus
+        .value(&slo.rule("error_ratio", &slo.window.local))
+        .await?
+        .map(|ratio| 1.0 - ratio / (1.0 - slo.objective));
+    let mut burn_rates = Vec::new();
+    for window in slo.windows() {
+        burn_rates.push(BurnRateView {
+            rate: prometheus.value(&slo.rule("burn_rate", &window)).await?,
+            window,
+        });
+    }
+    Ok(AlarmBoard {
+        source: "prometheus".into(),
+        alarms,
+        slo: SloView {
+            name: slo.name.clone(),
+            summary: slo.summary.clone(),
+            objective: slo.objective,
+            threshold_ms: slo.threshold_ms,
+            window: slo.window.local.clone(),
+            error_budget_remaining: remaining,
+            burn_rates,
+        },
+        history,
+    })
+}
+
+/// The state changes of the last hour, from Prometheus's own `ALERTS` series: at each step an
+/// alarm is firing or pending when that series has a point, ok otherwise.
+async fn history(prometheus: &Prometheus) -> Result<Vec<Transition>, PrometheusError> {
+    let to = Utc::now();
+    let from = to - Duration::minutes(HISTORY);
+    let range = prometheus
+        .range(
+            "max by (alertname, alertstate) (ALERTS)",
+            from,
+            to,
+            HISTORY_STEP,
+        )
+        .await?;
+    let mut states: BTreeMap<String, BTreeMap<i64, &'static str>> = BTreeMap::new();
+    for series in &range.series {
+        let (Some(name), Some(state)) = (
+            series.labels.get("alertname"),
+            series.labels.get("alertstate"),
+        ) else {
+            continue;
+        };
+        let state = if state == "firing" {
+            "firing"
+        } else {
+            "pending"
+        };
+        let steps = states.entry(name.clone()).or_default();
+        for [time, _] in &series.points {
+            let slot = steps.entry(*time as i64).or_insert(state);
+            if state == "firing" {
+                *slot = "firing";
+            }
+        }
+    }
+    let mut transitions = Vec::new();
+    for (alarm, steps) in states {
+        let mut previous = "ok";
+        let mut last_time = None;
+        for (&time, &state) in &steps {
+            // A gap in the series is a return to ok.
+            if let Some(last) = last_time
+                && time - last > HISTORY_STEP
+                && previous != "ok"
+            {
+                transitions.push(transition(&alarm, previous, "ok", last + HISTORY_STEP));
+                previous = "ok";
+            }
+            if state != previous {
+                transitions.push(transition(&alarm, previous, state, time));
+                previous = state;
+            }
+            last_time = Some(time);
+        }
+        if let Some(last) = last_time
+            && previous != "ok"
+            && to.timestamp() - last > HISTORY_STEP
+        {
+            transitions.push(transition(&alarm, previous, "ok", last + HISTORY_STEP));
+        }
+    }
+    transitions.sort_by_key(|t| std::cmp::Reverse(t.at));
+    Ok(transitions)
+}
+
+fn transition(alarm: &str, from: &str, to: &str, at: i64) -> Transition {
+    Transition {
+        alarm: alarm.into(),
+        from: from.into(),
+        to: to.into(),
+        at: DateTime::from_timestamp(at, 0).unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_definition_parses_with_unique_names_and_windows_prometheus_reads() {
+        let definition = definition();
+        let mut names: Vec<&str> = definition.alarms.iter().map(|a| a.name.as_str()).collect();
+        names.extend(
+            definition
+                .slos
+                .iter()
+                .flat_map(|s| &s.burn_alerts)
+                .map(|b| b.name.as_str()),
+        );
+        let count = names.len();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), count, "alarm names are unique");
+        for slo in &definition.slos {
+            assert!(slo.objective > 0.0 && slo.objective < 1.0);
+            for window in slo.windows().iter().chain([&slo.window.local]) {
+                assert!(seconds(window) > 0, "{window} is a Prometheus duration");
+            }
+            for burn in &slo.burn_alerts {
+                assert!(seconds(&burn.local.short) < seconds(&burn.local.long));
+                // A learner sees a fast burn within two minutes locally.
+                assert!(seconds(&burn.local.long) <= 600);
+            }
+        }
+    }
+
+    #[test]
+    fn windows_read_as_seconds() {
+        assert_eq!(seconds("30s"), 30);
+        assert_eq!(seconds("2m"), 120);
+        assert_eq!(seconds("1h"), 3600);
+        assert_eq!(seconds("x"), 0);
+    }
+}

@@ -1,0 +1,26 @@
+//! The local observability plane (docs/observability.md): what a learner without an AWS account
+//! sees. [`receiver`] takes OTLP/HTTP spans and logs from every service (and any other
+//! OpenTelemetry exporter), [`otlp`] decodes them, [`store`] keeps them in PostgreSQL's
+//! `observe` schema within a bounded retention, [`query`] answers the Observe console, and
+//! [`alarms`] holds the one definition of the alarms and SLOs that Prometheus (through
+//! [`prometheus`]) and CloudWatch evaluate.
+
+pub mod alarms;
+pub mod otlp;
+pub mod prometheus;
+pub mod query;
+pub mod receiver;
+pub mod store;
+
+pub use store::Retention;
+
+impl Retention {
+    /// The retention the settings choose.
+    pub fn from_settings(settings: &platform::settings::Observe) -> Self {
+        Self {
+            max_age: std::time::Duration::from_secs(settings.retention_hours * 3600),
+            max_spans: settings.max_spans,
+            max_logs: settings.max_logs,
+        }
+    }
+}
