@@ -3,7 +3,7 @@
 
 use aggregates::{Cents, Order, Sku, Stock, StockCommand, StockError};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use eventstore::log::{read_after, stream};
@@ -17,7 +17,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::auth::Admin;
-use crate::problem::{Body, Problem};
+use crate::problem::{Body, Params, Problem};
 use crate::read::Items;
 use crate::{AppState, request_context};
 
@@ -214,7 +214,7 @@ async fn stream_state(
     State(state): State<AppState>,
     _: Admin,
     Path((kind, id)): Path<(String, String)>,
-    Query(q): Query<AsOf>,
+    Params(q): Params<AsOf>,
 ) -> Result<Response, Problem> {
     if q.as_of_sequence.is_some_and(|n| n < 1) {
         return Err(Problem::invalid("as_of_sequence", "must be 1 or more"));
@@ -275,7 +275,7 @@ pub struct LogPage {
 async fn global_log(
     State(state): State<AppState>,
     _: Admin,
-    Query(q): Query<LogQuery>,
+    Params(q): Params<LogQuery>,
 ) -> Result<Response, Problem> {
     let limit = q.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {

@@ -5,7 +5,7 @@
 //! answer 503 and a trace links to X-Ray.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use observe::alarms::AlarmBoard;
@@ -18,7 +18,7 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::auth::Admin;
-use crate::problem::Problem;
+use crate::problem::{Params, Problem};
 
 const PROBLEM: &str = "application/problem+json";
 
@@ -105,7 +105,7 @@ pub struct TraceQuery {
 async fn traces(
     State(state): State<AppState>,
     _: Admin,
-    Query(query): Query<TraceQuery>,
+    Params(query): Params<TraceQuery>,
 ) -> Result<Json<TraceList>, Problem> {
     let minutes = minutes(query.minutes, 60)?;
     let limit = limit(query.limit, 50, 200)?;
@@ -177,7 +177,7 @@ pub struct WindowQuery {
 async fn service_map(
     State(state): State<AppState>,
     _: Admin,
-    Query(query): Query<WindowQuery>,
+    Params(query): Params<WindowQuery>,
 ) -> Result<Json<ServiceMap>, Problem> {
     let minutes = minutes(query.minutes, 15)?;
     observe::query::service_map(&state.pool, minutes)
@@ -216,7 +216,7 @@ pub struct LogQuery {
 async fn logs(
     State(state): State<AppState>,
     _: Admin,
-    Query(query): Query<LogQuery>,
+    Params(query): Params<LogQuery>,
 ) -> Result<Json<LogPage>, Problem> {
     let blank = |v: Option<String>| v.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
     let trace_id = blank(query.trace_id).map(|t| t.to_ascii_lowercase());
@@ -282,7 +282,7 @@ pub struct MetricQuery {
 async fn metrics(
     State(state): State<AppState>,
     _: Admin,
-    Query(query): Query<MetricQuery>,
+    Params(query): Params<MetricQuery>,
 ) -> Result<Json<MetricRange>, Problem> {
     if query.query.trim().is_empty() || query.query.len() > 2000 {
         return Err(Problem::invalid(

@@ -1,6 +1,6 @@
 //! The orders' reads (the Product Lambda): the caller's orders, or one order.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use projections::orders::{self, OrderView};
 use utoipa_axum::router::OpenApiRouter;
@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::auth::Principal;
-use crate::problem::Problem;
+use crate::problem::{Params, Problem};
 use crate::read::{Items, ReadQuery, respond, wait};
 use platform::db::read_once_more;
 
@@ -27,7 +27,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 async fn list_orders(
     State(state): State<AppState>,
     principal: Principal,
-    Query(q): Query<ReadQuery>,
+    Params(q): Params<ReadQuery>,
 ) -> Result<Response, Problem> {
     let freshness = wait(&state.pool, "orders", &q).await?;
     let items = read_once_more(|| orders::of_customer(&state.pool, &principal.sub))
@@ -48,7 +48,7 @@ async fn get_order(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<String>,
-    Query(q): Query<ReadQuery>,
+    Params(q): Params<ReadQuery>,
 ) -> Result<Response, Problem> {
     let id: Uuid = id.parse().map_err(|_| Problem::not_found("order"))?;
     let freshness = wait(&state.pool, "orders", &q).await?;

@@ -134,6 +134,40 @@ where
     }
 }
 
+/// A query string whose every rejection (wrong type, unknown parameter) is a problem+json 422
+/// naming the parameter, as a body's is.
+pub struct Params<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for Params<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Problem;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(Self(value)),
+            Err(rejection) => {
+                // "Failed to deserialize query string: minutes: invalid digit found in string"
+                let text = rejection.body_text();
+                let detail = text
+                    .trim_start_matches("Failed to deserialize query string: ")
+                    .to_string();
+                let field = match detail.split_once(": ") {
+                    Some((field, _)) if !field.contains(' ') => field.to_string(),
+                    // "unknown field `x`, expected ..." names the parameter in backticks.
+                    _ => detail.split('`').nth(1).unwrap_or("query").to_string(),
+                };
+                Err(Problem::invalid(field, detail))
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use axum::http::{StatusCode, header};

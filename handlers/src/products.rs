@@ -1,13 +1,13 @@
 //! The catalog's reads (the Product Lambda): every product, or one, with live availability.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use projections::catalog::{self, ProductView};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::problem::Problem;
+use crate::problem::{Params, Problem};
 use crate::read::{Items, ReadQuery, respond, wait};
 use platform::db::read_once_more;
 
@@ -23,7 +23,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn list_products(
     State(state): State<AppState>,
-    Query(q): Query<ReadQuery>,
+    Params(q): Params<ReadQuery>,
 ) -> Result<Response, Problem> {
     let freshness = wait(&state.pool, "catalog", &q).await?;
     let items = read_once_more(|| catalog::list(&state.pool))
@@ -40,7 +40,7 @@ async fn list_products(
 async fn get_product(
     State(state): State<AppState>,
     Path(sku): Path<String>,
-    Query(q): Query<ReadQuery>,
+    Params(q): Params<ReadQuery>,
 ) -> Result<Response, Problem> {
     let freshness = wait(&state.pool, "catalog", &q).await?;
     let product = read_once_more(|| catalog::get(&state.pool, &sku))

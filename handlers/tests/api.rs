@@ -847,3 +847,121 @@ async fn a_database_that_went_away_is_503_with_retry_after_on_every_path() {
         assert_eq!(headers["retry-after"], "1", "{method} {path}");
     }
 }
+
+#[tokio::test]
+async fn the_observe_routes_are_admin_only_bounded_and_name_what_is_wrong() {
+    let w = world().await;
+    // One span as an exporter sends it, through the receiver, into the same database.
+    let trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+    let now = chrono::Utc::now().timestamp_nanos_opt().unwrap();
+    let export = json!({"resourceSpans": [{
+        "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "order"}}]},
+        "scopeSpans": [{"spans": [{
+            "traceId": trace_id, "spanId": "00f067aa0ba902b7", "name": "POST /api/orders", "kind": 2,
+            "startTimeUnixNano": now.to_string(), "endTimeUnixNano": (now + 1_000_000).to_string(),
+            "attributes": [{"key": "correlation_id", "value": {"stringValue": "corr-observe"}}]
+        }]}]
+    }]});
+    let stored = observe::receiver::router(w.pool.clone())
+        .oneshot(
+            Request::post("/v1/traces")
+                .header("content-type", "application/json")
+                .body(Body::from(export.to_string()))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(stored.status(), StatusCode::OK);
+
+    let traces = "/api/admin/observe/traces?q=corr-observe";
+    assert_eq!(
+        w.send("GET", traces, None, None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        w.send("GET", traces, Some(&w.shopper), None).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, found) = w.send("GET", traces, Some(&w.admin), None).await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    assert_eq!(found["traces"][0]["trace_id"], trace_id);
+    let (status, trace) = w
+        .send(
+            "GET",
+            &format!("/api/admin/observe/traces/{trace_id}"),
+            Some(&w.admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(trace["correlation_ids"], json!(["corr-observe"]));
+    assert_eq!(
+        trace["xray_url"],
+        Value::Null,
+        "no AWS console region is set"
+    );
+
+    // Bad input: a problem naming the parameter, for every view.
+    for (path, field) in [
+        ("/api/admin/observe/traces?minutes=0", "minutes"),
+        ("/api/admin/observe/traces?minutes=1441", "minutes"),
+        ("/api/admin/observe/traces?minutes=soon", "minutes"),
+        ("/api/admin/observe/traces?limit=201", "limit"),
+        ("/api/admin/observe/traces?colour=red", "colour"),
+        ("/api/admin/observe/traces/not-a-trace", "trace_id"),
+        ("/api/admin/observe/service-map?minutes=-5", "minutes"),
+        ("/api/admin/observe/logs?level=LOUD", "level"),
+        ("/api/admin/observe/logs?trace_id=xyz", "trace_id"),
+        ("/api/admin/observe/logs?limit=501", "limit"),
+        ("/api/admin/observe/metrics?query=", "query"),
+        ("/api/admin/observe/metrics?query=up&step=1", "step"),
+    ] {
+        let (status, problem) = w.send("GET", path, Some(&w.admin), None).await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{path}: {problem}"
+        );
+        assert_eq!(problem["errors"][0]["field"], field, "{path}: {problem}");
+    }
+    let unknown = "/api/admin/observe/traces/0123456789abcdef0123456789abcdef";
+    assert_eq!(
+        w.send("GET", unknown, Some(&w.admin), None).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let (status, page) = w
+        .send(
+            "GET",
+            "/api/admin/observe/logs?level=warn&q=nothing-like-this",
+            Some(&w.admin),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, page["logs"].as_array().map(Vec::len)),
+        (StatusCode::OK, Some(0))
+    );
+    let (status, map) = w
+        .send(
+            "GET",
+            "/api/admin/observe/service-map?minutes=5",
+            Some(&w.admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{map}");
+    // Without a Prometheus (as on AWS) the metric and alarm views say so, 503.
+    for path in [
+        "/api/admin/observe/metrics?query=up",
+        "/api/admin/observe/alarms",
+    ] {
+        let (status, problem) = w.send("GET", path, Some(&w.admin), None).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{path}");
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap()
+                .contains("PROMETHEUS_URL")
+        );
+    }
+}

@@ -119,6 +119,65 @@ impl opentelemetry::trace::Tracer for ServiceTracer {
     }
 }
 
+/// An exporter that counts what it failed to send (`TelemetryDropped`, by signal): the receiver
+/// being down loses telemetry, never a request, and the loss shows on `/metrics`.
+#[derive(Debug)]
+struct Counted<E> {
+    inner: E,
+    signal: &'static str,
+}
+
+impl<E: opentelemetry_sdk::trace::SpanExporter> opentelemetry_sdk::trace::SpanExporter
+    for Counted<E>
+{
+    async fn export(
+        &self,
+        batch: Vec<opentelemetry_sdk::trace::SpanData>,
+    ) -> opentelemetry_sdk::error::OTelSdkResult {
+        let spans = batch.len() as u64;
+        let result = self.inner.export(batch).await;
+        if result.is_err() {
+            metrics::counter!("TelemetryDropped", "Signal" => self.signal).increment(spans);
+        }
+        result
+    }
+    fn shutdown_with_timeout(
+        &self,
+        timeout: std::time::Duration,
+    ) -> opentelemetry_sdk::error::OTelSdkResult {
+        self.inner.shutdown_with_timeout(timeout)
+    }
+    fn force_flush(&self) -> opentelemetry_sdk::error::OTelSdkResult {
+        self.inner.force_flush()
+    }
+    fn set_resource(&mut self, resource: &Resource) {
+        self.inner.set_resource(resource);
+    }
+}
+
+impl<E: opentelemetry_sdk::logs::LogExporter> opentelemetry_sdk::logs::LogExporter for Counted<E> {
+    async fn export(
+        &self,
+        batch: opentelemetry_sdk::logs::LogBatch<'_>,
+    ) -> opentelemetry_sdk::error::OTelSdkResult {
+        let records = batch.iter().count() as u64;
+        let result = self.inner.export(batch).await;
+        if result.is_err() {
+            metrics::counter!("TelemetryDropped", "Signal" => self.signal).increment(records);
+        }
+        result
+    }
+    fn shutdown_with_timeout(
+        &self,
+        timeout: std::time::Duration,
+    ) -> opentelemetry_sdk::error::OTelSdkResult {
+        self.inner.shutdown_with_timeout(timeout)
+    }
+    fn set_resource(&mut self, resource: &Resource) {
+        self.inner.set_resource(resource);
+    }
+}
+
 /// Targets whose log lines never go out over OTLP: the exporters' own, which would loop.
 const NOT_EXPORTED: &[&str] = &["opentelemetry", "hyper", "reqwest", "h2", "tower"];
 
@@ -165,6 +224,10 @@ fn install(
             .build()
             .map_err(|e| eprintln!("trace export is off: {e}"))
             .ok()?;
+        let exporter = Counted {
+            inner: exporter,
+            signal: "spans",
+        };
         let mut builder = SdkTracerProvider::builder()
             .with_batch_exporter(exporter)
             .with_resource(Resource::builder().with_service_name(name).build());
@@ -187,6 +250,10 @@ fn install(
             .build()
             .map_err(|e| eprintln!("log export is off: {e}"))
             .ok()?;
+        let exporter = Counted {
+            inner: exporter,
+            signal: "logs",
+        };
         Some(
             SdkLoggerProvider::builder()
                 .with_batch_exporter(exporter)

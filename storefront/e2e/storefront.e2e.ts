@@ -2,12 +2,14 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { availableOf, launch, openPage, screenshot, signIn } from "./browser";
 
-// One story, told in order: a shopper buys, is refused, and an admin follows the refused order.
+// One story, told in order: a shopper buys, is refused, and an admin follows the refused order,
+// then the confirmed one through the Observe console (traces, service map, metrics, alarms).
 describe("storefront", () => {
   let browser: Browser;
   let shopper: Page;
   let errors: string[] = [];
   let rejectedOrderUrl = "";
+  let confirmedOrderId = "";
 
   beforeAll(async () => {
     browser = await launch();
@@ -46,6 +48,7 @@ describe("storefront", () => {
 
     await shopper.getByText("Every item is reserved for you.").waitFor({ timeout: 20_000 });
     expect(await shopper.getByRole("status").filter({ hasText: "confirmed" }).count()).toBe(1);
+    confirmedOrderId = new URL(shopper.url()).searchParams.get("id") ?? "";
     await screenshot(shopper, "02-order-confirmed");
 
     expect(await availableOf(shopper, "TEA-GREEN")).toBe(teaBefore - 2);
@@ -104,5 +107,100 @@ describe("storefront", () => {
       expect(await hops.first().textContent()).toContain("request received");
       await screenshot(admin, "06-admin-trace-timeline");
     });
+
+    // Spans reach the telemetry store in batches (the browser's within a second, the services'
+    // within seconds) and Prometheus scrapes every 5 s, so each view is read again until it holds
+    // what the story produced, within a bound.
+    it("follows the confirmed order in Observe: its trace, the service map, the metrics and the alarms", async () => {
+      expect(confirmedOrderId, "the confirmed order of the shopper's purchase").not.toBe("");
+      const problem = admin.getByRole("main").getByRole("alert");
+      const observe = admin.getByRole("navigation", { name: "Observe" });
+      await admin.goto("/admin/");
+      await admin.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Observe" }).click();
+
+      // Search by the order's id; one match opens its trace, several are listed with the checkout's among them.
+      const search = admin.getByRole("form", { name: "Search traces" });
+      const traces = admin.getByRole("table", { name: "Traces" });
+      const noMatch = admin.getByRole("status").filter({ hasText: /^No trace/ });
+      const spans = admin.getByRole("list", { name: "Spans" });
+      for (const deadline = Date.now() + 30_000; ; ) {
+        await search.getByLabel("Trace, order or correlation id").fill(confirmedOrderId);
+        await search.getByRole("button", { name: "Search" }).click();
+        await admin.waitForURL(/\/admin\/observe\/(\?.*q=|trace\/)/);
+        await traces.or(spans).or(noMatch).or(problem).first().waitFor();
+        expect(await problem.allTextContents(), "the trace search's answer").toEqual([]);
+        const checkout = traces.getByRole("link", { name: "checkout", exact: true });
+        if ((await traces.isVisible()) && (await checkout.count()) > 0) {
+          await checkout.first().click();
+          await spans.or(problem).first().waitFor();
+        }
+        if (await spans.isVisible()) break;
+        expect(Date.now(), `a trace of order ${confirmedOrderId} rooted at the browser's checkout`).toBeLessThan(deadline);
+        await admin.waitForTimeout(2_000);
+        await observe.getByRole("link", { name: "Traces" }).click();
+        await admin.waitForURL((url) => url.pathname === "/admin/observe/" && !url.searchParams.has("q"));
+      }
+
+      // Its spans come from every service the order went through, across the SQS hop.
+      const legend = admin.getByRole("list", { name: "Services" }).getByRole("listitem");
+      const badge = admin.getByText("⇢ shop-events.fifo", { exact: true });
+      const hop = spans.locator(badge);
+      let services: string[] = [];
+      for (const deadline = Date.now() + 30_000; ; ) {
+        await spans.or(problem).first().waitFor();
+        expect(await problem.allTextContents(), "the trace's answer").toEqual([]);
+        services = await legend.allTextContents();
+        const complete =
+          services.length >= 5 && services.includes("order") && services.includes("stock-projector") && (await hop.count()) > 0;
+        if (complete || Date.now() > deadline) break;
+        await admin.waitForTimeout(2_000);
+        await admin.reload();
+      }
+      expect(services.length, `services in the trace: ${services.join(", ")}`).toBeGreaterThanOrEqual(5);
+      expect(services).toEqual(expect.arrayContaining(["storefront", "order", "stock-projector"]));
+      expect(await hop.count(), "the producer → consumer hop through the queue").toBeGreaterThanOrEqual(1);
+      const consumer = spans.getByRole("listitem").filter({ has: badge }).first().getByRole("button").first();
+      expect(await consumer.textContent()).toMatch(/stock-projector.*consumer/);
+      await screenshot(admin, "07-observe-trace");
+
+      // The service map draws the same path: the order service sends to the queue, the projector receives.
+      await observe.getByRole("link", { name: "Service map" }).click();
+      const edges = admin.getByRole("table", { name: "Edges" });
+      await edges.or(problem).or(admin.getByRole("status").filter({ hasText: /^No call/ })).first().waitFor();
+      expect(await problem.allTextContents(), "the service map's answer").toEqual([]);
+      const pairs = await edges
+        .getByRole("row")
+        .evaluateAll((rows) => rows.map((row) => [...(row as HTMLTableRowElement).cells].slice(0, 2).map((c) => c.textContent?.trim()).join(" → ")));
+      expect(pairs).toEqual(expect.arrayContaining(["order → shop-events.fifo", "shop-events.fifo → stock-projector"]));
+      await screenshot(admin, "08-observe-service-map");
+
+      // Prometheus has counted the order.
+      await observe.getByRole("link", { name: "Metrics" }).click();
+      await admin.getByLabel("Auto refresh").selectOption("10");
+      const placed = admin
+        .getByRole("figure", { name: "Orders placed and rejected (per minute)" })
+        .getByRole("listitem")
+        .filter({ hasText: /^OrdersPlaced / });
+      await expect
+        .poll(async () => (await problem.allTextContents()).join(" ") || (await placed.allTextContents()).join(" "), {
+          timeout: 40_000,
+          interval: 1_000,
+          message: "the latest value of OrdersPlaced (or the problem the page shows)",
+        })
+        .toMatch(/^OrdersPlaced \d/);
+      await screenshot(admin, "09-observe-metrics");
+
+      // The alarms of observability/alarms.json, and the order-decision SLO.
+      await observe.getByRole("link", { name: "Alarms" }).click();
+      const slo = admin.getByRole("region", { name: /^SLO/ });
+      await slo.or(problem).first().waitFor();
+      expect(await problem.allTextContents(), "the alarms' answer").toEqual([]);
+      expect(await slo.textContent()).toMatch(/Objective: 99% within 1000 ms.*Error budget remaining.*Burn rates/);
+      const alarms = admin.getByRole("table", { name: "Alarms" });
+      for (const name of ["api-5xx-rate", "order-decision-slo-fast-burn"]) {
+        expect(await alarms.getByText(name, { exact: true }).count(), `the alarm ${name}`).toBe(1);
+      }
+      await screenshot(admin, "10-observe-alarms");
+    }, 150_000);
   });
 });

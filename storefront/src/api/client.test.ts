@@ -1,5 +1,9 @@
 import { describe, expect, it, vi } from "vitest";
+import { parseTraceparent } from "@/telemetry/ids";
+import type { ExportRequest } from "@/telemetry/otlp";
+import { createTracer } from "@/telemetry/tracer";
 import { ApiError, createApi } from "./client";
+import { observeApi } from "./observe";
 import { awaitOutcome } from "./outcome";
 import type { Order } from "./types";
 
@@ -89,6 +93,63 @@ describe("api client", () => {
     const unreachable = (await createApi({ fetch: offline }).products().catch((e: unknown) => e)) as ApiError;
     expect(unreachable.status).toBe(0);
     expect(unreachable.problem.detail).toMatch(/could not be reached/);
+  });
+
+  it("times a call made within a trace as a client span, whose traceparent it sends", async () => {
+    const exported: ExportRequest[] = [];
+    const tracer = createTracer({
+      fetch: (async (_url: string, init: RequestInit) => {
+        exported.push(JSON.parse(init.body as string) as ExportRequest);
+        return new Response("{}");
+      }) as unknown as typeof fetch,
+    });
+    tracer.configure("http://receiver/v1/traces");
+    const checkout = tracer.startSpan("checkout");
+    const { fetch, calls } = fakeFetch(
+      { status: 202, body: { order_id: "o-1", status: "pending", correlation_id: "c-1", position: 41 } },
+      { status: 503, body: { type: "about:blank", title: "Service Unavailable", status: 503, detail: "try later" }, headers: { "content-type": "application/problem+json" } },
+      { body: { items: [] } },
+    );
+    const api = createApi({ fetch, token: async () => "jwt", tracer });
+    await api.placeOrder([{ sku: "TEA-GREEN", quantity: 1 }], "k", checkout);
+    await api.order("o-1", { trace: checkout }).catch(() => undefined);
+    await api.products();
+
+    const sent = calls.map((c) => header(c.init, "traceparent"));
+    const [post, read] = sent.map((t) => (t ? parseTraceparent(t) : null));
+    expect(post?.traceId).toBe(checkout.traceId);
+    expect(read?.traceId).toBe(checkout.traceId);
+    expect(new Set([post?.spanId, read?.spanId, checkout.spanId]).size).toBe(3);
+    expect(sent[2]).toBeNull();
+
+    tracer.flush();
+    const spans = exported.flatMap((e) => e.resourceSpans[0]!.scopeSpans[0]!.spans);
+    expect(spans.map((s) => [s.name, s.kind, s.spanId, s.parentSpanId, s.status.code])).toEqual([
+      ["POST /api/orders", 3, post?.spanId, checkout.spanId, 0],
+      ["GET /api/orders/{id}", 3, read?.spanId, checkout.spanId, 2],
+    ]);
+    expect(spans[1]!.status.message).toBe("try later");
+    expect(spans[1]!.attributes).toContainEqual({ key: "http.response.status_code", value: { intValue: "503" } });
+  });
+
+  it("reads the Observe routes with the admin's token and their filters", async () => {
+    const { fetch, calls } = fakeFetch({ body: {} }, { body: {} }, { body: {} }, { body: {} }, { body: {} }, { body: {} });
+    const observe = observeApi(createApi({ fetch, token: async () => "jwt" }));
+    await observe.traces({ q: "o-1", minutes: 60, limit: 50, errors: false });
+    await observe.traces({ errors: true });
+    await observe.trace("4bf92f3577b34da6a3ce929d0e0e4736");
+    await observe.serviceMap(15);
+    await observe.metrics({ query: 'sum(rate(HttpRequests{Status=~"5.."}[1m]))', minutes: 60, step: 15 });
+    await observe.logs({ trace_id: "abc", level: "WARN", q: "", before: "2026-11-29T10:00:00Z" });
+    expect(calls.map((c) => c.url)).toEqual([
+      "/api/admin/observe/traces?q=o-1&minutes=60&limit=50",
+      "/api/admin/observe/traces?errors=true",
+      "/api/admin/observe/traces/4bf92f3577b34da6a3ce929d0e0e4736",
+      "/api/admin/observe/service-map?minutes=15",
+      "/api/admin/observe/metrics?query=sum%28rate%28HttpRequests%7BStatus%3D%7E%225..%22%7D%5B1m%5D%29%29&minutes=60&step=15",
+      "/api/admin/observe/logs?trace_id=abc&level=WARN&before=2026-11-29T10%3A00%3A00Z",
+    ]);
+    expect(calls.every((c) => header(c.init, "authorization") === "Bearer jwt")).toBe(true);
   });
 
   it("asks the user to sign in before calling a route that needs a token", async () => {

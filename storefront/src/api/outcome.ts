@@ -1,3 +1,4 @@
+import type { SpanContext } from "@/telemetry/tracer";
 import type { Api } from "./client";
 import type { Order } from "./types";
 
@@ -5,6 +6,8 @@ type Wait = {
   /** The position the order command answered with: the first read waits until it is projected. */
   position?: number;
   signal?: AbortSignal;
+  /** The span the wait is part of (the checkout's): each read is its client child. */
+  trace?: SpanContext;
   /** Each state read, pending ones included, so the page can show them. */
   onRead?: (order: Order) => void;
   /** Pause between reads, growing: the server's wait covers only events that already exist. */
@@ -21,12 +24,12 @@ type Wait = {
  * yet, so between reads the browser pauses with a growing delay rather than asking in a loop.
  */
 export async function awaitOutcome(api: Api, orderId: string, wait: Wait): Promise<Order> {
-  const { signal, onRead, backoff = { firstMs: 150, maxMs: 2000 }, sleep = pause, timeoutMs = 60_000 } = wait;
+  const { signal, trace, onRead, backoff = { firstMs: 150, maxMs: 2000 }, sleep = pause, timeoutMs = 60_000 } = wait;
   const deadline = Date.now() + timeoutMs;
   let minPosition = wait.position;
   let delay = backoff.firstMs;
   for (;;) {
-    const { data: order } = await api.order(orderId, { minPosition, signal });
+    const { data: order } = await api.order(orderId, { minPosition, signal, trace });
     onRead?.(order);
     if (order.status !== "pending" || Date.now() >= deadline) return order;
     minPosition = Math.max(minPosition ?? 0, order.position) + 1;

@@ -1,6 +1,7 @@
 "use client";
 
 import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
+import { tracer } from "@/telemetry/tracer";
 import { loadConfig, type RuntimeConfig } from "./config";
 
 export type ConfigState =
@@ -14,8 +15,14 @@ export function ConfigProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<ConfigState>({ status: "loading" });
   useEffect(() => {
     loadConfig().then(
-      (config) => setState({ status: "ready", config }),
-      (error: Error) => setState({ status: "error", message: `The storefront is not configured: ${error.message}.` }),
+      (config) => {
+        tracer.configure(config.otlp_traces_url ?? null);
+        setState({ status: "ready", config });
+      },
+      (error: Error) => {
+        tracer.configure(null);
+        setState({ status: "error", message: `The storefront is not configured: ${error.message}.` });
+      },
     );
   }, []);
   return <ConfigContext.Provider value={state}>{children}</ConfigContext.Provider>;

@@ -5,6 +5,11 @@ export type RuntimeConfig = {
   user_pool_client_id: string;
   /** moto's endpoint locally; null means Cognito's own, https://cognito-idp.{region}.amazonaws.com/. */
   cognito_endpoint: string | null;
+  /**
+   * Where the browser exports its spans (OTLP/HTTP JSON, e.g. http://127.0.0.1:4318/v1/traces);
+   * absent or null: spans are not exported, though calls still send their traceparent.
+   */
+  otlp_traces_url?: string | null;
 };
 
 export function cognitoEndpoint(config: RuntimeConfig): string {
@@ -18,5 +23,6 @@ export async function loadConfig(fetchConfig: typeof fetch = fetch): Promise<Run
   for (const key of ["region", "user_pool_id", "user_pool_client_id"] as const) {
     if (typeof config[key] !== "string" || !config[key]) throw new Error(`/config.json has no ${key}`);
   }
-  return { cognito_endpoint: null, ...config } as RuntimeConfig;
+  const otlp = config.otlp_traces_url;
+  return { cognito_endpoint: null, ...config, otlp_traces_url: typeof otlp === "string" && otlp ? otlp : null } as RuntimeConfig;
 }

@@ -11,11 +11,14 @@ const sections = [
   ["/admin/stream/", "Event browser"],
   ["/admin/projections/", "Projections"],
   ["/admin/trace/", "Traces"],
+  ["/admin/observe/", "Observe"],
 ] as const;
 
 export default function AdminLayout({ children }: { children: ReactNode }) {
   const pathname = usePathname();
-  const here = (href: string) => pathname === href || pathname === href.slice(0, -1);
+  // A section is current on its own pages too (Observe has several); Products only on its own.
+  const here = (href: string) =>
+    pathname === href || pathname === href.slice(0, -1) || (href !== "/admin/" && pathname.startsWith(href));
   return (
     <Gate admin>
       <nav aria-label="Admin" className="mb-6 flex flex-wrap gap-1 border-b border-stone-200 pb-2">

@@ -8,7 +8,7 @@ import { limits } from "@/api/limits";
 import type { Product } from "@/api/types";
 import { useApi } from "@/api/useApi";
 import { useSession } from "@/auth/session";
-import { emptyCart, setQuantity, withCheckoutKey, type CartLine } from "@/cart/cart";
+import { emptyCart, itemCount, setQuantity, withCheckoutKey, type CartLine } from "@/cart/cart";
 import { useCart } from "@/cart/useCart";
 import { Button } from "@/components/Button";
 import { productHref } from "@/components/catalog/ProductCard";
@@ -19,6 +19,8 @@ import { QueryView } from "@/components/QueryView";
 import { formatMoney } from "@/lib/format";
 import { remember } from "@/lib/seen";
 import { asApiError } from "@/lib/useQuery";
+import { checkouts } from "@/telemetry/checkout";
+import { startSpan } from "@/telemetry/tracer";
 
 function LineRow({ line, product }: { line: CartLine; product: Product | undefined }) {
   const [, change] = useCart();
@@ -74,13 +76,24 @@ function Checkout({ total }: { total: number }) {
     change(() => keyed);
     setBusy(true);
     setError(null);
+    // The root of the checkout's trace: the POST is its child, and the order page's reads too,
+    // until the order is decided (see useSettledOrder).
+    const span = startSpan("checkout", {
+      kind: "internal",
+      attributes: { "checkout.lines": keyed.lines.length, "checkout.units": itemCount(keyed) },
+    });
     try {
-      const accepted = await api.placeOrder(keyed.lines, keyed.checkoutKey as string);
+      const accepted = await api.placeOrder(keyed.lines, keyed.checkoutKey as string, span);
+      span.setAttribute("order_id", accepted.order_id);
+      span.setAttribute("correlation_id", accepted.correlation_id);
+      checkouts.remember(accepted.order_id, span);
       remember(accepted.position);
       change(() => emptyCart);
       router.push(orderHref(accepted));
     } catch (e) {
-      setError(asApiError(e));
+      const problem = asApiError(e);
+      span.end({ code: "error", message: problem.message });
+      setError(problem);
       setBusy(false);
     }
   }

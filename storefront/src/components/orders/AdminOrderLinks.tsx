@@ -5,11 +5,13 @@ import { metadataString } from "@/api/metadata";
 import { useApi } from "@/api/useApi";
 import { useSession } from "@/auth/session";
 import { useQuery } from "@/lib/useQuery";
+import { traceSearchHref } from "@/observe/links";
 import { streamHref, traceHref } from "./links";
 
 /**
- * For admins: the order's event history and the trace of the request that placed it. The trace is
- * found by correlation id: the one checkout answered with, or the one in the order's first event.
+ * For admins: the order's event history, the timeline of the request that placed it, and its
+ * traces in the Observe console. The timeline is found by correlation id: the one checkout
+ * answered with, or the one in the order's first event; the traces by the order's id.
  */
 export function AdminOrderLinks({ orderId, correlationId }: { orderId: string; correlationId: string | null }) {
   const api = useApi();
@@ -31,6 +33,9 @@ export function AdminOrderLinks({ orderId, correlationId }: { orderId: string; c
           Trace timeline
         </Link>
       )}
+      <Link href={traceSearchHref(orderId)} className={link}>
+        Observe trace
+      </Link>
     </nav>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { Suspense, type FormEvent } from "react";
 import { useApi } from "@/api/useApi";
@@ -9,13 +10,24 @@ import { Field } from "@/components/Field";
 import { traceHref } from "@/components/orders/links";
 import { Loading, QueryView } from "@/components/QueryView";
 import { useQuery } from "@/lib/useQuery";
+import { orderOfTimeline, traceSearchHref } from "@/observe/links";
 
 function Timeline({ correlationId }: { correlationId: string }) {
   const api = useApi();
   const trace = useQuery(`trace/${correlationId}`, (signal) => api.trace(correlationId, signal));
   return (
     <QueryView query={trace} what="the trace" isEmpty={(t) => t.hops.length === 0} empty="No hop was recorded for this correlation id.">
-      {(t) => <Waterfall trace={t} />}
+      {(t) => (
+        <div className="flex flex-col gap-4">
+          <Link
+            href={traceSearchHref(orderOfTimeline(t.hops) ?? t.correlation_id)}
+            className="self-start rounded-md border border-stone-300 bg-white px-3 py-2 text-sm font-medium hover:bg-stone-50"
+          >
+            Observe trace
+          </Link>
+          <Waterfall trace={t} />
+        </div>
+      )}
     </QueryView>
   );
 }

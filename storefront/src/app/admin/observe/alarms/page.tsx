@@ -1,0 +1,166 @@
+"use client";
+
+import type { AlarmBoard, SloView } from "@/api/observe";
+import { useObserveApi } from "@/api/useApi";
+import { AlarmBadge } from "@/components/observe/AlarmBadge";
+import { useAutoRefresh } from "@/components/observe/useAutoRefresh";
+import { QueryView } from "@/components/QueryView";
+import { formatTime } from "@/lib/format";
+import { useQuery } from "@/lib/useQuery";
+import { compact } from "@/observe/panels";
+
+/** The alarms change by themselves: the board is read again this long after each answer. */
+const REFRESH_MS = 10_000;
+
+const percent = (share: number) => `${compact(share * 100)}%`;
+
+function SloCard({ slo }: { slo: SloView }) {
+  const budget = slo.error_budget_remaining;
+  const left = budget === null ? null : Math.min(Math.max(budget, 0), 1);
+  return (
+    <section aria-labelledby="slo-title" className="flex flex-col gap-4 rounded-lg border border-stone-200 bg-white p-6 shadow-sm">
+      <div>
+        <h2 id="slo-title" className="text-lg font-semibold">
+          SLO <span className="font-mono">{slo.name}</span>
+        </h2>
+        <p className="text-sm text-stone-600">
+          Objective: {percent(slo.objective)} within {slo.threshold_ms} ms, over {slo.window}.
+        </p>
+      </div>
+      <div className="flex flex-col gap-1">
+        <p className="text-sm font-medium">Error budget remaining</p>
+        {left === null ? (
+          <p className="text-sm text-stone-500">No data yet.</p>
+        ) : (
+          <>
+            <div
+              role="meter"
+              aria-label="Error budget remaining"
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={Math.round(left * 100)}
+              aria-valuetext={percent(left)}
+              className="h-3 w-full overflow-hidden rounded bg-stone-200"
+            >
+              <div
+                className={`h-full ${left > 0.5 ? "bg-green-600" : left > 0.2 ? "bg-amber-500" : "bg-red-600"}`}
+                style={{ width: `${left * 100}%` }}
+              />
+            </div>
+            <p className="text-xs text-stone-600">{percent(left)} of the budget left</p>
+          </>
+        )}
+      </div>
+      <div className="flex flex-col gap-1">
+        <p className="text-sm font-medium">Burn rates</p>
+        <dl className="flex flex-wrap gap-x-6 gap-y-1 text-sm">
+          {slo.burn_rates.map((b) => (
+            <div key={b.window} className="flex gap-2">
+              <dt className="text-stone-500">{b.window}</dt>
+              <dd className={`font-mono ${b.rate !== null && b.rate > 1 ? "text-red-800" : ""}`}>
+                {b.rate === null ? "no data" : `${compact(b.rate)}×`}
+              </dd>
+            </div>
+          ))}
+        </dl>
+        <p className="text-xs text-stone-500">1× spends the budget exactly over the window; the burn alerts fire far above it.</p>
+      </div>
+    </section>
+  );
+}
+
+function Board({ board }: { board: AlarmBoard }) {
+  const history = [...board.history].sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+  return (
+    <div className="flex flex-col gap-8">
+      <p className="text-sm text-stone-600">
+        Evaluated by {board.source === "cloudwatch" ? "CloudWatch" : "Prometheus"}; this page reads them again every{" "}
+        {REFRESH_MS / 1000} s.
+      </p>
+      <div className="overflow-x-auto">
+        <table className="w-full text-left text-sm">
+          <caption className="sr-only">Alarms</caption>
+          <thead className="border-b border-stone-300 text-stone-600">
+            <tr>
+              <th scope="col" className="py-2">Alarm</th>
+              <th scope="col" className="py-2">State</th>
+              <th scope="col" className="py-2">Since</th>
+              <th scope="col" className="py-2 text-right">Value</th>
+              <th scope="col" className="py-2 text-right">Threshold</th>
+              <th scope="col" className="py-2 pl-4">
+                <span className="sr-only">Link</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {board.alarms.map((alarm) => (
+              <tr key={alarm.name} className="border-b border-stone-100 align-top">
+                <th scope="row" className="max-w-md py-2 pr-4 font-normal">
+                  <span className="font-mono font-medium">{alarm.name}</span>
+                  <p className="text-xs text-stone-600">{alarm.summary}</p>
+                </th>
+                <td className="py-2">
+                  <AlarmBadge state={alarm.state} />
+                </td>
+                <td className="py-2 whitespace-nowrap">{alarm.since ? formatTime(alarm.since) : "—"}</td>
+                <td className="py-2 text-right font-mono">{alarm.value === null ? "—" : compact(alarm.value)}</td>
+                <td className="py-2 text-right font-mono">{compact(alarm.threshold)}</td>
+                <td className="py-2 pl-4 whitespace-nowrap">
+                  {alarm.link && (
+                    <a
+                      href={alarm.link}
+                      target="_blank"
+                      rel="noopener noreferrer"
+                      className="text-brand-700 underline"
+                      aria-label={`Open ${alarm.name} in CloudWatch`}
+                    >
+                      Open in CloudWatch
+                    </a>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <SloCard slo={board.slo} />
+      <section aria-labelledby="history-title" className="flex flex-col gap-2">
+        <h2 id="history-title" className="text-lg font-semibold">
+          History
+        </h2>
+        {history.length === 0 ? (
+          <p className="text-sm text-stone-600">No alarm changed state recently.</p>
+        ) : (
+          <ol aria-label="Alarm history" className="divide-y divide-stone-100 rounded-lg border border-stone-200 bg-white">
+            {history.map((h, i) => (
+              <li key={i} className="flex flex-wrap items-center gap-2 px-3 py-2 text-sm">
+                <time dateTime={h.at} className="w-48 text-stone-500">
+                  {formatTime(h.at)}
+                </time>
+                <span className="font-mono">{h.alarm}</span>
+                <AlarmBadge state={h.from} />
+                <span aria-hidden="true">→</span>
+                <span className="sr-only">to</span>
+                <AlarmBadge state={h.to} />
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+    </div>
+  );
+}
+
+export default function AlarmsPage() {
+  const observe = useObserveApi();
+  const board = useQuery("observe/alarms", (signal) => observe.alarms(signal));
+  useAutoRefresh(board, REFRESH_MS);
+  return (
+    <>
+      <h1 className="mb-2 text-2xl font-bold">Alarms</h1>
+      <QueryView query={board} what="the alarms">
+        {(b) => <Board board={b} />}
+      </QueryView>
+    </>
+  );
+}
