@@ -185,6 +185,7 @@ async fn stream_events(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AsOf {
     /// Apply events up to this sequence (1 or more); all when absent.
@@ -249,6 +250,7 @@ async fn stream_state(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct LogQuery {
     /// An opaque cursor: a previous page's `next`. Absent or `0`: the start of the log.

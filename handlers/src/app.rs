@@ -26,10 +26,12 @@ pub struct AppState {
     pub observe: ObserveSources,
 }
 
-/// Prometheus (locally) and the AWS console region (on AWS), from the settings.
+/// Prometheus (locally), CloudWatch's alarms and the AWS console region (on AWS), from the
+/// settings.
 #[derive(Clone, Default)]
 pub struct ObserveSources {
     pub prometheus: Option<observe::prometheus::Prometheus>,
+    pub cloudwatch: Option<observe::cloudwatch::CloudWatch>,
     pub console_region: Option<String>,
 }
 
@@ -70,6 +72,18 @@ impl Application {
                         .prometheus_url
                         .as_deref()
                         .map(observe::prometheus::Prometheus::new),
+                    cloudwatch: match &settings.observe.alarm_prefix {
+                        Some(prefix) => Some(observe::cloudwatch::CloudWatch {
+                            client: platform::aws::cloudwatch(settings).await,
+                            prefix: prefix.clone(),
+                            region: settings
+                                .observe
+                                .console_region
+                                .clone()
+                                .unwrap_or_else(|| settings.aws_region.clone()),
+                        }),
+                        None => None,
+                    },
                     console_region: settings.observe.console_region.clone(),
                 },
             },

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use observe::alarms::AlarmBoard;
 use observe::prometheus::{MetricRange, PrometheusError};
-use observe::query::{LogFilter, LogPage, ServiceMap, TraceDetail, TraceList};
+use observe::query::{LogFilter, LogLines, ServiceMap, TraceDetail, TraceList};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -76,12 +76,13 @@ fn prometheus(state: &AppState) -> Result<&observe::prometheus::Prometheus, Prob
     state.observe.prometheus.as_ref().ok_or_else(|| {
         Problem::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            "no Prometheus is configured (PROMETHEUS_URL); on AWS the CloudWatch dashboard and alarms hold these views",
+            "no Prometheus is configured (PROMETHEUS_URL); on AWS the CloudWatch dashboard and alarms hold these views (OBSERVE_ALARM_PREFIX names the alarms)",
         )
     })
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct TraceQuery {
     /// A trace id (32 hex digits), an order id or a correlation id.
@@ -160,6 +161,7 @@ async fn trace(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct WindowQuery {
     /// The window, 1 to 1440 minutes back (default 15).
@@ -187,6 +189,7 @@ async fn service_map(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct LogQuery {
     /// Lines of this trace (32 hex digits).
@@ -207,7 +210,7 @@ pub struct LogQuery {
 
 /// Log lines, newest first.
 #[utoipa::path(get, path = "/admin/observe/logs", tag = "observe", params(LogQuery),
-    responses((status = 200, body = LogPage),
+    responses((status = 200, body = LogLines),
         (status = 401, body = Problem, content_type = PROBLEM),
         (status = 403, body = Problem, content_type = PROBLEM),
         (status = 422, body = Problem, content_type = PROBLEM),
@@ -217,7 +220,7 @@ async fn logs(
     State(state): State<AppState>,
     _: Admin,
     Params(query): Params<LogQuery>,
-) -> Result<Json<LogPage>, Problem> {
+) -> Result<Json<LogLines>, Problem> {
     let blank = |v: Option<String>| v.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
     let trace_id = blank(query.trace_id).map(|t| t.to_ascii_lowercase());
     if trace_id.as_deref().is_some_and(|t| !hex_id(t, 32)) {
@@ -261,6 +264,7 @@ async fn logs(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct MetricQuery {
     /// A PromQL expression (at most 2000 characters).
@@ -311,14 +315,23 @@ async fn metrics(
         })
 }
 
-/// Each alarm's state, the SLO's error budget and burn rates, and the last hour's transitions.
+/// Each alarm's state, the SLO's error budget and burn rates, and the last hour's transitions:
+/// from Prometheus locally, from CloudWatch on AWS (with a link to each alarm there).
 #[utoipa::path(get, path = "/admin/observe/alarms", tag = "observe",
     responses((status = 200, body = AlarmBoard),
         (status = 401, body = Problem, content_type = PROBLEM),
         (status = 403, body = Problem, content_type = PROBLEM),
-        (status = 503, description = "No Prometheus (on AWS), or it did not answer", body = Problem, content_type = PROBLEM)),
+        (status = 503, description = "Neither Prometheus nor CloudWatch is configured, or it did not answer", body = Problem, content_type = PROBLEM)),
     security(("bearer" = [])))]
 async fn alarms(State(state): State<AppState>, _: Admin) -> Result<Json<AlarmBoard>, Problem> {
+    if let (None, Some(cloudwatch)) = (&state.observe.prometheus, &state.observe.cloudwatch) {
+        return cloudwatch.board().await.map(Json).map_err(|error| {
+            tracing::warn!(%error, "reading the CloudWatch alarms failed");
+            let mut problem = Problem::new(StatusCode::SERVICE_UNAVAILABLE, error.to_string());
+            problem.retry_after = Some(5);
+            problem
+        });
+    }
     let prometheus = prometheus(&state)?;
     observe::alarms::board(prometheus)
         .await

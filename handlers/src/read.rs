@@ -13,6 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::problem::Problem;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ReadQuery {
     /// Wait (at most 2 s) until the read model has applied the event at this global position,

@@ -49,6 +49,14 @@ pub struct BurnAlert {
     pub summary: String,
     pub burn_rate: f64,
     pub local: LocalWindows,
+    pub aws: AwsWindows,
+}
+
+/// A burn alert's windows on AWS, in seconds.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AwsWindows {
+    pub long: u64,
+    pub short: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -63,6 +71,22 @@ pub fn definition() -> &'static Definition {
     PARSED.get_or_init(|| {
         serde_json::from_str(DEFINITION).expect("observability/alarms.json is checked by a test")
     })
+}
+
+impl Definition {
+    /// Every alarm's name, summary and threshold: the plain alarms, then each SLO's burn alerts.
+    pub fn all(&self) -> impl Iterator<Item = (&str, &str, f64)> {
+        let plain = self
+            .alarms
+            .iter()
+            .map(|a| (a.name.as_str(), a.summary.as_str(), a.threshold));
+        let burns = self
+            .slos
+            .iter()
+            .flat_map(|s| &s.burn_alerts)
+            .map(|b| (b.name.as_str(), b.summary.as_str(), b.burn_rate));
+        plain.chain(burns)
+    }
 }
 
 impl Slo {
@@ -160,17 +184,8 @@ pub async fn board(prometheus: &Prometheus) -> Result<AlarmBoard, PrometheusErro
     let rules = prometheus.alert_rules().await?;
     let history = history(prometheus).await?;
     let mut alarms = Vec::new();
-    let plain = definition
-        .alarms
-        .iter()
-        .map(|a| (&a.name, &a.summary, a.threshold));
-    let burns = definition
-        .slos
-        .iter()
-        .flat_map(|s| &s.burn_alerts)
-        .map(|b| (&b.name, &b.summary, b.burn_rate));
-    for (name, summary, threshold) in plain.chain(burns) {
-        let rule = rules.iter().find(|r| &r.name == name);
+    for (name, summary, threshold) in definition.all() {
+        let rule = rules.iter().find(|r| r.name == name);
         let state = match rule.map(|r| r.state.as_str()) {
             Some("firing") => "firing",
             Some("pending") => "pending",
@@ -180,12 +195,12 @@ pub async fn board(prometheus: &Prometheus) -> Result<AlarmBoard, PrometheusErro
         let since = active.and_then(|a| a.active_at).or_else(|| {
             history
                 .iter()
-                .find(|t| &t.alarm == name && t.to == state)
+                .find(|t| t.alarm == name && t.to == state)
                 .map(|t| t.at)
         });
         alarms.push(AlarmView {
-            name: name.clone(),
-            summary: summary.clone(),
+            name: name.to_string(),
+            summary: summary.to_string(),
             state: state.into(),
             since,
             value: active.and_then(|a| a.value.as_deref()?.parse().ok()),

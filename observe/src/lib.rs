@@ -3,9 +3,10 @@
 //! OpenTelemetry exporter), [`otlp`] decodes them, [`store`] keeps them in PostgreSQL's
 //! `observe` schema within a bounded retention, [`query`] answers the Observe console, and
 //! [`alarms`] holds the one definition of the alarms and SLOs that Prometheus (through
-//! [`prometheus`]) and CloudWatch evaluate.
+//! [`prometheus`]) and CloudWatch (read through [`cloudwatch`] on AWS) evaluate.
 
 pub mod alarms;
+pub mod cloudwatch;
 pub mod otlp;
 pub mod prometheus;
 pub mod query;

@@ -338,7 +338,7 @@ pub struct LogLine {
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct LogPage {
+pub struct LogLines {
     pub logs: Vec<LogLine>,
     /// Pass as `before` for the next (older) page; `None` on the last.
     pub next_before: Option<DateTime<Utc>>,
@@ -367,7 +367,7 @@ fn at_least(level: &str) -> Vec<String> {
 }
 
 /// Log records matching `filter`, newest first.
-pub async fn logs(pool: &PgPool, filter: &LogFilter) -> sqlx::Result<LogPage> {
+pub async fn logs(pool: &PgPool, filter: &LogFilter) -> sqlx::Result<LogLines> {
     let before = filter.before.unwrap_or_else(Utc::now);
     let from = Utc::now() - Duration::minutes(filter.minutes);
     let levels = filter.level.as_deref().map(at_least);
@@ -401,7 +401,7 @@ pub async fn logs(pool: &PgPool, filter: &LogFilter) -> sqlx::Result<LogPage> {
     let next_before = (logs.len() as i64 == filter.limit)
         .then(|| logs.last().map(|l| l.time))
         .flatten();
-    Ok(LogPage { logs, next_before })
+    Ok(LogLines { logs, next_before })
 }
 
 /// The levels a log filter accepts.

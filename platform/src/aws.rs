@@ -16,3 +16,7 @@ pub async fn sdk_config(config: &Settings) -> aws_config::SdkConfig {
 pub async fn sqs(config: &Settings) -> aws_sdk_sqs::Client {
     aws_sdk_sqs::Client::new(&sdk_config(config).await)
 }
+
+pub async fn cloudwatch(config: &Settings) -> aws_sdk_cloudwatch::Client {
+    aws_sdk_cloudwatch::Client::new(&sdk_config(config).await)
+}

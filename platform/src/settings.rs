@@ -95,6 +95,9 @@ pub struct Observe {
     /// `OBSERVE_CONSOLE_REGION`: set on AWS (by Terraform), traces link to the X-Ray console of
     /// this region.
     pub console_region: Option<String>,
+    /// `OBSERVE_ALARM_PREFIX`: set on AWS (by Terraform, `<name>-`), the console reads the state
+    /// of the CloudWatch alarms named by it and observability/alarms.json.
+    pub alarm_prefix: Option<String>,
 }
 
 /// A setting that is set but invalid.
@@ -196,6 +199,7 @@ impl Settings {
                 max_logs: env.positive("OBSERVE_MAX_LOGS", 200_000)?,
                 prometheus_url: env.get("PROMETHEUS_URL"),
                 console_region: env.get("OBSERVE_CONSOLE_REGION"),
+                alarm_prefix: env.get("OBSERVE_ALARM_PREFIX"),
             },
         };
         Ok(settings)

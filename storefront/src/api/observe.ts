@@ -1,169 +1,94 @@
 // The Observe console's routes (/api/admin/observe/*): the stored traces, the service map drawn
-// from them, Prometheus's series, the alarms and SLO, the log lines. Typed by hand until
-// docs/openapi.json describes them; then these names become aliases of its schemas, as in
-// ./types.ts. Every time is an RFC 3339 string in UTC; a part the answer needs that is down
-// (Prometheus, the telemetry schema) is a 503 problem, as every failure is problem+json.
+// from them, Prometheus's series, the alarms and SLO, the log lines. As in ./types.ts, every type
+// comes from ./schema.d.ts, generated from docs/openapi.json. Every time is an RFC 3339 string in
+// UTC; a part the answer needs that is down (Prometheus, the telemetry schema) is a 503 problem,
+// as every failure is problem+json.
+// The document types kinds, statuses, states, levels and sources as plain strings (their
+// descriptions list the values of today) and attributes as any JSON value: code that maps them to
+// labels or colours keeps a fallback, and an attribute is shown with @/observe/attributes.
 import type { Api } from "./client";
+import type { components, paths } from "./schema";
+import type { Answer } from "./types";
 
-/** An attribute's value, as OpenTelemetry allows it. */
-export type AttributeValue = string | number | boolean;
+type Schemas = components["schemas"];
 
-export type Attributes = Record<string, AttributeValue>;
+/** A span's, a span event's or a log line's attributes: any JSON value under each key. */
+export type Attributes = SpanView["attributes"];
 
 /** One trace in a list: what its root did, who took part, how long it took. */
-export type TraceSummary = {
-  /** 32 lowercase hex digits. */
-  trace_id: string;
-  /** The root span's name. */
-  root: string;
-  root_service: string;
-  /** Every service with a span in the trace. */
-  services: string[];
-  start: string;
-  duration_ms: number;
-  spans: number;
-  /** Spans whose status is error. */
-  errors: number;
-};
+export type TraceSummary = Schemas["TraceSummary"];
 
-export type TraceList = { traces: TraceSummary[]; from: string; to: string };
+export type TraceList = Answer<"/admin/observe/traces", "get", 200>;
 
-/** internal, server, client, producer or consumer; another value is shown as it is. */
-export type SpanKind = "internal" | "server" | "client" | "producer" | "consumer";
+/** internal, server, client, producer or consumer, as the document's description says. */
+export type SpanKind = SpanView["kind"];
 
-export type SpanStatus = "unset" | "ok" | "error";
+/** unset, ok or error, as the document's description says. */
+export type SpanStatus = SpanView["status"];
 
-export type SpanEvent = { name: string; time: string; attributes: Attributes };
+export type SpanEvent = Schemas["SpanEventView"];
 
-export type SpanLink = { trace_id: string; span_id: string };
+export type SpanLink = Schemas["SpanLink"];
 
-export type SpanView = {
-  /** 16 lowercase hex digits. */
-  span_id: string;
-  parent_span_id: string | null;
-  service: string;
-  name: string;
-  kind: SpanKind;
-  start: string;
-  /** From the trace's first span. */
-  start_offset_ms: number;
-  duration_ms: number;
-  status: SpanStatus;
-  status_message: string | null;
-  attributes: Attributes;
-  events: SpanEvent[];
-  links: SpanLink[];
-};
+export type SpanView = Schemas["SpanView"];
 
-export type TraceDetail = {
-  trace_id: string;
-  spans: SpanView[];
-  services: string[];
-  /** The orders the trace's spans name. */
-  order_ids: string[];
-  correlation_ids: string[];
-  /** On AWS, the same trace in the X-Ray console. */
-  xray_url: string | null;
-};
+export type TraceDetail = Answer<"/admin/observe/traces/{trace_id}", "get", 200>;
 
-/** service, queue or database. */
-export type MapNodeKind = "service" | "queue" | "database";
+/** service, queue or database, as the document's description says. */
+export type MapNodeKind = MapNode["kind"];
 
-export type MapNode = { id: string; kind: MapNodeKind };
+export type MapNode = Schemas["MapNode"];
 
 /** Calls from one node to another in the window. */
-export type MapEdge = {
-  from: string;
-  to: string;
-  requests: number;
-  per_minute: number;
-  /** Between 0 and 1. */
-  error_rate: number;
-  p99_ms: number;
-};
+export type MapEdge = Schemas["MapEdge"];
 
-export type ServiceMap = { from: string; to: string; nodes: MapNode[]; edges: MapEdge[] };
+export type ServiceMap = Answer<"/admin/observe/service-map", "get", 200>;
 
-/** A point of a range query: [unix seconds, value]. */
-export type MetricPoint = [number, number];
-
-export type MetricSeries = { labels: Record<string, string>; points: MetricPoint[] };
+/** Its points are `[unix seconds, value]` pairs, as the document's description says. */
+export type MetricSeries = Schemas["Series"];
 
 /** Prometheus's query_range, relayed. */
-export type MetricRange = { from: string; to: string; step_seconds: number; series: MetricSeries[] };
+export type MetricRange = Answer<"/admin/observe/metrics", "get", 200>;
 
-export type AlarmState = "ok" | "pending" | "firing";
+/** ok, pending or firing, as the document's description says. */
+export type AlarmState = AlarmView["state"];
 
-export type AlarmView = {
-  name: string;
-  summary: string;
-  state: AlarmState;
-  since: string | null;
-  value: number | null;
-  threshold: number;
-  /** The alarm in the CloudWatch console, on AWS. */
-  link: string | null;
-};
+export type AlarmView = Schemas["AlarmView"];
 
-export type BurnRate = { window: string; rate: number | null };
+export type BurnRate = Schemas["BurnRateView"];
 
-export type SloView = {
-  name: string;
-  /** The share of good events promised: 0.99. */
-  objective: number;
-  /** An order decided slower than this is a bad event. */
-  threshold_ms: number;
-  window: string;
-  /** Between 0 and 1; null before there is data. */
-  error_budget_remaining: number | null;
-  burn_rates: BurnRate[];
-};
+export type SloView = Schemas["SloView"];
 
-export type AlarmTransition = { alarm: string; from: AlarmState; to: AlarmState; at: string };
+export type AlarmTransition = Schemas["Transition"];
 
-export type AlarmBoard = {
-  /** Who evaluates the alarms: Prometheus locally, CloudWatch on AWS. */
-  source: "prometheus" | "cloudwatch";
-  alarms: AlarmView[];
-  slo: SloView;
-  history: AlarmTransition[];
-};
+export type AlarmBoard = Answer<"/admin/observe/alarms", "get", 200>;
 
-export type LogLevel = "TRACE" | "DEBUG" | "INFO" | "WARN" | "ERROR";
+/** TRACE, DEBUG, INFO, WARN or ERROR, as the document's description says. */
+export type LogLevel = LogLine["level"];
 
+/** The levels the log search offers, lowest first; the server may write another. */
 export const logLevels: readonly LogLevel[] = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR"];
 
-export type LogLine = {
-  time: string;
-  service: string;
-  level: LogLevel;
-  message: string;
-  trace_id: string | null;
-  span_id: string | null;
-  attributes: Attributes;
-};
+export type LogLine = Schemas["LogLine"];
 
-export type LogPage = {
-  logs: LogLine[];
-  /** Pass as `before` for the next, older page; null on the last. */
-  next_before: string | null;
-};
+/**
+ * A page of log lines, newest first; `next_before` (absent or null on the last page) asks for
+ * the next, older one.
+ */
+export type LogPage = Answer<"/admin/observe/logs", "get", 200>;
+
+/** A route's query parameters as the client sends them: one not given is left out, never null. */
+type QueryOf<P extends keyof paths> = paths[P] extends { get: { parameters: { query?: infer Q } } }
+  ? { [K in keyof NonNullable<Q>]: Exclude<NonNullable<Q>[K], null> }
+  : never;
 
 /** A trace search: `q` is a trace id, an order id or a correlation id. */
-export type TraceQuery = { q?: string; minutes?: number; limit?: number; errors?: boolean };
+export type TraceQuery = QueryOf<"/admin/observe/traces">;
 
 /** A log search; every filter is optional. `level` keeps that level and the ones above it. */
-export type LogQuery = {
-  trace_id?: string;
-  correlation_id?: string;
-  level?: LogLevel;
-  q?: string;
-  minutes?: number;
-  limit?: number;
-  before?: string;
-};
+export type LogQuery = QueryOf<"/admin/observe/logs">;
 
-export type MetricQuery = { query: string; minutes: number; step: number };
+export type MetricQuery = QueryOf<"/admin/observe/metrics">;
 
 export type ObserveApi = ReturnType<typeof observeApi>;
 

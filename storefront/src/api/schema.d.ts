@@ -28,7 +28,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Each alarm's state, the SLO's error budget and burn rates, and the last hour's transitions. */
+        /**
+         * Each alarm's state, the SLO's error budget and burn rates, and the last hour's transitions:
+         *     from Prometheus locally, from CloudWatch on AWS (with a link to each alarm there).
+         */
         get: operations["alarms"];
         put?: never;
         post?: never;
@@ -515,6 +518,14 @@ export interface components {
             span_id?: string | null;
             attributes: Record<string, unknown>;
         };
+        LogLines: {
+            logs: components["schemas"]["LogLine"][];
+            /**
+             * Format: date-time
+             * @description Pass as `before` for the next (older) page; `None` on the last.
+             */
+            next_before?: string | null;
+        };
         /** @description A page of the global log in commit order. */
         LogPage: {
             items: components["schemas"]["StoredEvent"][];
@@ -870,9 +881,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description An opaque cursor: a previous page's `next`. Absent or `0`: the start of the log. */
-                after?: string | null;
+                after?: string;
                 /** @description 1 to 1000 (default 100). */
-                limit?: number | null;
+                limit?: number;
             };
             header?: never;
             path?: never;
@@ -947,7 +958,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No Prometheus (on AWS), or it did not answer */
+            /** @description Neither Prometheus nor CloudWatch is configured, or it did not answer */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -962,19 +973,19 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Lines of this trace (32 hex digits). */
-                trace_id?: string | null;
+                trace_id?: string;
                 /** @description Lines carrying this correlation id. */
-                correlation_id?: string | null;
+                correlation_id?: string;
                 /** @description At least this level: TRACE, DEBUG, INFO, WARN or ERROR. */
-                level?: string | null;
+                level?: string;
                 /** @description Text in the message, case-insensitive. */
-                q?: string | null;
+                q?: string;
                 /** @description The window, 1 to 1440 minutes back (default 60). */
-                minutes?: number | null;
+                minutes?: number;
                 /** @description 1 to 500 lines (default 100). */
-                limit?: number | null;
+                limit?: number;
                 /** @description Lines before this time: a previous page's `next_before`. */
-                before?: string | null;
+                before?: string;
             };
             header?: never;
             path?: never;
@@ -987,7 +998,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LogPage"];
+                    "application/json": components["schemas"]["LogLines"];
                 };
             };
             401: {
@@ -1030,9 +1041,9 @@ export interface operations {
                 /** @description A PromQL expression (at most 2000 characters). */
                 query: string;
                 /** @description The window, 1 to 1440 minutes back (default 60). */
-                minutes?: number | null;
+                minutes?: number;
                 /** @description Seconds between points, 5 to 3600 (default: the window in about 240 points). */
-                step?: number | null;
+                step?: number;
             };
             header?: never;
             path?: never;
@@ -1087,7 +1098,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description The window, 1 to 1440 minutes back (default 15). */
-                minutes?: number | null;
+                minutes?: number;
             };
             header?: never;
             path?: never;
@@ -1141,13 +1152,13 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description A trace id (32 hex digits), an order id or a correlation id. */
-                q?: string | null;
+                q?: string;
                 /** @description The window, 1 to 1440 minutes back (default 60). */
-                minutes?: number | null;
+                minutes?: number;
                 /** @description 1 to 200 traces (default 50). */
-                limit?: number | null;
+                limit?: number;
                 /** @description Only traces with an error span. */
-                errors?: boolean | null;
+                errors?: boolean;
             };
             header?: never;
             path?: never;
@@ -1515,7 +1526,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Apply events up to this sequence (1 or more); all when absent. */
-                as_of_sequence?: number | null;
+                as_of_sequence?: number;
             };
             header?: never;
             path: {
@@ -1670,7 +1681,7 @@ export interface operations {
                  *     the `position` a command returned. Past the wait the answer carries
                  *     `X-Read-Model-Behind: true`.
                  */
-                min_position?: number | null;
+                min_position?: number;
             };
             header?: never;
             path?: never;
@@ -1777,7 +1788,7 @@ export interface operations {
                  *     the `position` a command returned. Past the wait the answer carries
                  *     `X-Read-Model-Behind: true`.
                  */
-                min_position?: number | null;
+                min_position?: number;
             };
             header?: never;
             path: {
@@ -1872,7 +1883,7 @@ export interface operations {
                  *     the `position` a command returned. Past the wait the answer carries
                  *     `X-Read-Model-Behind: true`.
                  */
-                min_position?: number | null;
+                min_position?: number;
             };
             header?: never;
             path?: never;
@@ -1907,7 +1918,7 @@ export interface operations {
                  *     the `position` a command returned. Past the wait the answer carries
                  *     `X-Read-Model-Behind: true`.
                  */
-                min_position?: number | null;
+                min_position?: number;
             };
             header?: never;
             path: {

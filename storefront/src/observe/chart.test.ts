@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { MetricPoint } from "@/api/observe";
-import { latestValue, linePath, niceStep, niceTicks, scale, timeTicks, valueTicks } from "./chart";
+import type { MetricSeries } from "@/api/observe";
+import { finitePoints, latestValue, linePath, niceStep, niceTicks, scale, timeTicks, valueTicks } from "./chart";
 
 describe("ticks", () => {
   it("step by 1, 2 or 5 times a power of ten", () => {
@@ -18,7 +18,7 @@ describe("ticks", () => {
   });
 
   it("put the value axis from zero to a tick above the highest finite value", () => {
-    const series: MetricPoint[][] = [[[0, 3], [15, Number.NaN]], [[0, 11]]];
+    const series: MetricSeries["points"][] = [[[0, 3], [15, Number.NaN]], [[0, 11]]];
     expect(valueTicks(series, 4)).toEqual([0, 5, 10, 15]);
     expect(valueTicks([], 4)).toEqual([0, 0.5, 1]);
   });
@@ -41,13 +41,20 @@ describe("lines", () => {
   });
 
   it("break at a gap and skip what is not a number", () => {
-    const points: MetricPoint[] = [[0, 0], [15, 5], [30, Number.NaN], [90, 10], [100, 5]];
+    const points: MetricSeries["points"] = [[0, 0], [15, 5], [30, Number.NaN], [90, 10], [100, 5]];
     expect(linePath(points, x, y, 30)).toBe("M0,100 L30,50 M180,0 L200,50");
   });
 
   it("draw a lone sample as a short flat line", () => {
     expect(linePath([[50, 5]], x, y, 30)).toBe("M100,50 L102,50");
     expect(linePath([], x, y, 30)).toBe("");
+  });
+
+  it("draw only pairs of finite numbers, whatever else the answer holds", () => {
+    const points: MetricSeries["points"] = [[0, 1], [15], [], [30, 2, 9], [45, Number.POSITIVE_INFINITY], [60, 3]];
+    expect(finitePoints(points)).toEqual([[0, 1], [60, 3]]);
+    expect(linePath(points, x, y, 100)).toBe("M0,90 L120,70");
+    expect(latestValue([[0, 1], [15]])).toBe(1);
   });
 
   it("report the last finite value", () => {

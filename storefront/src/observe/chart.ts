@@ -1,7 +1,15 @@
 // The geometry of the Metrics page's line charts: "nice" axis ticks (1, 2 or 5 times a power of
 // ten; round clock times), the scales from values to pixels, and each series as an SVG path that
 // breaks where samples are missing rather than drawing a line across the gap.
-import type { MetricPoint } from "@/api/observe";
+
+/**
+ * A series' points as the answer carries them (MetricSeries's `points`): `[unix seconds, value]`
+ * pairs, as the document's description says, though it types them as any arrays of numbers.
+ */
+export type SeriesPoints = readonly (readonly number[])[];
+
+/** A point worth drawing: a time and a finite value. */
+export type MetricPoint = readonly [seconds: number, value: number];
 
 /** The step between about `count` ticks over `span`: 1, 2 or 5 times a power of ten. */
 export function niceStep(span: number, count: number): number {
@@ -45,18 +53,27 @@ export function scale([d0, d1]: readonly [number, number], [r0, r1]: readonly [n
   return (value: number) => r0 + ((value - d0) / span) * (r1 - r0);
 }
 
-/** The points worth drawing: finite values only (Prometheus answers NaN for an empty ratio). */
-export const finitePoints = (points: readonly MetricPoint[]) =>
-  points.filter(([t, v]) => Number.isFinite(t) && Number.isFinite(v));
+/**
+ * The points worth drawing: pairs of finite numbers only (Prometheus answers NaN for an empty
+ * ratio; a point that is not a pair is not drawn either).
+ */
+export function finitePoints(points: SeriesPoints): MetricPoint[] {
+  return points.flatMap((point): MetricPoint[] => {
+    const [t, v] = point;
+    return point.length === 2 && isFiniteNumber(t) && isFiniteNumber(v) ? [[t, v]] : [];
+  });
+}
+
+const isFiniteNumber = (n: unknown): n is number => typeof n === "number" && Number.isFinite(n);
 
 /** The last finite value of a series, or null when it has none. */
-export function latestValue(points: readonly MetricPoint[]): number | null {
+export function latestValue(points: SeriesPoints): number | null {
   const finite = finitePoints(points);
   return finite.length ? finite[finite.length - 1]![1] : null;
 }
 
 /** The y axis: from 0 (or the lowest value, when negative) to a nice tick at or above the highest. */
-export function valueTicks(series: readonly (readonly MetricPoint[])[], count = 4): number[] {
+export function valueTicks(series: readonly SeriesPoints[], count = 4): number[] {
   const values = series.flatMap((points) => finitePoints(points).map(([, v]) => v));
   const max = Math.max(0, ...values);
   const min = Math.min(0, ...values);
@@ -68,7 +85,7 @@ export function valueTicks(series: readonly (readonly MetricPoint[])[], count = 
  * seconds between samples starts a new run. A run of one sample is drawn as a short flat line.
  */
 export function linePath(
-  points: readonly MetricPoint[],
+  points: SeriesPoints,
   x: (t: number) => number,
   y: (v: number) => number,
   maxGap: number,

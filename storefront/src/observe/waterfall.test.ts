@@ -38,6 +38,24 @@ describe("waterfallRows", () => {
     expect(rows[1]!.parent?.name).toBe("send");
   });
 
+  it("calls the queue just that when neither side names it as a string", () => {
+    const spans = [
+      span("send", null, 0, { kind: "producer", attributes: { "messaging.destination.name": 42 } }),
+      span("receive", "send", 40, { kind: "consumer", attributes: { "messaging.destination.name": "" } }),
+      span("other", null, 50, { kind: "producer", attributes: { "messaging.destination.name": ["shop-events.fifo"] } }),
+      span("named", "other", 60, { kind: "consumer", attributes: { "messaging.destination.name": "" } }),
+    ];
+    expect(waterfallRows(spans).map((r) => r.queue)).toEqual([null, "queue", null, "queue"]);
+  });
+
+  it("takes the queue's name from the producer when the consumer's is empty", () => {
+    const spans = [
+      span("send", null, 0, { kind: "producer", attributes: { "messaging.destination.name": "shop-events.fifo" } }),
+      span("receive", "send", 40, { kind: "consumer", attributes: { "messaging.destination.name": "" } }),
+    ];
+    expect(waterfallRows(spans)[1]!.queue).toBe("shop-events.fifo");
+  });
+
   it("shows each span once even when parents form a cycle", () => {
     const spans = [span("x", "y", 0), span("y", "x", 1), span("self", "self", 2)];
     const rows = waterfallRows(spans);

@@ -1,6 +1,7 @@
 // A trace's spans as the waterfall draws them: in tree order (each span under its parent, siblings
 // by start), with their depth, and each bar's place on the trace's time axis in percent.
 import type { SpanView } from "@/api/observe";
+import { attributeName } from "./attributes";
 
 export type WaterfallRow = {
   span: SpanView;
@@ -8,7 +9,8 @@ export type WaterfallRow = {
   parent: SpanView | null;
   /**
    * When the span is a consumer whose parent is a producer (a message through a queue): the
-   * queue's name, from `messaging.destination.name` on either side; else null.
+   * queue's name, from `messaging.destination.name` on either side (the consumer's first; "queue"
+   * when neither names it as a string); else null.
    */
   queue: string | null;
 };
@@ -19,8 +21,7 @@ const QUEUE = "messaging.destination.name";
 
 function queueBetween(producer: SpanView | null, consumer: SpanView): string | null {
   if (consumer.kind !== "consumer" || producer?.kind !== "producer") return null;
-  const name = consumer.attributes[QUEUE] ?? producer.attributes[QUEUE];
-  return name === undefined || name === "" ? "queue" : String(name);
+  return attributeName(consumer.attributes, QUEUE) ?? attributeName(producer.attributes, QUEUE) ?? "queue";
 }
 
 /**

@@ -10,7 +10,7 @@ const sections = [
   ["/admin/events/", "Global log"],
   ["/admin/stream/", "Event browser"],
   ["/admin/projections/", "Projections"],
-  ["/admin/trace/", "Traces"],
+  ["/admin/trace/", "Timelines"],
   ["/admin/observe/", "Observe"],
 ] as const;
 

@@ -1,8 +1,7 @@
-import type { MetricPoint } from "@/api/observe";
-import { latestValue, linePath, scale, timeTicks, valueTicks } from "@/observe/chart";
+import { latestValue, linePath, scale, timeTicks, valueTicks, type SeriesPoints } from "@/observe/chart";
 import { formatTick, formatValue, type Unit } from "@/observe/panels";
 
-export type ChartLine = { name: string; unit: Unit; points: MetricPoint[] };
+export type ChartLine = { name: string; unit: Unit; points: SeriesPoints };
 
 const WIDTH = 560;
 const HEIGHT = 180;

@@ -12,6 +12,7 @@ describe("ServiceMapView", () => {
           { id: "order", kind: "service" },
           { id: "shop-events.fifo", kind: "queue" },
           { id: "postgres", kind: "database" },
+          { id: "mailer", kind: "lambda" },
         ],
         edges: [
           { from: "order", to: "shop-events.fifo", requests: 12, per_minute: 0.8, error_rate: 0, p99_ms: 9 },
@@ -27,9 +28,10 @@ describe("ServiceMapView", () => {
     expect(html).toContain("order → postgres: 3.2/min · 25% err · p99 4.2 ms");
   });
 
-  it("draws a queue as a pipe and a database as a cylinder", () => {
+  it("draws a queue as a pipe, a database as a cylinder, and a service or a kind it does not know as a box", () => {
     expect(html.match(/<ellipse/g)).toHaveLength(2);
-    expect(html.match(/<rect/g)).toHaveLength(1);
+    expect(html.match(/<rect/g)).toHaveLength(2);
+    expect(html).toContain("<title>mailer (lambda)</title>");
   });
 
   it("lists the edges in a table a reader (and a test) can use", () => {

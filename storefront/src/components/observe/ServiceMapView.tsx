@@ -6,11 +6,14 @@ import { formatMs } from "@/lib/format";
 const QUEUE_END = 10;
 const DB_LID = 7;
 
-/** A service is a box, a queue a pipe lying down, a database a standing cylinder. */
+/**
+ * A service is a box, a queue a pipe lying down, a database a standing cylinder; a kind the map
+ * does not know is drawn as a service is.
+ */
 function NodeShape({ node }: { node: PlacedNode }) {
   const { x, y, kind, id } = node;
   const { width: w, height: h } = NODE;
-  const stroke = kind === "service" ? serviceColour(id).hex : kind === "queue" ? "#7c3aed" : "#57534e";
+  const stroke = kind === "queue" ? "#7c3aed" : kind === "database" ? "#57534e" : serviceColour(id).hex;
   const common = { fill: "white", stroke, strokeWidth: 2 };
   const label = id.length > 18 ? `${id.slice(0, 17)}…` : id;
   return (

@@ -43,4 +43,21 @@ describe("SpanWaterfall", () => {
     expect(html).toContain("Delivered through the queue");
     expect(html).toContain("Attributes");
   });
+
+  it("shows any attribute value as text and a kind it does not know as it is", () => {
+    const odd = span("d", null, {
+      name: "batch",
+      kind: "scheduler",
+      attributes: { "order.skus": ["TEA-1", "MUG-2"], "batch.size": 2, "batch.retry": false, "batch.meta": { by: "cron" } },
+      events: [{ name: "retry", time: "2026-11-29T10:00:00.050Z", attributes: { "retry.reason": null } }],
+    });
+    const html = renderToStaticMarkup(<SpanWaterfall spans={[odd]} linkedSpan={"d".repeat(16)} />);
+    expect(html).toContain(">scheduler</span>");
+    expect(html).toContain("[&quot;TEA-1&quot;,&quot;MUG-2&quot;]");
+    expect(html).toMatch(/>batch\.size<\/dt><dd[^>]*>2<\/dd>/);
+    expect(html).toMatch(/>batch\.retry<\/dt><dd[^>]*>false<\/dd>/);
+    expect(html).toContain("{&quot;by&quot;:&quot;cron&quot;}");
+    expect(html).toMatch(/>retry\.reason<\/dt><dd[^>]*>null<\/dd>/);
+    expect(html).not.toContain("[object Object]");
+  });
 });

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
 import type { Attributes, SpanView } from "@/api/observe";
+import { attributeText } from "@/observe/attributes";
 import { niceTicks } from "@/observe/chart";
 import { serviceColour } from "@/observe/colours";
 import { observeTraceHref } from "@/observe/links";
@@ -21,7 +22,7 @@ function AttributeList({ attributes }: { attributes: Attributes }) {
       {entries.map(([key, value]) => (
         <div key={key} className="contents">
           <dt className="text-stone-500">{key}</dt>
-          <dd className="break-all">{String(value)}</dd>
+          <dd className="break-all">{attributeText(value)}</dd>
         </div>
       ))}
     </dl>

@@ -14,9 +14,17 @@ const REFRESH_MS = 10_000;
 
 const percent = (share: number) => `${compact(share * 100)}%`;
 
+/** Who evaluates the alarms, by name; a source this page does not know is shown as it is. */
+const sources = new Map([
+  ["prometheus", "Prometheus"],
+  ["cloudwatch", "CloudWatch"],
+]);
+
+const sourceLabel = (source: AlarmBoard["source"]) => sources.get(source) ?? source;
+
 function SloCard({ slo }: { slo: SloView }) {
   const budget = slo.error_budget_remaining;
-  const left = budget === null ? null : Math.min(Math.max(budget, 0), 1);
+  const left = budget == null ? null : Math.min(Math.max(budget, 0), 1);
   return (
     <section aria-labelledby="slo-title" className="flex flex-col gap-4 rounded-lg border border-stone-200 bg-white p-6 shadow-sm">
       <div>
@@ -57,8 +65,8 @@ function SloCard({ slo }: { slo: SloView }) {
           {slo.burn_rates.map((b) => (
             <div key={b.window} className="flex gap-2">
               <dt className="text-stone-500">{b.window}</dt>
-              <dd className={`font-mono ${b.rate !== null && b.rate > 1 ? "text-red-800" : ""}`}>
-                {b.rate === null ? "no data" : `${compact(b.rate)}×`}
+              <dd className={`font-mono ${b.rate != null && b.rate > 1 ? "text-red-800" : ""}`}>
+                {b.rate == null ? "no data" : `${compact(b.rate)}×`}
               </dd>
             </div>
           ))}
@@ -74,7 +82,7 @@ function Board({ board }: { board: AlarmBoard }) {
   return (
     <div className="flex flex-col gap-8">
       <p className="text-sm text-stone-600">
-        Evaluated by {board.source === "cloudwatch" ? "CloudWatch" : "Prometheus"}; this page reads them again every{" "}
+        Evaluated by {sourceLabel(board.source)}; this page reads them again every{" "}
         {REFRESH_MS / 1000} s.
       </p>
       <div className="overflow-x-auto">
@@ -103,7 +111,7 @@ function Board({ board }: { board: AlarmBoard }) {
                   <AlarmBadge state={alarm.state} />
                 </td>
                 <td className="py-2 whitespace-nowrap">{alarm.since ? formatTime(alarm.since) : "—"}</td>
-                <td className="py-2 text-right font-mono">{alarm.value === null ? "—" : compact(alarm.value)}</td>
+                <td className="py-2 text-right font-mono">{alarm.value == null ? "—" : compact(alarm.value)}</td>
                 <td className="py-2 text-right font-mono">{compact(alarm.threshold)}</td>
                 <td className="py-2 pl-4 whitespace-nowrap">
                   {alarm.link && (

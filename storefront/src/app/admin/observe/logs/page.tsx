@@ -10,19 +10,22 @@ import { Field } from "@/components/Field";
 import { Loading, QueryView } from "@/components/QueryView";
 import { formatClock, shortId } from "@/lib/format";
 import { useQuery } from "@/lib/useQuery";
+import { attributeText } from "@/observe/attributes";
 import { serviceColour } from "@/observe/colours";
 import { logsHref, observeTraceHref, type LogFilter } from "@/observe/links";
 import { searchWindows, windowLabel, windowParam } from "@/observe/windows";
 
 const PAGE = 100;
 
-const levelStyles: Partial<Record<LogLevel, string>> = {
-  ERROR: "bg-red-100 text-red-900",
-  WARN: "bg-amber-100 text-amber-900",
-  INFO: "bg-sky-100 text-sky-900",
-};
+/** Keyed by the levels worth a colour; any other level, known or not, gets a neutral one. */
+const levelStyles = new Map<LogLevel, string>([
+  ["ERROR", "bg-red-100 text-red-900"],
+  ["WARN", "bg-amber-100 text-amber-900"],
+  ["INFO", "bg-sky-100 text-sky-900"],
+]);
 
-const isLevel = (text: string | null): text is LogLevel => logLevels.includes(text as LogLevel);
+/** Whether the search offers `text` as a level (the query string may say anything). */
+const isLevel = (text: string | null): text is LogLevel => text !== null && logLevels.includes(text);
 
 function LogRow({ line }: { line: LogLine }) {
   const attributes = Object.entries(line.attributes);
@@ -36,7 +39,7 @@ function LogRow({ line }: { line: LogLine }) {
         {line.service}
       </td>
       <td className="w-px py-1.5 pr-3">
-        <span className={`rounded px-1.5 text-xs font-semibold ${levelStyles[line.level] ?? "bg-stone-100 text-stone-700"}`}>{line.level}</span>
+        <span className={`rounded px-1.5 text-xs font-semibold ${levelStyles.get(line.level) ?? "bg-stone-100 text-stone-700"}`}>{line.level}</span>
       </td>
       <td className="py-1.5">
         <p className="break-words whitespace-pre-wrap">{line.message}</p>
@@ -53,7 +56,7 @@ function LogRow({ line }: { line: LogLine }) {
                 {attributes.map(([key, value]) => (
                   <div key={key} className="contents">
                     <dt className="text-stone-500">{key}</dt>
-                    <dd className="break-all">{String(value)}</dd>
+                    <dd className="break-all">{attributeText(value)}</dd>
                   </div>
                 ))}
               </dl>
