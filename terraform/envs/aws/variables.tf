@@ -27,7 +27,7 @@ variable "az_count" {
 variable "interface_endpoints" {
   description = "Services reached through interface endpoints (suffix of com.amazonaws.<region>.<service>); drop one the region lacks."
   type        = list(string)
-  default     = ["sqs", "secretsmanager", "ecr.api", "ecr.dkr", "logs", "xray", "cognito-idp"]
+  default     = ["sqs", "secretsmanager", "ecr.api", "ecr.dkr", "logs", "xray", "cognito-idp", "monitoring"]
 }
 
 variable "endpoint_subnet_count" {

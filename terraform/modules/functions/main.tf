@@ -9,16 +9,20 @@ locals {
       description   = "Order commands: place and cancel"
       sends_events  = true
       writes_images = false
+      reads_alarms  = false
     }
     product = {
       description   = "Read models: products and orders, health, OpenAPI"
       sends_events  = false
       writes_images = false
+      reads_alarms  = false
     }
     admin = {
       description   = "Admin commands, event log, projections, traces"
       sends_events  = true
       writes_images = true
+      # The Observe console's alarm board reads the deployment's CloudWatch alarms.
+      reads_alarms = true
     }
   }
 }
@@ -99,6 +103,15 @@ data "aws_iam_policy_document" "function" {
       sid       = "NotifyProjector"
       actions   = ["sqs:SendMessage"]
       resources = [var.queue_arn]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = each.value.reads_alarms ? [1] : []
+    content {
+      sid       = "AlarmBoard"
+      actions   = ["cloudwatch:DescribeAlarms", "cloudwatch:DescribeAlarmHistory"]
+      resources = ["arn:${data.aws_partition.current.partition}:cloudwatch:${data.aws_region.current.name}:*:alarm:${var.name}-*"]
     }
   }
 

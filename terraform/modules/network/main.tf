@@ -64,7 +64,8 @@ resource "aws_vpc_endpoint" "s3" {
 # credentials), ecr.api + ecr.dkr (Fargate pulls the projector's image, and the collector
 # sidecar's through the pull-through cache; the layers come from S3 through the gateway
 # endpoint), logs (awslogs driver, EMF), xray (the ADOT collectors, the functions' layer and
-# the projector's sidecar, exporting spans), cognito-idp (the services fetch COGNITO_JWKS_URL).
+# the projector's sidecar, exporting spans), cognito-idp (the services fetch COGNITO_JWKS_URL),
+# monitoring (the admin function reads the alarms' state for the Observe console).
 # Lambda layers need none: the Lambda service fetches them, not the function's network.
 resource "aws_vpc_endpoint" "interface" {
   for_each = toset(var.interface_endpoints)
