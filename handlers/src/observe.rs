@@ -333,7 +333,7 @@ async fn alarms(State(state): State<AppState>, _: Admin) -> Result<Json<AlarmBoa
         });
     }
     let prometheus = prometheus(&state)?;
-    observe::alarms::board(prometheus)
+    observe::prometheus::board(prometheus)
         .await
         .map(Json)
         .map_err(prometheus_problem)

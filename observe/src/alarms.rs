@@ -1,16 +1,13 @@
 //! The alarms and SLOs of observability/alarms.json (compiled in: the console shows exactly what
-//! Prometheus and CloudWatch evaluate), and the board the console draws from Prometheus's view
-//! of them: each alarm's state and since-when, the SLO's error budget and burn rates, and the
-//! transitions of the last hour.
+//! Prometheus and CloudWatch evaluate), and the board the console draws of them: each alarm's
+//! state and since-when, the SLO's error budget and burn rates, and the transitions of the last
+//! hour. Locally [`crate::prometheus`] fills it, on AWS [`crate::cloudwatch`].
 
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-
-use crate::prometheus::{Prometheus, PrometheusError};
 
 const DEFINITION: &str = include_str!("../../observability/alarms.json");
 
@@ -91,12 +88,12 @@ impl Definition {
 
 impl Slo {
     /// The name Prometheus records its rules under (scripts/alarms).
-    fn rule(&self, what: &str, window: &str) -> String {
+    pub(crate) fn rule(&self, what: &str, window: &str) -> String {
         format!("slo:{}:{what}_{window}", self.name.replace('-', "_"))
     }
 
     /// Every window its rules are recorded over, shortest first.
-    fn windows(&self) -> Vec<String> {
+    pub(crate) fn windows(&self) -> Vec<String> {
         let mut windows: Vec<String> = self
             .burn_alerts
             .iter()
@@ -172,141 +169,6 @@ pub struct AlarmBoard {
     pub slo: SloView,
     /// Newest first, over the last hour.
     pub history: Vec<Transition>,
-}
-
-/// The history's reach and resolution.
-const HISTORY: i64 = 60;
-const HISTORY_STEP: i64 = 5;
-
-/// The board as Prometheus sees it now.
-pub async fn board(prometheus: &Prometheus) -> Result<AlarmBoard, PrometheusError> {
-    let definition = definition();
-    let rules = prometheus.alert_rules().await?;
-    let history = history(prometheus).await?;
-    let mut alarms = Vec::new();
-    for (name, summary, threshold) in definition.all() {
-        let rule = rules.iter().find(|r| r.name == name);
-        let state = match rule.map(|r| r.state.as_str()) {
-            Some("firing") => "firing",
-            Some("pending") => "pending",
-            _ => "ok",
-        };
-        let active = rule.and_then(|r| r.alerts.first());
-        let since = active.and_then(|a| a.active_at).or_else(|| {
-            history
-                .iter()
-                .find(|t| t.alarm == name && t.to == state)
-                .map(|t| t.at)
-        });
-        alarms.push(AlarmView {
-            name: name.to_string(),
-            summary: summary.to_string(),
-            state: state.into(),
-            since,
-            value: active.and_then(|a| a.value.as_deref()?.parse().ok()),
-            threshold,
-            link: None,
-        });
-    }
-    let slo = &definition.slos[0];
-    let remaining = prometheus
-        .value(&slo.rule("error_ratio", &slo.window.local))
-        .await?
-        .map(|ratio| 1.0 - ratio / (1.0 - slo.objective));
-    let mut burn_rates = Vec::new();
-    for window in slo.windows() {
-        burn_rates.push(BurnRateView {
-            rate: prometheus.value(&slo.rule("burn_rate", &window)).await?,
-            window,
-        });
-    }
-    Ok(AlarmBoard {
-        source: "prometheus".into(),
-        alarms,
-        slo: SloView {
-            name: slo.name.clone(),
-            summary: slo.summary.clone(),
-            objective: slo.objective,
-            threshold_ms: slo.threshold_ms,
-            window: slo.window.local.clone(),
-            error_budget_remaining: remaining,
-            burn_rates,
-        },
-        history,
-    })
-}
-
-/// The state changes of the last hour, from Prometheus's own `ALERTS` series: at each step an
-/// alarm is firing or pending when that series has a point, ok otherwise.
-async fn history(prometheus: &Prometheus) -> Result<Vec<Transition>, PrometheusError> {
-    let to = Utc::now();
-    let from = to - Duration::minutes(HISTORY);
-    let range = prometheus
-        .range(
-            "max by (alertname, alertstate) (ALERTS)",
-            from,
-            to,
-            HISTORY_STEP,
-        )
-        .await?;
-    let mut states: BTreeMap<String, BTreeMap<i64, &'static str>> = BTreeMap::new();
-    for series in &range.series {
-        let (Some(name), Some(state)) = (
-            series.labels.get("alertname"),
-            series.labels.get("alertstate"),
-        ) else {
-            continue;
-        };
-        let state = if state == "firing" {
-            "firing"
-        } else {
-            "pending"
-        };
-        let steps = states.entry(name.clone()).or_default();
-        for [time, _] in &series.points {
-            let slot = steps.entry(*time as i64).or_insert(state);
-            if state == "firing" {
-                *slot = "firing";
-            }
-        }
-    }
-    let mut transitions = Vec::new();
-    for (alarm, steps) in states {
-        let mut previous = "ok";
-        let mut last_time = None;
-        for (&time, &state) in &steps {
-            // A gap in the series is a return to ok.
-            if let Some(last) = last_time
-                && time - last > HISTORY_STEP
-                && previous != "ok"
-            {
-                transitions.push(transition(&alarm, previous, "ok", last + HISTORY_STEP));
-                previous = "ok";
-            }
-            if state != previous {
-                transitions.push(transition(&alarm, previous, state, time));
-                previous = state;
-            }
-            last_time = Some(time);
-        }
-        if let Some(last) = last_time
-            && previous != "ok"
-            && to.timestamp() - last > HISTORY_STEP
-        {
-            transitions.push(transition(&alarm, previous, "ok", last + HISTORY_STEP));
-        }
-    }
-    transitions.sort_by_key(|t| std::cmp::Reverse(t.at));
-    Ok(transitions)
-}
-
-fn transition(alarm: &str, from: &str, to: &str, at: i64) -> Transition {
-    Transition {
-        alarm: alarm.into(),
-        from: from.into(),
-        to: to.into(),
-        at: DateTime::from_timestamp(at, 0).unwrap_or_default(),
-    }
 }
 
 #[cfg(test)]

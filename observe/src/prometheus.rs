@@ -1,12 +1,16 @@
-//! The few calls of Prometheus's HTTP API the console needs: a range query for charts, an
-//! instant query for a number, and the alerting rules with their state.
+//! The few calls of Prometheus's HTTP API the console needs (a range query for charts, an
+//! instant query for a number, the alerting rules with their state), and the alarm board as
+//! Prometheus evaluates observability/alarms.json locally.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
+
+use crate::alarms::{AlarmBoard, AlarmView, BurnRateView, SloView, Transition, definition};
 
 #[derive(Debug, Clone)]
 pub struct Prometheus {
@@ -167,4 +171,139 @@ fn point(value: &Value) -> Option<[f64; 2]> {
     let time = value.get(0)?.as_f64()?;
     let number: f64 = value.get(1)?.as_str()?.parse().ok()?;
     Some([time, number])
+}
+
+/// The history's reach and resolution.
+const HISTORY: i64 = 60;
+const HISTORY_STEP: i64 = 5;
+
+/// The board as Prometheus sees it now.
+pub async fn board(prometheus: &Prometheus) -> Result<AlarmBoard, PrometheusError> {
+    let definition = definition();
+    let rules = prometheus.alert_rules().await?;
+    let history = history(prometheus).await?;
+    let mut alarms = Vec::new();
+    for (name, summary, threshold) in definition.all() {
+        let rule = rules.iter().find(|r| r.name == name);
+        let state = match rule.map(|r| r.state.as_str()) {
+            Some("firing") => "firing",
+            Some("pending") => "pending",
+            _ => "ok",
+        };
+        let active = rule.and_then(|r| r.alerts.first());
+        let since = active.and_then(|a| a.active_at).or_else(|| {
+            history
+                .iter()
+                .find(|t| t.alarm == name && t.to == state)
+                .map(|t| t.at)
+        });
+        alarms.push(AlarmView {
+            name: name.to_string(),
+            summary: summary.to_string(),
+            state: state.into(),
+            since,
+            value: active.and_then(|a| a.value.as_deref()?.parse().ok()),
+            threshold,
+            link: None,
+        });
+    }
+    let slo = &definition.slos[0];
+    let remaining = prometheus
+        .value(&slo.rule("error_ratio", &slo.window.local))
+        .await?
+        .map(|ratio| 1.0 - ratio / (1.0 - slo.objective));
+    let mut burn_rates = Vec::new();
+    for window in slo.windows() {
+        burn_rates.push(BurnRateView {
+            rate: prometheus.value(&slo.rule("burn_rate", &window)).await?,
+            window,
+        });
+    }
+    Ok(AlarmBoard {
+        source: "prometheus".into(),
+        alarms,
+        slo: SloView {
+            name: slo.name.clone(),
+            summary: slo.summary.clone(),
+            objective: slo.objective,
+            threshold_ms: slo.threshold_ms,
+            window: slo.window.local.clone(),
+            error_budget_remaining: remaining,
+            burn_rates,
+        },
+        history,
+    })
+}
+
+/// The state changes of the last hour, from Prometheus's own `ALERTS` series: at each step an
+/// alarm is firing or pending when that series has a point, ok otherwise.
+async fn history(prometheus: &Prometheus) -> Result<Vec<Transition>, PrometheusError> {
+    let to = Utc::now();
+    let from = to - chrono::Duration::minutes(HISTORY);
+    let range = prometheus
+        .range(
+            "max by (alertname, alertstate) (ALERTS)",
+            from,
+            to,
+            HISTORY_STEP,
+        )
+        .await?;
+    let mut states: BTreeMap<String, BTreeMap<i64, &'static str>> = BTreeMap::new();
+    for series in &range.series {
+        let (Some(name), Some(state)) = (
+            series.labels.get("alertname"),
+            series.labels.get("alertstate"),
+        ) else {
+            continue;
+        };
+        let state = if state == "firing" {
+            "firing"
+        } else {
+            "pending"
+        };
+        let steps = states.entry(name.clone()).or_default();
+        for [time, _] in &series.points {
+            let slot = steps.entry(*time as i64).or_insert(state);
+            if state == "firing" {
+                *slot = "firing";
+            }
+        }
+    }
+    let mut transitions = Vec::new();
+    for (alarm, steps) in states {
+        let mut previous = "ok";
+        let mut last_time = None;
+        for (&time, &state) in &steps {
+            // A gap in the series is a return to ok.
+            if let Some(last) = last_time
+                && time - last > HISTORY_STEP
+                && previous != "ok"
+            {
+                transitions.push(transition(&alarm, previous, "ok", last + HISTORY_STEP));
+                previous = "ok";
+            }
+            if state != previous {
+                transitions.push(transition(&alarm, previous, state, time));
+                previous = state;
+            }
+            last_time = Some(time);
+        }
+        if let Some(last) = last_time
+            && previous != "ok"
+            && to.timestamp() - last > HISTORY_STEP
+        {
+            transitions.push(transition(&alarm, previous, "ok", last + HISTORY_STEP));
+        }
+    }
+    transitions.sort_by_key(|t| std::cmp::Reverse(t.at));
+    Ok(transitions)
+}
+
+fn transition(alarm: &str, from: &str, to: &str, at: i64) -> Transition {
+    Transition {
+        alarm: alarm.into(),
+        from: from.into(),
+        to: to.into(),
+        at: DateTime::from_timestamp(at, 0).unwrap_or_default(),
+    }
 }
