@@ -15,6 +15,9 @@ const DEFINITION: &str = include_str!("../../observability/alarms.json");
 pub struct Definition {
     pub alarms: Vec<Alarm>,
     pub slos: Vec<Slo>,
+    /// AWS-only alarms on resources with no local counterpart (RDS, ECS, Lambda, CloudFront).
+    #[serde(default)]
+    pub resource_alarms: Vec<Alarm>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

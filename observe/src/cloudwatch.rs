@@ -140,7 +140,8 @@ impl CloudWatch {
         transitions
     }
 
-    /// The board: every alarm of the definition that CloudWatch has, in the definition's order.
+    /// The board: every alarm of the definition that CloudWatch has, in the definition's order,
+    /// the AWS-only resource alarms last.
     pub async fn board(&self) -> Result<AlarmBoard, CloudWatchError> {
         let definition = definition();
         let reported = self.reported().await?;
@@ -149,8 +150,13 @@ impl CloudWatch {
                 .iter()
                 .find(|r| r.name.strip_prefix(&self.prefix) == Some(name))
         };
+        let resources = definition
+            .resource_alarms
+            .iter()
+            .map(|a| (a.name.as_str(), a.summary.as_str(), a.threshold));
         let alarms = definition
             .all()
+            .chain(resources)
             .filter_map(|(name, summary, threshold)| {
                 let alarm = find(name)?;
                 Some(AlarmView {

@@ -206,6 +206,8 @@ module "observability" {
   db_instance_identifier = module.database.instance_identifier
   ecs_cluster_name       = module.projector.cluster_name
   ecs_service_name       = module.projector.service_name
+  # CloudFront's metrics are in us-east-1 (see the check in modules/observability).
+  cloudfront_distribution_id = module.storefront.distribution_id
 }
 
 # The collectors reach X-Ray only through its interface endpoint: no route leaves the VPC.

@@ -89,7 +89,7 @@ output "alarm_topic_arn" {
 }
 
 output "alarm_names" {
-  description = "The CloudWatch alarms that notify the topic (from observability/alarms.json)."
+  description = "The CloudWatch alarms that notify the topic (from observability/alarms.json: its alarms, the SLO burn alerts and the AWS-only resource alarms)."
   value       = module.observability.alarm_names
 }
 

@@ -14,7 +14,7 @@ locals {
     m => "Namespace=\"${local.ns}\" MetricName=\"${m}\""
   }
 
-  lambda_metric = { for stat_metric in ["Errors", "Throttles"] :
+  lambda_metric = { for stat_metric in ["Errors", "Throttles", "ConcurrentExecutions"] :
     stat_metric => [for role, fn in var.function_names : ["AWS/Lambda", stat_metric, "FunctionName", fn, { label = role }]]
   }
 
@@ -22,6 +22,13 @@ locals {
   ecs_dims   = ["ClusterName", var.ecs_cluster_name, "ServiceName", var.ecs_service_name]
   queue_dims = ["QueueName", var.queue_name]
   db_dims    = ["DBInstanceIdentifier", var.db_instance_identifier]
+  cdn_dims   = ["DistributionId", var.cloudfront_distribution_id, "Region", "Global"]
+
+  # The thresholds of observability/alarms.json, as lines on the panels of their metrics.
+  alarm_lines = { for a in concat(local.definition.alarms, try(local.definition.resource_alarms, [])) :
+    "${a.aws.metric.namespace} ${a.aws.metric.name}" => { label = "${a.name} alarm", value = a.threshold }... if can(a.aws.metric)
+  }
+  gib = 1073741824
 
   # One panel per question a learner asks, in reading order; the layout (three per row) and
   # the settings every panel shares are added below.
@@ -78,8 +85,55 @@ locals {
         concat(["AWS/ApiGateway", "Latency"], local.api_dims, [{ stat = "p99", label = "p99 latency (ms)", yAxis = "right" }]),
       ]
     },
-    { title = "RDS CPU (%)", stat = "Average", metrics = [concat(["AWS/RDS", "CPUUtilization"], local.db_dims)] },
-    { title = "RDS connections", stat = "Maximum", metrics = [concat(["AWS/RDS", "DatabaseConnections"], local.db_dims)] },
+    {
+      title       = "RDS CPU (%)"
+      stat        = "Average"
+      metrics     = [concat(["AWS/RDS", "CPUUtilization"], local.db_dims)]
+      annotations = { horizontal = lookup(local.alarm_lines, "AWS/RDS CPUUtilization", []) }
+    },
+    {
+      title       = "RDS connections"
+      stat        = "Maximum"
+      metrics     = [concat(["AWS/RDS", "DatabaseConnections"], local.db_dims)]
+      annotations = { horizontal = lookup(local.alarm_lines, "AWS/RDS DatabaseConnections", []) }
+    },
+    {
+      title = "RDS free storage (GiB)"
+      stat  = "Minimum"
+      metrics = [
+        concat(["AWS/RDS", "FreeStorageSpace"], local.db_dims, [{ id = "bytes", visible = false }]),
+        [{ expression = "bytes / ${local.gib}", label = "free storage (GiB)", id = "gib" }],
+      ]
+      annotations = { horizontal = [for l in lookup(local.alarm_lines, "AWS/RDS FreeStorageSpace", []) : merge(l, { value = l.value / local.gib })] }
+    },
+    {
+      title = "stock-projector CPU and memory (% of the task's)"
+      metrics = [
+        concat(["AWS/ECS", "CPUUtilization"], local.ecs_dims, [{ stat = "Average", label = "CPU (average of tasks)" }]),
+        concat(["AWS/ECS", "MemoryUtilization"], local.ecs_dims, [{ stat = "Maximum", label = "memory (fullest task)" }]),
+      ]
+      annotations = { horizontal = concat(
+        lookup(local.alarm_lines, "AWS/ECS CPUUtilization", []),
+        lookup(local.alarm_lines, "AWS/ECS MemoryUtilization", []),
+      ) }
+    },
+    {
+      title = "Lambda concurrent executions"
+      stat  = "Maximum"
+      metrics = concat(
+        local.lambda_metric.ConcurrentExecutions,
+        [["AWS/Lambda", "ConcurrentExecutions", { label = "account and region (all functions)" }]],
+      )
+      annotations = { horizontal = lookup(local.alarm_lines, "AWS/Lambda ConcurrentExecutions", []) }
+    },
+    {
+      title = "CloudFront 5xx error rate (%)"
+      stat  = "Average"
+      # CloudFront publishes its metrics in us-east-1 only, whatever the deployment's region.
+      region      = "us-east-1"
+      metrics     = [concat(["AWS/CloudFront", "5xxErrorRate"], local.cdn_dims)]
+      annotations = { horizontal = lookup(local.alarm_lines, "AWS/CloudFront 5xxErrorRate", []) }
+    },
     {
       title = "Order decision latency p50/p99 (ms)"
       metrics = [
@@ -167,36 +221,87 @@ resource "aws_sns_topic_subscription" "email" {
 
 # The alarms and SLOs are defined once, in observability/alarms.json, which scripts/alarms also
 # turns into the Prometheus rules of the local stack; scripts/check-terraform fails when the two
-# sides name different alarms. Nothing here sets a threshold, a period or a text of its own.
+# sides name different alarms. Its resource_alarms are AWS-only (RDS, ECS, Lambda, CloudFront
+# have no local counterpart), and the check expects CloudWatch to have those as well. Nothing
+# here sets a threshold, a period or a text of its own.
 locals {
   definition = jsondecode(file("${path.module}/../../../observability/alarms.json"))
 
   # The file names dimensions symbolically (its metrics are the same on every deployment); the
-  # deployment's own names fill them in.
+  # deployment's own names fill them in. Each is a list of dimension sets: one, except for
+  # "functions", which is one set per function (the alarm sums the metric over them).
   dimension_sets = {
-    api   = { ApiName = var.api_name, Stage = var.api_stage_name }
-    queue = { QueueName = var.queue_name }
-    dlq   = { QueueName = var.dlq_name }
+    api          = [tomap({ ApiName = var.api_name, Stage = var.api_stage_name })]
+    queue        = [tomap({ QueueName = var.queue_name })]
+    dlq          = [tomap({ QueueName = var.dlq_name })]
+    db           = [tomap({ DBInstanceIdentifier = var.db_instance_identifier })]
+    ecs          = [tomap({ ClusterName = var.ecs_cluster_name, ServiceName = var.ecs_service_name })]
+    distribution = [tomap({ DistributionId = var.cloudfront_distribution_id, Region = "Global" })]
+    functions    = [for role in sort(keys(var.function_names)) : tomap({ FunctionName = var.function_names[role] })]
   }
 
+  # The file's `comparison`, as CloudWatch spells it.
+  comparisons = {
+    ">"  = "GreaterThanThreshold"
+    ">=" = "GreaterThanOrEqualToThreshold"
+    "<"  = "LessThanThreshold"
+    "<=" = "LessThanOrEqualToThreshold"
+  }
+
+  # Both sections, each entry marked with the section it comes from: `alarms` have a Prometheus
+  # rule too, `resource_alarms` are AWS-only.
+  alarm_entries = concat(
+    [for a in local.definition.alarms : { section = "alarms", alarm = a }],
+    [for a in try(local.definition.resource_alarms, []) : { section = "resource_alarms", alarm = a }],
+  )
+
   # One metric alarm per entry with an `aws` part. An entry without one (a local-only alarm)
-  # gets none, and the parity check names it. Each alarm is one metric query: a metric with a
-  # statistic, or a Metrics Insights expression (for the services' own EMF metrics, which it
-  # aggregates over whatever dimensions they carry).
-  alarms = { for a in local.definition.alarms : a.name => {
-    description = a.summary
-    threshold   = a.threshold
-    period      = a.aws.period
-    evaluate    = a.aws.evaluate
-    expression  = try(a.aws.expression, null)
-    metric = can(a.aws.metric) ? {
-      namespace  = a.aws.metric.namespace
-      name       = a.aws.metric.name
-      stat       = a.aws.metric.stat
-      dimensions = merge([for d in a.aws.metric.dimensions : lookup(local.dimension_sets, d, {})]...)
-    } : null
-    unknown_dimensions = [for d in try(a.aws.metric.dimensions, []) : d if !contains(keys(local.dimension_sets), d)]
-  } if can(a.aws) }
+  # gets none, and the parity check names it. An alarm reads a metric with a statistic, or a
+  # Metrics Insights expression (for the services' own EMF metrics, which it aggregates over
+  # whatever dimensions they carry). A metric whose dimensions expand to several sets (one per
+  # function) is one query per set and a math expression summing them; FILL makes a function
+  # without invocations count as 0 instead of leaving the sum without a value.
+  alarms = { for e in local.alarm_entries : e.alarm.name => {
+    section     = e.section
+    description = e.alarm.summary
+    threshold   = e.alarm.threshold
+    period      = e.alarm.aws.period
+    evaluate    = e.alarm.aws.evaluate
+    comparison  = try(e.alarm.aws.comparison, ">")
+    # No data means no traffic, an empty queue or an idle function: not a reason to page
+    # anyone. An entry says "breaching" where a resource that runs always reports.
+    missing_data = try(e.alarm.aws.missing_data, "notBreaching")
+    expression   = try(e.alarm.aws.expression, null)
+    metric       = try(e.alarm.aws.metric, null)
+    # Every combination of the dimensions' sets, merged. setproduct wants two lists at least:
+    # the two lists of one empty set change no combination.
+    series = can(e.alarm.aws.metric) ? [for combination in setproduct(concat(
+      [[tomap({})], [tomap({})]],
+      [for d in e.alarm.aws.metric.dimensions : lookup(local.dimension_sets, d, [tomap({})])],
+    )...) : merge(combination...)] : []
+    unknown_dimensions = [for d in try(e.alarm.aws.metric.dimensions, []) : d if !contains(keys(local.dimension_sets), d)]
+  } if can(e.alarm.aws) }
+
+  # The metric queries of each alarm: exactly one returns the value the alarm compares.
+  alarm_queries = { for name, a in local.alarms : name => concat(
+    a.expression == null ? [] : [{ id = "m", label = null, expression = a.expression, period = a.period, metric = null, return_data = true }],
+    [for i, dims in a.series : {
+      id          = length(a.series) == 1 ? "m" : "m${i}"
+      label       = length(a.series) == 1 ? null : join(" ", values(dims))
+      expression  = null
+      period      = null
+      metric      = { namespace = a.metric.namespace, name = a.metric.name, stat = a.metric.stat, dimensions = dims }
+      return_data = length(a.series) == 1
+    }],
+    length(a.series) < 2 ? [] : [{
+      id          = "e"
+      label       = "${a.metric.name}, sum over ${length(a.series)}"
+      expression  = join(" + ", [for i in range(length(a.series)) : "FILL(m${i}, 0)"])
+      period      = null
+      metric      = null
+      return_data = true
+    }],
+  ) }
 
   # The SRE workbook's multi-window, multi-burn-rate alerts (chapter 5, "Alerting on SLOs"): an
   # alert fires while the error budget burns faster than `burn_rate` over its long window AND
@@ -229,27 +334,31 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   alarm_description   = each.value.description
   evaluation_periods  = each.value.evaluate[0]
   datapoints_to_alarm = each.value.evaluate[1]
-  comparison_operator = "GreaterThanThreshold"
+  comparison_operator = lookup(local.comparisons, each.value.comparison, "GreaterThanThreshold")
   threshold           = each.value.threshold
-  # No data means no traffic or an empty queue: not a reason to page anyone.
-  treat_missing_data = "notBreaching"
-  alarm_actions      = [aws_sns_topic.alarms.arn]
-  ok_actions         = [aws_sns_topic.alarms.arn]
+  treat_missing_data  = each.value.missing_data
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
 
-  metric_query {
-    id          = "m"
-    return_data = true
-    expression  = each.value.expression
-    period      = each.value.expression == null ? null : each.value.period
+  dynamic "metric_query" {
+    for_each = local.alarm_queries[each.key]
+    iterator = query
+    content {
+      id          = query.value.id
+      label       = query.value.label
+      return_data = query.value.return_data
+      expression  = query.value.expression
+      period      = query.value.period
 
-    dynamic "metric" {
-      for_each = each.value.metric == null ? [] : [each.value.metric]
-      content {
-        namespace   = metric.value.namespace
-        metric_name = metric.value.name
-        dimensions  = metric.value.dimensions
-        stat        = metric.value.stat
-        period      = each.value.period
+      dynamic "metric" {
+        for_each = query.value.metric == null ? [] : [query.value.metric]
+        content {
+          namespace   = metric.value.namespace
+          metric_name = metric.value.name
+          dimensions  = metric.value.dimensions
+          stat        = metric.value.stat
+          period      = each.value.period
+        }
       }
     }
   }
@@ -263,6 +372,37 @@ resource "aws_cloudwatch_metric_alarm" "this" {
       condition     = length(each.value.unknown_dimensions) == 0
       error_message = "observability/alarms.json: alarm ${each.key} names dimensions ${jsonencode(each.value.unknown_dimensions)}; this module knows ${jsonencode(keys(local.dimension_sets))}."
     }
+    precondition {
+      condition     = each.value.metric == null || length(each.value.series) >= 1 && length(each.value.series) <= 10
+      error_message = "observability/alarms.json: alarm ${each.key} reads ${length(each.value.series)} metrics; CloudWatch alarms read 1 to 10."
+    }
+    precondition {
+      condition     = contains(keys(local.comparisons), each.value.comparison)
+      error_message = "observability/alarms.json: alarm ${each.key} has comparison \"${each.value.comparison}\"; use one of ${jsonencode(keys(local.comparisons))}."
+    }
+    # scripts/alarms writes every entry of `alarms` as the rule `expr > threshold`.
+    precondition {
+      condition     = each.value.section == "resource_alarms" || each.value.comparison == ">"
+      error_message = "observability/alarms.json: alarm ${each.key} has a Prometheus rule, which fires above its threshold; only resource_alarms may compare otherwise."
+    }
+    precondition {
+      condition     = contains(["breaching", "notBreaching", "ignore", "missing"], each.value.missing_data)
+      error_message = "observability/alarms.json: alarm ${each.key} has missing_data \"${each.value.missing_data}\"; use breaching, notBreaching, ignore or missing."
+    }
+  }
+}
+
+# CloudFront publishes its metrics in us-east-1 only, and an alarm reads the metrics of its own
+# region. The alarm is created here, in the deployment's region, all the same: its action is the
+# alarm topic, which must be in the alarm's region, and so must the topic's KMS key, so a
+# us-east-1 alarm for a deployment elsewhere would need a second provider, key and topic. With
+# the default region, us-east-1, it works; elsewhere it never sees data and stays OK (missing
+# data is not breaching), which this check says at every plan. The dashboard panel reads
+# us-east-1 explicitly and works from any region.
+check "cloudfront_alarms_region" {
+  assert {
+    condition     = local.region == "us-east-1" || length([for n, a in local.alarms : n if contains(try(a.metric.dimensions, []), "distribution")]) == 0
+    error_message = "CloudFront publishes its metrics in us-east-1 only: in ${local.region} the alarms ${join(", ", [for n, a in local.alarms : "${var.name}-${n}" if contains(try(a.metric.dimensions, []), "distribution")])} never see data and stay OK. Watch the dashboard's CloudFront panel instead, or deploy in us-east-1."
   }
 }
 

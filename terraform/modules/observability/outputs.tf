@@ -14,7 +14,7 @@ output "alarm_prefix" {
 }
 
 output "alarm_names" {
-  description = "The alarms that notify: one per alarm of observability/alarms.json and one composite per SLO burn alert (their -long and -short windows left out)."
+  description = "The alarms that notify: one per alarm and per resource alarm of observability/alarms.json, and one composite per SLO burn alert (their -long and -short windows left out)."
   value       = local.alarm_names
 }
 

@@ -53,3 +53,8 @@ variable "ecs_service_name" {
   description = "ECS service of the projector."
   type        = string
 }
+
+variable "cloudfront_distribution_id" {
+  description = "Id of the storefront's CloudFront distribution (DistributionId dimension; its metrics are in us-east-1)."
+  type        = string
+}
