@@ -29,7 +29,7 @@ async fn list_orders(
     principal: Principal,
     Params(q): Params<ReadQuery>,
 ) -> Result<Response, Problem> {
-    let freshness = wait(&state.pool, "orders", &q).await?;
+    let freshness = wait(&state.pool, &projections::orders::Orders, &q).await?;
     let items = read_once_more(|| orders::of_customer(&state.pool, &principal.sub))
         .await
         .map_err(Problem::internal)?;
@@ -51,7 +51,7 @@ async fn get_order(
     Params(q): Params<ReadQuery>,
 ) -> Result<Response, Problem> {
     let id: Uuid = id.parse().map_err(|_| Problem::not_found("order"))?;
-    let freshness = wait(&state.pool, "orders", &q).await?;
+    let freshness = wait(&state.pool, &projections::orders::Orders, &q).await?;
     let mut order = read_once_more(|| orders::get(&state.pool, id))
         .await
         .map_err(Problem::internal)?;

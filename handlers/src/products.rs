@@ -25,7 +25,7 @@ async fn list_products(
     State(state): State<AppState>,
     Params(q): Params<ReadQuery>,
 ) -> Result<Response, Problem> {
-    let freshness = wait(&state.pool, "catalog", &q).await?;
+    let freshness = wait(&state.pool, &projections::catalog::Catalog, &q).await?;
     let items = read_once_more(|| catalog::list(&state.pool))
         .await
         .map_err(Problem::internal)?;
@@ -42,7 +42,7 @@ async fn get_product(
     Path(sku): Path<String>,
     Params(q): Params<ReadQuery>,
 ) -> Result<Response, Problem> {
-    let freshness = wait(&state.pool, "catalog", &q).await?;
+    let freshness = wait(&state.pool, &projections::catalog::Catalog, &q).await?;
     let product = read_once_more(|| catalog::get(&state.pool, &sku))
         .await
         .map_err(Problem::internal)?

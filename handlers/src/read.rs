@@ -1,10 +1,11 @@
-//! What every read shares: `?min_position=P` (wait, at most 2 s, until the read model has
-//! applied the event at global position P; past that, answer with what there is and
-//! `X-Read-Model-Behind: true`) and the shape of a list.
+//! What every read shares: `?min_position=P` (wait, at most 2 s, until the read model is current
+//! to global position P, having applied every event of its own up to P; past that, answer with
+//! what there is and `X-Read-Model-Behind: true`) and the shape of a list.
 
 use axum::Json;
 use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
+use projections::ReadModel;
 use projections::freshness::{self, Freshness};
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
@@ -16,9 +17,9 @@ use crate::problem::Problem;
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ReadQuery {
-    /// Wait (at most 2 s) until the read model has applied the event at this global position,
-    /// the `position` a command returned. Past the wait the answer carries
-    /// `X-Read-Model-Behind: true`.
+    /// Wait (at most 2 s) until the read model is current to this global position (the
+    /// `position` a command returned): it has applied every event it reads up to there. Past the
+    /// wait the answer carries `X-Read-Model-Behind: true`.
     pub min_position: Option<i64>,
 }
 
@@ -28,12 +29,16 @@ pub struct Items<T> {
     pub items: Vec<T>,
 }
 
-/// Waits until read model `name` is as fresh as `query` asks.
-pub async fn wait(pool: &PgPool, name: &str, query: &ReadQuery) -> Result<Freshness, Problem> {
+/// Waits until read model `model` is as fresh as `query` asks.
+pub async fn wait(
+    pool: &PgPool,
+    model: &dyn ReadModel,
+    query: &ReadQuery,
+) -> Result<Freshness, Problem> {
     if query.min_position.is_some_and(|p| p < 0) {
         return Err(Problem::invalid("min_position", "must not be negative"));
     }
-    platform::db::read_once_more(|| freshness::wait_for(pool, name, query.min_position))
+    platform::db::read_once_more(|| freshness::wait_for(pool, model, query.min_position))
         .await
         .map_err(Problem::internal)
 }

@@ -7,6 +7,7 @@ use eventstore::log;
 use sqlx::PgPool;
 
 use crate::checkpoint;
+use crate::read_model::ReadModel;
 
 /// How long a read waits at most before it answers with what it has.
 pub const MAX_WAIT: Duration = Duration::from_secs(2);
@@ -20,11 +21,14 @@ pub enum Freshness {
     Behind,
 }
 
-/// Waits, at most [`MAX_WAIT`], until read model `name` has applied the event at global
-/// position `min_position`.
+/// Waits, at most [`MAX_WAIT`], until read model `model` is current to global position
+/// `min_position`: it has applied every event of its own aggregate types up to that event. A
+/// read model's checkpoint moves only over its own events, so the catalog, asked for the position
+/// of an order's event, is current as soon as no `Stock` event before it waits; it need not (and
+/// might never) pass the order's event itself.
 pub async fn wait_for(
     pool: &PgPool,
-    name: &str,
+    model: &dyn ReadModel,
     min_position: Option<i64>,
 ) -> sqlx::Result<Freshness> {
     let Some(position) = min_position else {
@@ -36,7 +40,13 @@ pub async fn wait_for(
     };
     let started = Instant::now();
     loop {
-        if checkpoint::read(pool, name).await? >= event {
+        let applied = checkpoint::read(pool, model.name()).await?;
+        if applied >= event
+            || log::unapplied_since(pool, applied, event, model.aggregate_types())
+                .await?
+                .0
+                == 0
+        {
             return Ok(Freshness::Current);
         }
         if started.elapsed() >= MAX_WAIT {

@@ -1677,9 +1677,9 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Wait (at most 2 s) until the read model has applied the event at this global position,
-                 *     the `position` a command returned. Past the wait the answer carries
-                 *     `X-Read-Model-Behind: true`.
+                 * @description Wait (at most 2 s) until the read model is current to this global position (the
+                 *     `position` a command returned): it has applied every event it reads up to there. Past the
+                 *     wait the answer carries `X-Read-Model-Behind: true`.
                  */
                 min_position?: number;
             };
@@ -1784,9 +1784,9 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Wait (at most 2 s) until the read model has applied the event at this global position,
-                 *     the `position` a command returned. Past the wait the answer carries
-                 *     `X-Read-Model-Behind: true`.
+                 * @description Wait (at most 2 s) until the read model is current to this global position (the
+                 *     `position` a command returned): it has applied every event it reads up to there. Past the
+                 *     wait the answer carries `X-Read-Model-Behind: true`.
                  */
                 min_position?: number;
             };
@@ -1879,9 +1879,9 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Wait (at most 2 s) until the read model has applied the event at this global position,
-                 *     the `position` a command returned. Past the wait the answer carries
-                 *     `X-Read-Model-Behind: true`.
+                 * @description Wait (at most 2 s) until the read model is current to this global position (the
+                 *     `position` a command returned): it has applied every event it reads up to there. Past the
+                 *     wait the answer carries `X-Read-Model-Behind: true`.
                  */
                 min_position?: number;
             };
@@ -1914,9 +1914,9 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Wait (at most 2 s) until the read model has applied the event at this global position,
-                 *     the `position` a command returned. Past the wait the answer carries
-                 *     `X-Read-Model-Behind: true`.
+                 * @description Wait (at most 2 s) until the read model is current to this global position (the
+                 *     `position` a command returned): it has applied every event it reads up to there. Past the
+                 *     wait the answer carries `X-Read-Model-Behind: true`.
                  */
                 min_position?: number;
             };
