@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use observe::alarms::AlarmBoard;
 use observe::prometheus::{MetricRange, PrometheusError};
-use observe::query::{LogFilter, LogLines, ServiceMap, TraceDetail, TraceList};
+use observe::query::{LogFilter, LogLines, ServiceMap, TraceDetail, TraceFilter, TraceList};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -93,6 +93,8 @@ pub struct TraceQuery {
     limit: Option<i64>,
     /// Only traces with an error span.
     errors: Option<bool>,
+    /// Traces that started before this time: a previous page's `next_before`.
+    before: Option<DateTime<Utc>>,
 }
 
 /// Recent traces, newest first, or those a trace, order or correlation id names.
@@ -114,16 +116,17 @@ async fn traces(
     if q.is_some_and(|q| q.len() > 128) {
         return Err(Problem::invalid("q", "must be at most 128 characters"));
     }
-    observe::query::traces(
-        &state.pool,
-        q,
+    let filter = TraceFilter {
+        q: q.map(str::to_string),
         minutes,
         limit,
-        query.errors.unwrap_or(false),
-    )
-    .await
-    .map(Json)
-    .map_err(unreadable)
+        errors_only: query.errors.unwrap_or(false),
+        before: query.before,
+    };
+    observe::query::traces(&state.pool, &filter)
+        .await
+        .map(Json)
+        .map_err(unreadable)
 }
 
 /// One trace's spans in start order, with the orders and correlations it carries.

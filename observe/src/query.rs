@@ -35,26 +35,37 @@ pub struct TraceList {
     pub traces: Vec<TraceSummary>,
     pub from: DateTime<Utc>,
     pub to: DateTime<Utc>,
+    /// Pass as `before` for the next (older) page; `None` on the last.
+    pub next_before: Option<DateTime<Utc>>,
 }
 
-/// The traces that started in the last `minutes`, newest first; with `q`, only those whose
-/// trace id is `q` or with a span carrying `q` as a correlation, order or message id.
-pub async fn traces(
-    pool: &PgPool,
-    q: Option<&str>,
-    minutes: i64,
-    limit: i64,
-    errors_only: bool,
-) -> sqlx::Result<TraceList> {
+/// What a trace search asks for.
+#[derive(Debug, Clone, Default)]
+pub struct TraceFilter {
+    /// A trace id, or a correlation, order or message id a span carries.
+    pub q: Option<String>,
+    pub minutes: i64,
+    pub limit: i64,
+    /// Only traces with an error span.
+    pub errors_only: bool,
+    /// Only traces that started before this: a previous page's `next_before`.
+    pub before: Option<DateTime<Utc>>,
+}
+
+/// The traces that started in the last `minutes` (and before `before`), newest first; with
+/// `q`, only those whose trace id is `q` or with a span carrying `q` as a correlation, order or
+/// message id.
+pub async fn traces(pool: &PgPool, filter: &TraceFilter) -> sqlx::Result<TraceList> {
     let to = Utc::now();
-    let from = to - Duration::minutes(minutes);
+    let from = to - Duration::minutes(filter.minutes);
     let traces = sqlx::query_as::<_, TraceSummary>(
         "WITH chosen AS (
             SELECT trace_id FROM observe.spans
             WHERE start_time >= $1
               AND ($2::text IS NULL OR trace_id = lower($2) OR $2 = ANY(keys))
             GROUP BY trace_id
-            HAVING NOT $4 OR bool_or(status = 'error')
+            HAVING (NOT $4 OR bool_or(status = 'error'))
+               AND ($5::timestamptz IS NULL OR min(start_time) < $5)
             ORDER BY min(start_time) DESC
             LIMIT $3)
          SELECT s.trace_id,
@@ -70,12 +81,21 @@ pub async fn traces(
          ORDER BY start DESC",
     )
     .bind(from)
-    .bind(q)
-    .bind(limit)
-    .bind(errors_only)
+    .bind(&filter.q)
+    .bind(filter.limit)
+    .bind(filter.errors_only)
+    .bind(filter.before)
     .fetch_all(pool)
     .await?;
-    Ok(TraceList { traces, from, to })
+    let next_before = (traces.len() as i64 == filter.limit)
+        .then(|| traces.last().map(|t| t.start))
+        .flatten();
+    Ok(TraceList {
+        traces,
+        from,
+        to,
+        next_before,
+    })
 }
 
 /// One span as the waterfall draws it.

@@ -6,7 +6,7 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use eventstore::testing::fresh_database;
-use observe::query::{self, LogFilter};
+use observe::query::{self, LogFilter, TraceFilter};
 use observe::{Retention, store};
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue, any_value};
@@ -84,6 +84,15 @@ async fn post(pool: &PgPool, path: &str, content_type: &str, body: Vec<u8>) -> S
         .await
         .unwrap()
         .status()
+}
+
+fn search(q: &str) -> TraceFilter {
+    TraceFilter {
+        q: Some(q.into()),
+        minutes: 60,
+        limit: 10,
+        ..Default::default()
+    }
 }
 
 async fn count(pool: &PgPool, table: &str) -> i64 {
@@ -164,7 +173,7 @@ async fn an_order_trace_from_three_services_is_stored_found_and_mapped() {
     }
 
     for q in [TRACE, order, "corr-1"] {
-        let found = query::traces(&pool, Some(q), 60, 10, false).await.unwrap();
+        let found = query::traces(&pool, &search(q)).await.unwrap();
         assert_eq!(found.traces.len(), 1, "found by {q}");
         let summary = &found.traces[0];
         assert_eq!(summary.trace_id, TRACE);
@@ -176,7 +185,7 @@ async fn an_order_trace_from_three_services_is_stored_found_and_mapped() {
         assert_eq!((summary.spans, summary.errors), (5, 2));
     }
     assert!(
-        query::traces(&pool, Some("no-such-id"), 60, 10, false)
+        query::traces(&pool, &search("no-such-id"))
             .await
             .unwrap()
             .traces
@@ -432,4 +441,50 @@ async fn retention_keeps_the_newest_rows_within_the_caps_and_the_age() {
     };
     assert_eq!(store::trim(&pool, aged).await.unwrap().spans, 3);
     assert_eq!(count(&pool, "spans").await, 0);
+}
+
+#[tokio::test]
+async fn traces_page_newest_first_by_their_start() {
+    let (pool, _) = fresh_database().await;
+    // Five one-span traces, a millisecond apart.
+    let start = now_nanos() - 10_000_000;
+    let spans: Vec<Span> = (1..=5u64)
+        .map(|i| Span {
+            trace_id: unhex(&format!("{i:032x}")),
+            span_id: unhex(&format!("{i:016x}")),
+            name: format!("trace {i}"),
+            kind: SpanKind::Server as i32,
+            start_time_unix_nano: start + i * 1_000_000,
+            end_time_unix_nano: start + i * 1_000_000 + 1,
+            ..Default::default()
+        })
+        .collect();
+    assert_eq!(
+        post(
+            &pool,
+            "/v1/traces",
+            "application/x-protobuf",
+            export("order", spans)
+        )
+        .await,
+        StatusCode::OK
+    );
+    let mut filter = TraceFilter {
+        minutes: 60,
+        limit: 2,
+        ..Default::default()
+    };
+    let mut seen = Vec::new();
+    loop {
+        let page = query::traces(&pool, &filter).await.unwrap();
+        seen.extend(page.traces.iter().map(|t| t.root.clone()));
+        match page.next_before {
+            Some(before) => filter.before = Some(before),
+            None => break,
+        }
+    }
+    assert_eq!(
+        seen,
+        vec!["trace 5", "trace 4", "trace 3", "trace 2", "trace 1"]
+    );
 }

@@ -96,8 +96,12 @@ export type ObserveApi = ReturnType<typeof observeApi>;
 export function observeApi(api: Api) {
   const seg = encodeURIComponent;
   return {
-    traces: ({ q, minutes, limit, errors }: TraceQuery, signal?: AbortSignal) =>
-      api.adminRead<TraceList>("/admin/observe/traces", { q, minutes, limit, errors: errors ? "true" : undefined }, signal),
+    traces: ({ q, minutes, limit, errors, before }: TraceQuery, signal?: AbortSignal) =>
+      api.adminRead<TraceList>(
+        "/admin/observe/traces",
+        { q, minutes, limit, errors: errors ? "true" : undefined, before },
+        signal,
+      ),
     trace: (traceId: string, signal?: AbortSignal) =>
       api.adminRead<TraceDetail>(`/admin/observe/traces/${seg(traceId)}`, {}, signal),
     serviceMap: (minutes: number, signal?: AbortSignal) =>

@@ -839,6 +839,11 @@ export interface components {
             from: string;
             /** Format: date-time */
             to: string;
+            /**
+             * Format: date-time
+             * @description Pass as `before` for the next (older) page; `None` on the last.
+             */
+            next_before?: string | null;
         };
         /** @description One trace in a list. */
         TraceSummary: {
@@ -1159,6 +1164,8 @@ export interface operations {
                 limit?: number;
                 /** @description Only traces with an error span. */
                 errors?: boolean;
+                /** @description Traces that started before this time: a previous page's `next_before`. */
+                before?: string;
             };
             header?: never;
             path?: never;

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
-import { Suspense, useEffect, type FormEvent } from "react";
+import { Suspense, useEffect, useState, type FormEvent } from "react";
 import type { TraceSummary } from "@/api/observe";
 import { useObserveApi } from "@/api/useApi";
 import { Button } from "@/components/Button";
@@ -64,14 +64,40 @@ function TraceTable({ traces }: { traces: TraceSummary[] }) {
   );
 }
 
-function Results({ q, minutes, errors }: { q: string; minutes: number; errors: boolean }) {
+type Search = { q: string; minutes: number; errors: boolean };
+
+/** The search's pages: the newest first, then each older page the admin asks for. */
+function Results(search: Search) {
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  return (
+    <div className="flex flex-col gap-4">
+      {cursors.map((before, i) => (
+        <TracePage
+          key={before ?? "newest"}
+          {...search}
+          before={before}
+          onOlder={i === cursors.length - 1 ? (next) => setCursors((c) => [...c, next]) : null}
+        />
+      ))}
+    </div>
+  );
+}
+
+function TracePage({
+  q,
+  minutes,
+  errors,
+  before,
+  onOlder,
+}: Search & { before: string | undefined; onOlder: ((next: string) => void) | null }) {
   const observe = useObserveApi();
   const router = useRouter();
-  const traces = useQuery(`observe/traces/${q}/${minutes}/${errors}`, (signal) =>
-    observe.traces({ q: q || undefined, minutes, limit: LIMIT, errors }, signal),
+  const traces = useQuery(`observe/traces/${q}/${minutes}/${errors}/${before ?? ""}`, (signal) =>
+    observe.traces({ q: q || undefined, minutes, limit: LIMIT, errors, before }, signal),
   );
   // A search that finds exactly one trace opens it; back leads to the search form, not here again.
-  const only = q && traces.status === "success" && traces.data.traces.length === 1 ? traces.data.traces[0]!.trace_id : null;
+  const only =
+    q && !before && traces.status === "success" && traces.data.traces.length === 1 ? traces.data.traces[0]!.trace_id : null;
   useEffect(() => {
     if (only) router.replace(observeTraceHref(only));
   }, [only, router]);
@@ -82,7 +108,13 @@ function Results({ q, minutes, errors }: { q: string; minutes: number; errors: b
       query={traces}
       what="traces"
       isEmpty={(d) => d.traces.length === 0}
-      empty={q ? `No trace of the last ${range} matches ${q}.` : `No trace was recorded in the last ${range}.`}
+      empty={
+        before
+          ? `No older trace in the last ${range}.`
+          : q
+            ? `No trace of the last ${range} matches ${q}.`
+            : `No trace was recorded in the last ${range}.`
+      }
     >
       {(d) =>
         only ? (
@@ -91,14 +123,29 @@ function Results({ q, minutes, errors }: { q: string; minutes: number; errors: b
           <div className="flex flex-col gap-2">
             <div className="flex items-baseline justify-between gap-4">
               <p className="text-sm text-stone-600">
-                {d.traces.length === LIMIT ? `The newest ${LIMIT} traces` : `${d.traces.length} traces`} of the last {range}
+                {before
+                  ? `${d.traces.length} older traces`
+                  : d.traces.length === LIMIT
+                    ? `The newest ${LIMIT} traces`
+                    : `${d.traces.length} traces`}{" "}
+                of the last {range}
                 {q && ` matching ${q}`}, newest first.
               </p>
-              <button type="button" onClick={traces.reload} className="text-sm text-brand-700 underline">
-                Refresh
-              </button>
+              {!before && (
+                <button type="button" onClick={traces.reload} className="text-sm text-brand-700 underline">
+                  Refresh
+                </button>
+              )}
             </div>
             <TraceTable traces={d.traces} />
+            {onOlder &&
+              (d.next_before ? (
+                <Button variant="secondary" onClick={() => onOlder(d.next_before!)} className="self-start">
+                  Older traces
+                </Button>
+              ) : (
+                <p className="text-sm text-stone-500">No older trace in the window.</p>
+              ))}
           </div>
         )
       }
