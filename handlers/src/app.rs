@@ -43,21 +43,24 @@ impl Application {
     /// Connects (and migrates) the database, builds the store, its publisher and the verifier.
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
         settings.faults.announce();
-        // The SQS client reads and parses the system's TLS roots (several ms of CPU): it is
-        // built on another thread while the pool connects, so a cold start waits for the longer
-        // of the two, not for both.
-        let sqs = settings.event_queue_url.clone().map(|url| {
+        // The AWS clients read and parse the system's TLS roots (several ms of CPU): their one
+        // configuration is loaded on another thread while the pool connects, so a cold start
+        // waits for the longer of the two, not for both.
+        let needs_aws =
+            settings.event_queue_url.is_some() || settings.observe.alarm_prefix.is_some();
+        let aws = needs_aws.then(|| {
             let settings = settings.clone();
-            tokio::spawn(async move { (platform::aws::sqs(&settings).await, url) })
+            tokio::spawn(async move { platform::aws::Clients::load(&settings).await })
         });
         let pool = platform::db::connect_configured(settings).await?;
-        let publisher = match sqs {
-            Some(building) => {
-                let (client, url) = building.await?;
-                Some(Publisher::new(client, url).with_faults(settings.faults.clone()))
-            }
+        let aws = match aws {
+            Some(loading) => Some(loading.await?),
             None => None,
         };
+        let publisher = aws
+            .as_ref()
+            .zip(settings.event_queue_url.clone())
+            .map(|(aws, url)| Publisher::new(aws.sqs(), url).with_faults(settings.faults.clone()));
         let store = eventstore::shop_store(pool.clone(), settings.stock_snapshot_every, publisher)
             .with_faults(&settings.faults);
         Ok(Self {
@@ -72,18 +75,17 @@ impl Application {
                         .prometheus_url
                         .as_deref()
                         .map(observe::prometheus::Prometheus::new),
-                    cloudwatch: match &settings.observe.alarm_prefix {
-                        Some(prefix) => Some(observe::cloudwatch::CloudWatch {
-                            client: platform::aws::cloudwatch(settings).await,
-                            prefix: prefix.clone(),
+                    cloudwatch: aws.as_ref().zip(settings.observe.alarm_prefix.clone()).map(
+                        |(aws, prefix)| observe::cloudwatch::CloudWatch {
+                            client: aws.cloudwatch(),
+                            prefix,
                             region: settings
                                 .observe
                                 .console_region
                                 .clone()
                                 .unwrap_or_else(|| settings.aws_region.clone()),
-                        }),
-                        None => None,
-                    },
+                        },
+                    ),
                     console_region: settings.observe.console_region.clone(),
                 },
             },

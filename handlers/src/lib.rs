@@ -76,10 +76,7 @@ async fn function(
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     use tracing::Instrument;
-    let route = request
-        .extensions()
-        .get::<axum::extract::MatchedPath>()
-        .map_or("unmatched", |p| p.as_str());
+    let route = route(&request);
     let span = tracing::info_span!(
         "function",
         otel.name = format!("{} {route}", request.method()),
@@ -89,15 +86,20 @@ async fn function(
     platform::telemetry::serving(name, next.run(request).instrument(span)).await
 }
 
+/// The route template a request matched (`/api/orders/{id}`), as spans and metrics name it.
+fn route<B>(request: &axum::http::Request<B>) -> &str {
+    request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("unmatched", |p| p.as_str())
+}
+
 /// Counts and times every answered request by route, method and status.
 async fn measure(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    let route = request
-        .extensions()
-        .get::<axum::extract::MatchedPath>()
-        .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
+    let route = route(&request).to_string();
     let method = request.method().to_string();
     let started = std::time::Instant::now();
     let response = next.run(request).await;
@@ -188,10 +190,7 @@ pub fn openapi() -> &'static utoipa::openapi::OpenApi {
 /// request carries.
 fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
     use tracing_opentelemetry::OpenTelemetrySpanExt;
-    let route = request
-        .extensions()
-        .get::<axum::extract::MatchedPath>()
-        .map_or("unmatched", |p| p.as_str());
+    let route = route(request);
     let method = request.method().as_str();
     let span = tracing::info_span!(
         "request",

@@ -35,38 +35,30 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// The longest window any view reads, in minutes: one day.
 const MAX_MINUTES: i64 = 1440;
 
-fn minutes(value: Option<i64>, default: i64) -> Result<i64, Problem> {
-    let minutes = value.unwrap_or(default);
-    if (1..=MAX_MINUTES).contains(&minutes) {
-        Ok(minutes)
-    } else {
-        Err(Problem::invalid("minutes", "must be between 1 and 1440"))
-    }
-}
-
-fn limit(value: Option<i64>, default: i64, max: i64) -> Result<i64, Problem> {
-    let limit = value.unwrap_or(default);
-    if (1..=max).contains(&limit) {
-        Ok(limit)
+/// Parameter `field`, `default` when absent, between 1 and `max`.
+fn bounded(field: &str, value: Option<i64>, default: i64, max: i64) -> Result<i64, Problem> {
+    let value = value.unwrap_or(default);
+    if (1..=max).contains(&value) {
+        Ok(value)
     } else {
         Err(Problem::invalid(
-            "limit",
+            field,
             format!("must be between 1 and {max}"),
         ))
     }
+}
+
+fn minutes(value: Option<i64>, default: i64) -> Result<i64, Problem> {
+    bounded("minutes", value, default, MAX_MINUTES)
 }
 
 fn hex_id(value: &str, len: usize) -> bool {
     value.len() == len && value.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// The telemetry schema could not be read: a problem, 503 when the database is away.
-fn unreadable(error: sqlx::Error) -> Problem {
-    Problem::internal(error)
-}
-
-fn prometheus_problem(error: PrometheusError) -> Problem {
-    tracing::warn!(%error, "Prometheus query failed");
+/// Prometheus or CloudWatch did not answer: 503, worth a retry in a few seconds.
+fn unanswered(error: impl std::fmt::Display) -> Problem {
+    tracing::warn!(%error, "an Observe source did not answer");
     let mut problem = Problem::new(StatusCode::SERVICE_UNAVAILABLE, error.to_string());
     problem.retry_after = Some(5);
     problem
@@ -111,7 +103,7 @@ async fn traces(
     Params(query): Params<TraceQuery>,
 ) -> Result<Json<TraceList>, Problem> {
     let minutes = minutes(query.minutes, 60)?;
-    let limit = limit(query.limit, 50, 200)?;
+    let limit = bounded("limit", query.limit, 50, 200)?;
     let q = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     if q.is_some_and(|q| q.len() > 128) {
         return Err(Problem::invalid("q", "must be at most 128 characters"));
@@ -126,7 +118,7 @@ async fn traces(
     observe::query::traces(&state.pool, &filter)
         .await
         .map(Json)
-        .map_err(unreadable)
+        .map_err(Problem::internal)
 }
 
 /// One trace's spans in start order, with the orders and correlations it carries.
@@ -150,7 +142,7 @@ async fn trace(
     }
     let mut detail = observe::query::trace(&state.pool, &trace_id)
         .await
-        .map_err(unreadable)?
+        .map_err(Problem::internal)?
         .ok_or_else(|| Problem::not_found("trace"))?;
     if let Some(region) = &state.observe.console_region {
         // X-Ray spells the same id 1-<8 hex>-<24 hex>.
@@ -188,7 +180,7 @@ async fn service_map(
     observe::query::service_map(&state.pool, minutes)
         .await
         .map(Json)
-        .map_err(unreadable)
+        .map_err(Problem::internal)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -257,13 +249,13 @@ async fn logs(
         level,
         text,
         minutes: minutes(query.minutes, 60)?,
-        limit: limit(query.limit, 100, 500)?,
+        limit: bounded("limit", query.limit, 100, 500)?,
         before: query.before,
     };
     observe::query::logs(&state.pool, &filter)
         .await
         .map(Json)
-        .map_err(unreadable)
+        .map_err(Problem::internal)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -314,7 +306,7 @@ async fn metrics(
         .map_err(|error| match error {
             // Prometheus refusing the expression is the caller's mistake.
             PrometheusError::Refused(message) => Problem::invalid("query", message),
-            other => prometheus_problem(other),
+            other => unanswered(other),
         })
 }
 
@@ -328,16 +320,11 @@ async fn metrics(
     security(("bearer" = [])))]
 async fn alarms(State(state): State<AppState>, _: Admin) -> Result<Json<AlarmBoard>, Problem> {
     if let (None, Some(cloudwatch)) = (&state.observe.prometheus, &state.observe.cloudwatch) {
-        return cloudwatch.board().await.map(Json).map_err(|error| {
-            tracing::warn!(%error, "reading the CloudWatch alarms failed");
-            let mut problem = Problem::new(StatusCode::SERVICE_UNAVAILABLE, error.to_string());
-            problem.retry_after = Some(5);
-            problem
-        });
+        return cloudwatch.board().await.map(Json).map_err(unanswered);
     }
     let prometheus = prometheus(&state)?;
     observe::prometheus::board(prometheus)
         .await
         .map(Json)
-        .map_err(prometheus_problem)
+        .map_err(unanswered)
 }

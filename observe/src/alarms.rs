@@ -92,7 +92,12 @@ impl Definition {
 impl Slo {
     /// The name Prometheus records its rules under (scripts/alarms).
     pub(crate) fn rule(&self, what: &str, window: &str) -> String {
-        format!("slo:{}:{what}_{window}", self.name.replace('-', "_"))
+        format!("{}{what}_{window}", self.rule_prefix())
+    }
+
+    /// What every one of its recorded rules' names starts with.
+    pub(crate) fn rule_prefix(&self) -> String {
+        format!("slo:{}:", self.name.replace('-', "_"))
     }
 
     /// Every window its rules are recorded over, shortest first.

@@ -138,17 +138,24 @@ impl Prometheus {
         })
     }
 
-    /// The first value `query` gives now, if any (NaN counts as none).
-    pub async fn value(&self, query: &str) -> Result<Option<f64>, PrometheusError> {
+    /// The value of each series `query` gives now, by metric name (NaN counts as none).
+    pub async fn values_by_name(
+        &self,
+        query: &str,
+    ) -> Result<BTreeMap<String, f64>, PrometheusError> {
         let data = self
             .get("/api/v1/query", &[("query", query.to_string())])
             .await?;
         Ok(data["result"]
             .as_array()
-            .and_then(|r| r.first())
-            .and_then(|s| point(&s["value"]))
-            .map(|[_, v]| v)
-            .filter(|v| v.is_finite()))
+            .into_iter()
+            .flatten()
+            .filter_map(|s| {
+                let name = s["metric"]["__name__"].as_str()?.to_string();
+                let [_, value] = point(&s["value"])?;
+                value.is_finite().then_some((name, value))
+            })
+            .collect())
     }
 
     /// Every alerting rule loaded, with its state.
@@ -180,8 +187,14 @@ const HISTORY_STEP: i64 = 5;
 /// The board as Prometheus sees it now.
 pub async fn board(prometheus: &Prometheus) -> Result<AlarmBoard, PrometheusError> {
     let definition = definition();
-    let rules = prometheus.alert_rules().await?;
-    let history = history(prometheus).await?;
+    let slo = &definition.slos[0];
+    // The SLO's recorded error ratios and burn rates, every window in one query.
+    let recorded = format!("{{__name__=~\"{}.+\"}}", slo.rule_prefix());
+    let (rules, history, recorded) = tokio::try_join!(
+        prometheus.alert_rules(),
+        history(prometheus),
+        prometheus.values_by_name(&recorded),
+    )?;
     let mut alarms = Vec::new();
     for (name, summary, threshold) in definition.all() {
         let rule = rules.iter().find(|r| r.name == name);
@@ -207,18 +220,17 @@ pub async fn board(prometheus: &Prometheus) -> Result<AlarmBoard, PrometheusErro
             link: None,
         });
     }
-    let slo = &definition.slos[0];
-    let remaining = prometheus
-        .value(&slo.rule("error_ratio", &slo.window.local))
-        .await?
+    let remaining = recorded
+        .get(&slo.rule("error_ratio", &slo.window.local))
         .map(|ratio| 1.0 - ratio / (1.0 - slo.objective));
-    let mut burn_rates = Vec::new();
-    for window in slo.windows() {
-        burn_rates.push(BurnRateView {
-            rate: prometheus.value(&slo.rule("burn_rate", &window)).await?,
+    let burn_rates = slo
+        .windows()
+        .into_iter()
+        .map(|window| BurnRateView {
+            rate: recorded.get(&slo.rule("burn_rate", &window)).copied(),
             window,
-        });
-    }
+        })
+        .collect();
     Ok(AlarmBoard {
         source: "prometheus".into(),
         alarms,

@@ -13,10 +13,28 @@ pub async fn sdk_config(config: &Settings) -> aws_config::SdkConfig {
     loader.load().await
 }
 
+/// The clients a process builds from one loaded configuration: credentials, region and
+/// endpoint are resolved once however many services it calls.
+pub struct Clients(aws_config::SdkConfig);
+
+impl Clients {
+    pub async fn load(config: &Settings) -> Self {
+        Self(sdk_config(config).await)
+    }
+
+    pub fn sqs(&self) -> aws_sdk_sqs::Client {
+        aws_sdk_sqs::Client::new(&self.0)
+    }
+
+    pub fn cloudwatch(&self) -> aws_sdk_cloudwatch::Client {
+        aws_sdk_cloudwatch::Client::new(&self.0)
+    }
+}
+
 pub async fn sqs(config: &Settings) -> aws_sdk_sqs::Client {
-    aws_sdk_sqs::Client::new(&sdk_config(config).await)
+    Clients::load(config).await.sqs()
 }
 
 pub async fn cloudwatch(config: &Settings) -> aws_sdk_cloudwatch::Client {
-    aws_sdk_cloudwatch::Client::new(&sdk_config(config).await)
+    Clients::load(config).await.cloudwatch()
 }

@@ -127,6 +127,20 @@ struct Counted<E> {
     signal: &'static str,
 }
 
+impl<E> Counted<E> {
+    /// `result` of exporting `items`, counted as dropped when it failed.
+    fn counting(
+        &self,
+        items: u64,
+        result: opentelemetry_sdk::error::OTelSdkResult,
+    ) -> opentelemetry_sdk::error::OTelSdkResult {
+        if result.is_err() {
+            metrics::counter!("TelemetryDropped", "Signal" => self.signal).increment(items);
+        }
+        result
+    }
+}
+
 impl<E: opentelemetry_sdk::trace::SpanExporter> opentelemetry_sdk::trace::SpanExporter
     for Counted<E>
 {
@@ -135,11 +149,7 @@ impl<E: opentelemetry_sdk::trace::SpanExporter> opentelemetry_sdk::trace::SpanEx
         batch: Vec<opentelemetry_sdk::trace::SpanData>,
     ) -> opentelemetry_sdk::error::OTelSdkResult {
         let spans = batch.len() as u64;
-        let result = self.inner.export(batch).await;
-        if result.is_err() {
-            metrics::counter!("TelemetryDropped", "Signal" => self.signal).increment(spans);
-        }
-        result
+        self.counting(spans, self.inner.export(batch).await)
     }
     fn shutdown_with_timeout(
         &self,
@@ -161,11 +171,7 @@ impl<E: opentelemetry_sdk::logs::LogExporter> opentelemetry_sdk::logs::LogExport
         batch: opentelemetry_sdk::logs::LogBatch<'_>,
     ) -> opentelemetry_sdk::error::OTelSdkResult {
         let records = batch.iter().count() as u64;
-        let result = self.inner.export(batch).await;
-        if result.is_err() {
-            metrics::counter!("TelemetryDropped", "Signal" => self.signal).increment(records);
-        }
-        result
+        self.counting(records, self.inner.export(batch).await)
     }
     fn shutdown_with_timeout(
         &self,
