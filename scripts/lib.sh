@@ -23,8 +23,12 @@ say() { echo "==> $*"; }
 # The PIDs and PostgreSQL data folders this script started, stopped on exit.
 STARTED_PIDS=()
 STARTED_PG=()
+# Created when the stack stops, so supervisors do not restart what is being stopped.
+SUPERVISE_STOP="${TMPDIR:-/tmp}/shop-stopping.$$"
+rm -f "$SUPERVISE_STOP"
 stop_started() {
   local pid data
+  touch "$SUPERVISE_STOP"
   # runuser does not pass signals on to the server: stop clusters by their data folder.
   for data in "${STARTED_PG[@]}"; do
     pg_as_owner "$PG_BIN/pg_ctl" stop -D "$data" -m fast -w -t 20 >/dev/null 2>&1 || true
@@ -38,6 +42,38 @@ stop_started() {
     kill -9 "$pid" 2>/dev/null || true
   done
   STARTED_PIDS=()
+  rm -f "$SUPERVISE_STOP"
+}
+
+# supervise NAME LOG COMMAND...: runs COMMAND in the background and restarts it whenever it
+# exits, as ECS restarts a task: after 1 s, doubling to 30 s while it keeps failing, back to 1 s
+# once a run lasted a minute. Each start gets SHOP_RESTARTS and SHOP_LAST_EXIT_CODE, which the
+# service records so a crash loop shows in the console. TERM or INT (Ctrl-C) stops the
+# supervisor and its service; nothing else does. The supervisor's PID joins STARTED_PIDS.
+supervise() {
+  local name="$1" log="$2"; shift 2
+  (
+    child="" stopping=""
+    trap 'stopping=1; [ -n "$child" ] && kill -TERM "$child" 2>/dev/null; wait "$child" 2>/dev/null; exit 0' TERM INT
+    restarts=0 code="" delay=1
+    while true; do
+      started=$(date +%s)
+      env SHOP_RESTARTS="$restarts" ${code:+SHOP_LAST_EXIT_CODE="$code"} "$@" >>"$log" 2>&1 &
+      child=$!
+      code=0
+      wait "$child" || code=$?
+      [ -n "$stopping" ] && exit 0
+      [ $(( $(date +%s) - started )) -ge 60 ] && delay=1
+      # Ctrl-C reaches the service directly (a background subshell cannot trap INT): the stack
+      # is stopping when the stop file appears during the back-off.
+      sleep "$delay" & wait $! || true
+      [ -e "$SUPERVISE_STOP" ] && exit 0
+      restarts=$((restarts + 1))
+      echo "supervisor: $name exited with code $code; restart $restarts after ${delay}s" | tee -a "$log" >&2
+      delay=$(( delay * 2 > 30 ? 30 : delay * 2 ))
+    done
+  ) &
+  STARTED_PIDS+=("$!")
 }
 
 port_free() {

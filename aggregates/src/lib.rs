@@ -25,3 +25,61 @@ pub use order::{
 pub use stock::{Product, Stock, StockCommand, StockError, StockEvent};
 pub use unavailable::Unavailable;
 pub use values::{Cents, Invalid, Quantity, Sku};
+
+/// Every event type either aggregate appends, as stored in `events.event_type`.
+pub const EVENT_TYPES: &[&str] = &[
+    "OrderPlaced",
+    "OrderConfirmed",
+    "OrderRejected",
+    "OrderCancelled",
+    "ProductRegistered",
+    "StockReceived",
+    "StockReserved",
+    "ReservationReleased",
+];
+
+#[cfg(test)]
+mod tests {
+    use cqrs_es::DomainEvent;
+    use uuid::Uuid;
+
+    use super::*;
+
+    #[test]
+    fn every_event_type_is_listed_once() {
+        let id = Uuid::nil();
+        let types: Vec<String> = [
+            OrderEvent::OrderPlaced {
+                order_id: id,
+                customer_id: "c".into(),
+                lines: vec![],
+                total_cents: 0,
+            }
+            .event_type(),
+            OrderEvent::OrderConfirmed.event_type(),
+            OrderEvent::OrderRejected { reason: "r".into() }.event_type(),
+            OrderEvent::OrderCancelled { lines: vec![] }.event_type(),
+            StockEvent::ProductRegistered {
+                sku: "S".into(),
+                name: "n".into(),
+                description: String::new(),
+                price_cents: 1,
+                image_url: None,
+            }
+            .event_type(),
+            StockEvent::StockReceived { quantity: 1 }.event_type(),
+            StockEvent::StockReserved {
+                order_id: id,
+                quantity: 1,
+            }
+            .event_type(),
+            StockEvent::ReservationReleased {
+                order_id: id,
+                quantity: 1,
+            }
+            .event_type(),
+        ]
+        .into();
+        assert_eq!(types, EVENT_TYPES);
+    }
+}

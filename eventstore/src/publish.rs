@@ -10,7 +10,7 @@ use aws_sdk_sqs::types::{
 use serde::Serialize;
 use tracing::Instrument;
 
-use platform::faults::Faults;
+use platform::faults::FaultSwitches;
 
 use crate::log::{Appended, Committed};
 
@@ -18,7 +18,7 @@ use crate::log::{Appended, Committed};
 pub struct Publisher {
     client: Client,
     queue_url: String,
-    faults: Faults,
+    faults: FaultSwitches,
 }
 
 /// The message body. Small on purpose: ids and positions, no payloads.
@@ -35,12 +35,12 @@ impl Publisher {
         Self {
             client,
             queue_url,
-            faults: Faults::default(),
+            faults: FaultSwitches::default(),
         }
     }
 
     /// The same publisher with fault switches (see [`platform::faults`]).
-    pub fn with_faults(mut self, faults: Faults) -> Self {
+    pub fn with_faults(mut self, faults: FaultSwitches) -> Self {
         self.faults = faults;
         self
     }
@@ -83,22 +83,31 @@ impl Publisher {
                 .build()
                 .expect("data type and value are set")
         };
-        if self.faults.fail_sqs_send {
+        let faults = self.faults.current().await;
+        if faults.fail_sqs_send {
             tracing::warn!(
                 aggregate_id = %committed.aggregate_id,
-                "publishing to the event queue failed (fault switch SHOP_FAULT_SQS_SEND); the projector's catch-up will find the events"
+                "publishing to the event queue failed (fault switch sqs_send_failure); the projector's catch-up will find the events"
             );
             metrics::counter!("PublishFailures").increment(1);
             return;
         }
-        if self.faults.poison {
+        if faults.lose_sqs_message {
+            // Lost on the way: the sender sees a success, nobody ever receives it. Only the
+            // span's attribute tells, for the learner who looks at the producer span.
+            tracing::Span::current().record("messaging.message.id", "lost (fault switch)");
+            tracing::debug!(
+                aggregate_id = %committed.aggregate_id,
+                "message dropped on the way (fault switch sqs_message_lost)"
+            );
+            return;
+        }
+        if faults.poison {
             let poison = self
                 .client
                 .send_message()
                 .queue_url(&self.queue_url)
-                .message_body(
-                    "this is not an EventsAppended message (fault switch SHOP_FAULT_POISON)",
-                )
+                .message_body("this is not an EventsAppended message (fault switch poison_message)")
                 .message_group_id("poison")
                 .message_deduplication_id(uuid::Uuid::new_v4().to_string())
                 .send()

@@ -18,6 +18,7 @@ use aggregates::{Context, Order, OrderCommand, OrderError, Stock, StockCommand, 
 use cqrs_es::Aggregate;
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::persist::EventStoreAggregateContext;
+use platform::faults::FaultSwitches;
 use rand::Rng;
 use sqlx::PgPool;
 use tracing::Instrument;
@@ -36,7 +37,7 @@ const CONFLICT_BUDGET: Duration = Duration::from_secs(10);
 pub struct Store {
     inner: Arc<Inner>,
     /// The slow-database fault switch: a wait before every append.
-    db_latency: Option<Duration>,
+    faults: FaultSwitches,
 }
 
 struct Inner {
@@ -76,7 +77,7 @@ impl Builder {
                 streams: self.streams,
                 publisher: self.publisher,
             }),
-            db_latency: None,
+            faults: FaultSwitches::default(),
         }
     }
 }
@@ -91,8 +92,8 @@ impl Store {
     }
 
     /// The same store with the slow-database fault switch (see [`platform::faults`]).
-    pub fn with_faults(mut self, faults: &platform::faults::Faults) -> Self {
-        self.db_latency = faults.db_latency;
+    pub fn with_faults(mut self, faults: FaultSwitches) -> Self {
+        self.faults = faults;
         self
     }
 
@@ -215,10 +216,15 @@ impl Store {
                 events = events.len(),
                 attempt
             );
-            let latency = self.db_latency;
+            let latency = self.faults.current().await.db_latency;
             let outcome = async {
                 if let Some(latency) = latency {
-                    tokio::time::sleep(latency).await;
+                    let wait = tracing::info_span!(
+                        "slow database",
+                        otel.name = "slow database (fault switch)",
+                        added_ms = latency.as_millis() as u64
+                    );
+                    tokio::time::sleep(latency).instrument(wait).await;
                 }
                 log::append(&self.inner.pool, id, after, &events, &metadata, snapshot).await
             }

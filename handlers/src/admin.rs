@@ -32,6 +32,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(request_rebuild))
         .routes(routes!(trace_timeline))
         .merge(crate::observe::router())
+        .merge(crate::faults::router())
+        .merge(crate::scenarios::router())
 }
 
 const PROBLEM: &str = "application/problem+json";
@@ -316,6 +318,8 @@ pub struct ProjectionsView {
     items: Vec<Status>,
     #[schema(value_type = Option<RebuildRequest>)]
     rebuild: Option<RebuildRequest>,
+    /// The projector's latest start: restarts and the last exit code show a crash loop.
+    projector: Option<platform::supervision::Start>,
 }
 
 #[utoipa::path(get, path = "/admin/projections", tag = "admin",
@@ -324,13 +328,18 @@ pub struct ProjectionsView {
         (status = 403, body = Problem, content_type = PROBLEM)),
     security(("bearer" = [])))]
 async fn projections_status(State(state): State<AppState>, _: Admin) -> Result<Response, Problem> {
-    let items = projections::projector::status(&state.pool, &state.read_models)
-        .await
-        .map_err(Problem::internal)?;
-    let rebuild = rebuild_requests::latest(&state.pool)
-        .await
-        .map_err(Problem::internal)?;
-    Ok(Json(ProjectionsView { items, rebuild }).into_response())
+    let (items, rebuild, projector) = tokio::try_join!(
+        projections::projector::status(&state.pool, &state.read_models),
+        async { Ok(rebuild_requests::latest(&state.pool).await?) },
+        async { Ok(platform::supervision::latest(&state.pool, "stock-projector").await?) },
+    )
+    .map_err(Problem::internal)?;
+    Ok(Json(ProjectionsView {
+        items,
+        rebuild,
+        projector,
+    })
+    .into_response())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -8,6 +8,7 @@ use axum::Router;
 use eventstore::Store;
 use eventstore::publish::Publisher;
 use platform::Settings;
+use platform::faults::FaultSwitches;
 use projections::ReadModels;
 use sqlx::PgPool;
 use utoipa_axum::router::OpenApiRouter;
@@ -19,6 +20,8 @@ use crate::auth::Verifier;
 pub struct AppState {
     pub store: Store,
     pub pool: PgPool,
+    /// The fault switches, as this process sees them (see [`platform::faults`]).
+    pub faults: FaultSwitches,
     /// `None` when no Cognito pool is configured: every route that needs a caller answers 401.
     pub verifier: Option<Arc<Verifier>>,
     pub read_models: ReadModels,
@@ -42,7 +45,6 @@ pub struct Application {
 impl Application {
     /// Connects (and migrates) the database, builds the store, its publisher and the verifier.
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
-        settings.faults.announce();
         // The AWS clients read and parse the system's TLS roots (several ms of CPU): their one
         // configuration is loaded on another thread while the pool connects, so a cold start
         // waits for the longer of the two, not for both.
@@ -57,16 +59,18 @@ impl Application {
             Some(loading) => Some(loading.await?),
             None => None,
         };
+        let faults = FaultSwitches::start(pool.clone(), &settings.faults).await?;
         let publisher = aws
             .as_ref()
             .zip(settings.event_queue_url.clone())
-            .map(|(aws, url)| Publisher::new(aws.sqs(), url).with_faults(settings.faults.clone()));
+            .map(|(aws, url)| Publisher::new(aws.sqs(), url).with_faults(faults.clone()));
         let store = eventstore::shop_store(pool.clone(), settings.stock_snapshot_every, publisher)
-            .with_faults(&settings.faults);
+            .with_faults(faults.clone());
         Ok(Self {
             state: AppState {
                 store,
                 pool,
+                faults,
                 verifier: settings.cognito.clone().map(|c| Arc::new(Verifier::new(c))),
                 read_models: ReadModels::shop(),
                 observe: ObserveSources {

@@ -8,6 +8,7 @@
 pub mod admin;
 pub mod app;
 pub mod auth;
+pub mod faults;
 pub mod lambda;
 pub mod limits;
 pub mod meta;
@@ -17,6 +18,7 @@ pub mod orders;
 pub mod problem;
 pub mod products;
 pub mod read;
+pub mod scenarios;
 
 pub use app::{AppState, Application};
 

@@ -20,11 +20,13 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// The catalog with live availability.
 #[utoipa::path(get, path = "/products", tag = "catalog", params(ReadQuery),
     responses((status = 200, description = "With `X-Read-Model-Behind: true` when the wait for `min_position` ran out", body = Items<ProductView>),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "The failing-reads fault switch is on", body = Problem, content_type = "application/problem+json")))]
 async fn list_products(
     State(state): State<AppState>,
     Params(q): Params<ReadQuery>,
 ) -> Result<Response, Problem> {
+    injected_failure(&state).await?;
     let freshness = wait(&state.pool, &projections::catalog::Catalog, &q).await?;
     let items = read_once_more(|| catalog::list(&state.pool))
         .await
@@ -36,16 +38,30 @@ async fn list_products(
 #[utoipa::path(get, path = "/products/{sku}", tag = "catalog",
     params(("sku" = String, Path), ReadQuery),
     responses((status = 200, description = "With `X-Read-Model-Behind: true` when the wait for `min_position` ran out", body = ProductView),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "The failing-reads fault switch is on", body = Problem, content_type = "application/problem+json")))]
 async fn get_product(
     State(state): State<AppState>,
     Path(sku): Path<String>,
     Params(q): Params<ReadQuery>,
 ) -> Result<Response, Problem> {
+    injected_failure(&state).await?;
     let freshness = wait(&state.pool, &projections::catalog::Catalog, &q).await?;
     let product = read_once_more(|| catalog::get(&state.pool, &sku))
         .await
         .map_err(Problem::internal)?
         .ok_or_else(|| Problem::not_found("product"))?;
     Ok(respond(product, freshness))
+}
+
+/// The failing-reads fault switch: this read fails as a bug would, for its share of reads.
+async fn injected_failure(state: &AppState) -> Result<(), Problem> {
+    if state.faults.current().await.fails_product_read() {
+        tracing::error!("product read failed (fault switch product_read_failure)");
+        return Err(Problem::new(
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "the product read failed (fault switch product_read_failure)",
+        ));
+    }
+    Ok(())
 }

@@ -965,3 +965,367 @@ async fn the_observe_routes_are_admin_only_bounded_and_name_what_is_wrong() {
         );
     }
 }
+
+/// Polls `path` as the admin until its status is `want`, for at most `within`.
+async fn status_within(w: &World, path: &str, want: StatusCode, within: Duration) -> Duration {
+    let started = std::time::Instant::now();
+    loop {
+        let (status, body) = w.send("GET", path, Some(&w.admin), None).await;
+        if status == want {
+            return started.elapsed();
+        }
+        assert!(
+            started.elapsed() < within,
+            "{path} still answers {status} after {within:?}: {body}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn fault_switches_flip_at_run_time_and_bad_parameters_name_the_field() {
+    let w = world().await;
+    let faults = "/api/admin/faults";
+    assert_eq!(
+        w.send("GET", faults, Some(&w.shopper), None).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, list) = w.send("GET", faults, Some(&w.admin), None).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let names: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "slow_database",
+            "sqs_send_failure",
+            "sqs_message_lost",
+            "poison_message",
+            "projector_crash",
+            "product_read_failure"
+        ]
+    );
+    assert!(
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["enabled"] == false)
+    );
+    assert_eq!(
+        list["items"][4]["parameter_specs"][0]["options"][0],
+        "OrderPlaced"
+    );
+
+    // Bad input names the field and flips nothing.
+    for (name, body, field) in [
+        (
+            "slow_database",
+            json!({"enabled": true, "added_ms": 0}),
+            "added_ms",
+        ),
+        (
+            "slow_database",
+            json!({"enabled": true, "added_ms": 10001}),
+            "added_ms",
+        ),
+        ("projector_crash", json!({"enabled": true}), "event_type"),
+        (
+            "projector_crash",
+            json!({"enabled": true, "event_type": "OrderShipped"}),
+            "event_type",
+        ),
+        (
+            "product_read_failure",
+            json!({"enabled": true, "percent": 101}),
+            "percent",
+        ),
+        (
+            "sqs_send_failure",
+            json!({"enabled": true, "percent": 5}),
+            "percent",
+        ),
+        (
+            "sqs_send_failure",
+            json!({"enabled": true, "colour": "red"}),
+            "colour",
+        ),
+        ("sqs_send_failure", json!({}), "body"),
+    ] {
+        let path = format!("{faults}/{name}");
+        let (status, problem) = w
+            .send("PUT", &path, Some(&w.admin), Some(body.to_string()))
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}: {problem}"
+        );
+        assert_eq!(problem["errors"][0]["field"], field, "{body}: {problem}");
+    }
+    let (status, _) = w
+        .send(
+            "PUT",
+            &format!("{faults}/gremlins"),
+            Some(&w.admin),
+            Some(json!({"enabled": true}).to_string()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let flipped: i64 = sqlx::query_scalar("SELECT count(*) FROM fault_switches")
+        .fetch_one(&w.pool)
+        .await
+        .unwrap();
+    assert_eq!(flipped, 0, "no bad request flipped a switch");
+
+    // Failing product reads: on, every read fails within 2 s; off, every read works again.
+    w.register("TEA-F", 5).await;
+    let (status, on) = w
+        .send(
+            "PUT",
+            &format!("{faults}/product_read_failure"),
+            Some(&w.admin),
+            Some(json!({"enabled": true, "percent": 100}).to_string()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{on}");
+    assert_eq!(on["enabled"], true);
+    assert_eq!(on["parameters"], json!({"percent": 100}));
+    assert!(!on["flipped_by"].as_str().unwrap().is_empty());
+    let seen = status_within(
+        &w,
+        "/api/products",
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Duration::from_secs(2),
+    )
+    .await;
+    assert!(seen <= platform::faults::REFRESH + Duration::from_millis(500));
+    assert_eq!(
+        w.send("GET", "/api/products/TEA-F", None, None).await.0,
+        StatusCode::INTERNAL_SERVER_ERROR
+    );
+    let (status, off) = w
+        .send(
+            "PUT",
+            &format!("{faults}/product_read_failure"),
+            Some(&w.admin),
+            Some(json!({"enabled": false}).to_string()),
+        )
+        .await;
+    assert_eq!((status, &off["enabled"]), (StatusCode::OK, &json!(false)));
+    assert_eq!(
+        off["parameters"],
+        json!({"percent": 100}),
+        "kept for next time"
+    );
+    status_within(&w, "/api/products", StatusCode::OK, Duration::from_secs(2)).await;
+
+    // A slow database: every append waits at least the added time, once every process sees it.
+    let (status, _) = w
+        .send(
+            "PUT",
+            &format!("{faults}/slow_database"),
+            Some(&w.admin),
+            Some(json!({"enabled": true, "added_ms": 400}).to_string()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    tokio::time::sleep(platform::faults::REFRESH).await;
+    let restock = json!({"quantity": 1}).to_string();
+    let started = std::time::Instant::now();
+    let (status, _) = w
+        .send(
+            "POST",
+            "/api/admin/products/TEA-F/restock",
+            Some(&w.admin),
+            Some(restock.clone()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    assert!(
+        started.elapsed() >= Duration::from_millis(400),
+        "the append waited"
+    );
+    w.send(
+        "PUT",
+        &format!("{faults}/slow_database"),
+        Some(&w.admin),
+        Some(json!({"enabled": false}).to_string()),
+    )
+    .await;
+    let (_, list) = w.send("GET", faults, Some(&w.admin), None).await;
+    assert!(
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["enabled"] == false)
+    );
+}
+
+#[tokio::test]
+async fn a_game_day_hides_its_fault_checks_the_answer_and_proves_nothing_was_lost() {
+    let w = world().await;
+    let (status, scenarios) = w
+        .send("GET", "/api/admin/scenarios", Some(&w.admin), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{scenarios}");
+    assert!(scenarios["items"].as_array().unwrap().len() >= 5);
+    assert_eq!(scenarios["running"], Value::Null);
+    assert_eq!(
+        scenarios["items"][0]["switch"],
+        Value::Null,
+        "the answer is not in the list"
+    );
+    w.register("TEA-G", 5).await;
+
+    let (status, run) = w
+        .send(
+            "POST",
+            "/api/admin/scenarios/missing-products/start",
+            Some(&w.admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{run}");
+    assert_eq!(run["switch"], Value::Null, "hidden until answered");
+    let run_id = run["run_id"].as_str().unwrap().to_string();
+    let (status, _) = w
+        .send(
+            "POST",
+            "/api/admin/scenarios/stuck-orders/start",
+            Some(&w.admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "one game day at a time");
+    let (_, faults) = w
+        .send("GET", "/api/admin/faults", Some(&w.admin), None)
+        .await;
+    let hidden: Vec<&Value> = faults["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["hidden"] == true)
+        .collect();
+    assert_eq!(hidden.len(), 1);
+    assert_eq!(
+        (&hidden[0]["enabled"], &hidden[0]["parameters"]),
+        (&Value::Null, &Value::Null)
+    );
+    let (status, _) = w
+        .send(
+            "PUT",
+            "/api/admin/faults/slow_database",
+            Some(&w.admin),
+            Some(json!({"enabled": true}).to_string()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "no flipping while it runs");
+    // The fault is real: some product reads fail.
+    let mut failed = 0;
+    for _ in 0..60 {
+        if w.send("GET", "/api/products", None, None).await.0 == StatusCode::INTERNAL_SERVER_ERROR {
+            failed += 1;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(failed > 0, "some of 60 reads failed");
+    // A shopper orders meanwhile.
+    let order = json!({"lines": [{"sku": "TEA-G", "quantity": 1}]}).to_string();
+    assert_eq!(
+        w.send("POST", "/api/orders", Some(&w.shopper), Some(order))
+            .await
+            .0,
+        StatusCode::ACCEPTED
+    );
+
+    let answer = format!("/api/admin/scenarios/runs/{run_id}/answer");
+    let (status, problem) = w
+        .send(
+            "POST",
+            &answer,
+            Some(&w.admin),
+            Some(json!({"switch": "gremlins"}).to_string()),
+        )
+        .await;
+    assert_eq!(
+        (status, &problem["errors"][0]["field"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("switch"))
+    );
+    let (status, answered) = w
+        .send(
+            "POST",
+            &answer,
+            Some(&w.admin),
+            Some(json!({"switch": "product_read_failure"}).to_string()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answered}");
+    assert_eq!(answered["correct"], true);
+    assert_eq!(answered["switch"], "product_read_failure");
+    assert!(!answered["signals"].as_array().unwrap().is_empty());
+    assert!(answered["explanation"].as_str().unwrap().contains("500"));
+    let (status, _) = w
+        .send(
+            "POST",
+            &answer,
+            Some(&w.admin),
+            Some(json!({"switch": "slow_database"}).to_string()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "one answer per run");
+
+    let recovery = format!("/api/admin/scenarios/runs/{run_id}/recovery");
+    let (_, before) = w.send("GET", &recovery, Some(&w.admin), None).await;
+    assert_eq!(
+        (&before["fault_off"], &before["recovered"]),
+        (&json!(false), &json!(false))
+    );
+    let (status, _) = w
+        .send(
+            "POST",
+            &format!("/api/admin/scenarios/runs/{run_id}/finish"),
+            Some(&w.admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, pending) = w.send("GET", &recovery, Some(&w.admin), None).await;
+    assert_eq!(pending["fault_off"], true);
+    assert_eq!(
+        pending["undecided_orders"], 1,
+        "the order is not decided yet: {pending}"
+    );
+    assert_eq!(pending["recovered"], false);
+    w.project().await;
+    let (_, after) = w.send("GET", &recovery, Some(&w.admin), None).await;
+    assert_eq!(after["recovered"], true, "{after}");
+    assert!(
+        after["read_models"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["differing"] == 0)
+    );
+    status_within(&w, "/api/products", StatusCode::OK, Duration::from_secs(2)).await;
+
+    // The check can fail: a read model that drifted from the log is caught.
+    sqlx::query("UPDATE products SET on_hand = on_hand + 1 WHERE sku = 'TEA-G'")
+        .execute(&w.pool)
+        .await
+        .unwrap();
+    let (_, drifted) = w.send("GET", &recovery, Some(&w.admin), None).await;
+    assert_eq!(drifted["recovered"], false);
+    let catalog = drifted["read_models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "catalog")
+        .unwrap();
+    assert_eq!(catalog["differing"], 2, "one row each way: {drifted}");
+}

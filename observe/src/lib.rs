@@ -7,6 +7,7 @@
 
 pub mod alarms;
 pub mod cloudwatch;
+pub mod gameday;
 pub mod otlp;
 pub mod prometheus;
 pub mod query;

@@ -1,6 +1,7 @@
 //! The shared runtime every shop binary stands on: [`settings`] parsed once, [`telemetry`]
 //! start-up, [`metrics`], the [`db`] pool and migrations, the [`aws`] clients, the [`faults`]
-//! a learner can switch on, and the [`shutdown`] signal. Nothing here knows the domain.
+//! a learner can switch on at run time, each service's [`supervision`] record, and the
+//! [`shutdown`] signal. Nothing here knows the domain.
 
 pub mod aws;
 pub mod db;
@@ -8,6 +9,7 @@ pub mod faults;
 pub mod metrics;
 pub mod settings;
 pub mod shutdown;
+pub mod supervision;
 pub mod telemetry;
 
 pub use settings::Settings;

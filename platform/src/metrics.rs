@@ -217,6 +217,27 @@ pub const CATALOG: &[Described] = &[
         "crashes forced by the crash fault switch",
     ),
     metric(
+        "FaultFlips",
+        Counter,
+        Unit::Count,
+        &["Switch", "Enabled"],
+        "fault switches turned on or off, from the console or the environment",
+    ),
+    metric(
+        "FaultActive",
+        Gauge,
+        Unit::Count,
+        &["Switch"],
+        "1 while this process sees the fault switch on, else 0",
+    ),
+    metric(
+        "ServiceRestarts",
+        Gauge,
+        Unit::Count,
+        &[],
+        "how many times the supervisor restarted this service (scripts/dev; ECS on AWS)",
+    ),
+    metric(
         "TelemetryReceived",
         Counter,
         Unit::Count,

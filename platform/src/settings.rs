@@ -76,6 +76,10 @@ pub struct Projector {
     /// `PROJECTOR_VISIBILITY_SECONDS` (60): how long a received message stays hidden (renewed
     /// while its batch runs).
     pub visibility_seconds: i32,
+    /// `SHOP_RESTARTS` and `SHOP_LAST_EXIT_CODE`, set by the supervisor that restarted this
+    /// process (scripts/dev): recorded at start so a crash loop shows in the console.
+    pub restarts: Option<i32>,
+    pub last_exit_code: Option<i32>,
 }
 
 /// The local observability plane: the OTLP receiver and where the console finds Prometheus.
@@ -161,18 +165,38 @@ impl Settings {
                 db_latency: env
                     .get("SHOP_FAULT_DB_LATENCY_MS")
                     .map(|v| {
-                        v.parse().map(Duration::from_millis).map_err(|_| {
-                            env.invalid(
-                                "SHOP_FAULT_DB_LATENCY_MS",
-                                v,
-                                "milliseconds, a whole number",
-                            )
-                        })
+                        v.parse()
+                            .ok()
+                            .filter(|ms| (1..=crate::faults::MAX_ADDED_MS).contains(ms))
+                            .map(|ms| Duration::from_millis(ms.into()))
+                            .ok_or_else(|| {
+                                env.invalid(
+                                    "SHOP_FAULT_DB_LATENCY_MS",
+                                    v,
+                                    "milliseconds, 1 to 10000",
+                                )
+                            })
                     })
                     .transpose()?,
                 fail_sqs_send: env.choice("SHOP_FAULT_SQS_SEND", &["fail"], "fail")?,
+                lose_sqs_message: env.flag("SHOP_FAULT_SQS_LOST")?,
                 poison: env.flag("SHOP_FAULT_POISON")?,
                 crash_on_event: env.get("SHOP_FAULT_CRASH_ON_EVENT"),
+                product_read_failure_percent: env
+                    .get("SHOP_FAULT_PRODUCT_READ_FAILURE_PERCENT")
+                    .map(|v| {
+                        v.parse()
+                            .ok()
+                            .filter(|p| (1..=crate::faults::MAX_PERCENT).contains(p))
+                            .ok_or_else(|| {
+                                env.invalid(
+                                    "SHOP_FAULT_PRODUCT_READ_FAILURE_PERCENT",
+                                    v,
+                                    "a percentage, 1 to 100",
+                                )
+                            })
+                    })
+                    .transpose()?,
             },
             projector: Projector {
                 http_addr: env.parse(
@@ -187,6 +211,14 @@ impl Settings {
                     "1 to 43200 seconds",
                     60,
                 )?,
+                restarts: env
+                    .get("SHOP_RESTARTS")
+                    .map(|_| env.ranged("SHOP_RESTARTS", 0..=i32::MAX, "a whole number", 0))
+                    .transpose()?,
+                last_exit_code: env
+                    .get("SHOP_LAST_EXIT_CODE")
+                    .map(|_| env.ranged("SHOP_LAST_EXIT_CODE", -255..=255, "an exit code", 0))
+                    .transpose()?,
             },
             observe: Observe {
                 receiver_addr: env.parse(
@@ -365,6 +397,8 @@ mod tests {
             ("SHOP_FAULT_SQS_SEND", "yes"),
             ("SHOP_FAULT_POISON", "maybe"),
             ("SHOP_FAULT_DB_LATENCY_MS", "-5"),
+            ("SHOP_FAULT_DB_LATENCY_MS", "20000"),
+            ("SHOP_FAULT_PRODUCT_READ_FAILURE_PERCENT", "0"),
             ("DATABASE_PORT", "x"),
         ] {
             let vars = [("DATABASE_SECRET_ARN", "arn"), (variable, value)];

@@ -44,6 +44,17 @@ pub fn exporting() -> bool {
     EXPORTING.load(std::sync::atomic::Ordering::Relaxed)
 }
 
+/// The exporters installed, for [`flush_now`] (the providers are handles to the same exporters).
+static INSTALLED: std::sync::OnceLock<Telemetry> = std::sync::OnceLock::new();
+
+/// Sends every finished span and log record now, from anywhere: a process about to exit on
+/// purpose (the crash fault switch) calls this so its last words reach the console.
+pub fn flush_now() {
+    if let Some(telemetry) = INSTALLED.get() {
+        telemetry.flush();
+    }
+}
+
 /// Keeps the exporters alive; dropping it flushes what is buffered.
 #[must_use = "dropping the guard flushes and stops trace export"]
 pub struct Telemetry {
@@ -328,10 +339,14 @@ fn install(
             traces = provider.is_some(),
             "starting"
         );
-        let providers = provider
+        let providers: Vec<_> = provider
             .into_iter()
             .chain(hosted.into_iter().map(|(_, p)| p))
             .collect();
+        let _ = INSTALLED.set(Telemetry {
+            providers: providers.clone(),
+            logs: logger.clone(),
+        });
         Telemetry {
             providers,
             logs: logger,

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use eventstore::{Store, log};
+use platform::faults::FaultSwitches;
 use serde::Serialize;
 use sqlx::PgPool;
 
@@ -21,8 +22,8 @@ pub struct Projector {
     pool: PgPool,
     store: Store,
     read_models: ReadModels,
-    /// The crash fault switch: exit before applying an event of this type.
-    crash_on_event: Option<String>,
+    /// The crash fault switch: exit before applying an event of its type.
+    faults: FaultSwitches,
 }
 
 impl Projector {
@@ -32,7 +33,7 @@ impl Projector {
             pool,
             store,
             read_models: ReadModels::shop(),
-            crash_on_event: None,
+            faults: FaultSwitches::default(),
         }
     }
 
@@ -43,8 +44,8 @@ impl Projector {
     }
 
     /// The same projector with the crash fault switch (see [`platform::faults`]).
-    pub fn with_faults(mut self, faults: &platform::faults::Faults) -> Self {
-        self.crash_on_event = faults.crash_on_event.clone();
+    pub fn with_faults(mut self, faults: FaultSwitches) -> Self {
+        self.faults = faults;
         self
     }
 
@@ -128,14 +129,16 @@ impl Projector {
 
     /// The crash fault switch: exit as a bug would, before applying an event of its type.
     async fn crash_if_pending(&self) {
-        let Some(kind) = &self.crash_on_event else {
+        let faults = self.faults.current().await;
+        let Some(kind) = &faults.crash_on_event else {
             return;
         };
         if self.pending_of_type(kind).await.unwrap_or(false) {
             tracing::error!(
                 event_type = %kind,
-                "crashing on purpose before applying a {kind} event (fault switch SHOP_FAULT_CRASH_ON_EVENT)"
+                "crashing on purpose before applying a {kind} event (fault switch projector_crash)"
             );
+            platform::telemetry::flush_now();
             metrics::counter!("ProjectorCrashes").increment(1);
             std::process::exit(70);
         }

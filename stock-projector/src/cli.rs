@@ -7,6 +7,7 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 use eventstore::shop_store;
 use platform::Settings;
+use platform::faults::FaultSwitches;
 use projections::{Projector, ReadModels};
 use tokio::sync::watch;
 
@@ -190,7 +191,14 @@ impl Cli {
 /// The service: the worker, its health and status server, until SIGTERM or Ctrl-C.
 async fn serve(settings: Settings) -> anyhow::Result<()> {
     let pool = platform::db::connect_configured(&settings).await?;
-    settings.faults.announce();
+    platform::supervision::record_start(
+        &pool,
+        "stock-projector",
+        settings.projector.restarts,
+        settings.projector.last_exit_code,
+    )
+    .await?;
+    let faults = FaultSwitches::start(pool.clone(), &settings.faults).await?;
     let queue = match &settings.event_queue_url {
         Some(url) => Some(Queue::new(platform::aws::sqs(&settings).await, url.clone())),
         None => None,
@@ -199,8 +207,8 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     // their events from the store in the same pass. Publishing them would only put three or
     // four sends per order on the queue's critical path.
     let store =
-        shop_store(pool.clone(), settings.stock_snapshot_every, None).with_faults(&settings.faults);
-    let projector = Projector::new(pool, store).with_faults(&settings.faults);
+        shop_store(pool.clone(), settings.stock_snapshot_every, None).with_faults(faults.clone());
+    let projector = Projector::new(pool, store).with_faults(faults);
     let (stop_tx, stop) = watch::channel(false);
     tokio::spawn(async move {
         platform::shutdown::signal().await;

@@ -13,6 +13,7 @@ use eventstore::testing::{
     context, fifo_queue, fresh_database, moto_endpoint, place_order, rows, sqs,
 };
 use futures::future::join_all;
+use platform::faults::{Fault, FaultSwitches};
 use projections::ReadModels;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -43,7 +44,8 @@ async fn scene() -> Scene {
 impl Scene {
     /// A store that publishes to the scene's queue, with the given fault switches.
     fn store(&self, faults: platform::faults::Faults) -> Store {
-        let publisher = Publisher::new(self.sqs.clone(), self.queue.clone()).with_faults(faults);
+        let publisher = Publisher::new(self.sqs.clone(), self.queue.clone())
+            .with_faults(FaultSwitches::fixed(faults));
         eventstore::shop_store(self.pool.clone(), 50, Some(publisher))
     }
 
@@ -495,6 +497,21 @@ async fn the_crash_switch_stops_the_projector_and_turning_it_off_loses_nothing()
         "the crash came before any confirmation reached the read model"
     );
 
+    // The environment turned the switch on for every process, as the console would.
+    let flipped_by: String =
+        sqlx::query_scalar("SELECT flipped_by FROM fault_switches WHERE name = 'projector_crash'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(flipped_by, "environment (SHOP_FAULT_*)");
+    flip(
+        &pool,
+        Fault::ProjectorCrash {
+            event_type: "OrderConfirmed".into(),
+        },
+        false,
+    )
+    .await;
     let healthy = s.projector();
     wait_decided(&pool, &ids, Duration::from_secs(30)).await;
     healthy.stop();
@@ -530,7 +547,7 @@ async fn a_slow_database_slows_every_command_and_changes_nothing_else() {
         db_latency: Some(Duration::from_millis(300)),
         ..Default::default()
     };
-    let store = eventstore::testing::store(&pool, 50).with_faults(&slow);
+    let store = eventstore::testing::store(&pool, 50).with_faults(FaultSwitches::fixed(slow));
     let started = Instant::now();
     register(&store, "INK-1", 2).await;
     assert!(
@@ -583,7 +600,9 @@ async fn poison_messages_go_to_the_dead_letter_queue_while_orders_flow() {
     let store = eventstore::shop_store(
         pool.clone(),
         50,
-        Some(Publisher::new(sqs.clone(), queue.clone()).with_faults(poisoning)),
+        Some(
+            Publisher::new(sqs.clone(), queue.clone()).with_faults(FaultSwitches::fixed(poisoning)),
+        ),
     );
     register(&store, "BAG-1", 4).await;
     let ids = place(&store, "BAG-1", 2).await;
@@ -684,4 +703,148 @@ async fn the_container_health_check_follows_the_service() {
     }
     projector.stop();
     assert!(!check(), "a stopped projector is unhealthy");
+}
+
+// The same switches flipped at run time, through the `fault_switches` table every process reads.
+
+/// Turns `fault` on or off in the scene's table, and waits until every process has seen it.
+async fn flip(pool: &PgPool, fault: Fault, enabled: bool) {
+    platform::faults::flip(pool, &fault, enabled, "test")
+        .await
+        .unwrap();
+    tokio::time::sleep(platform::faults::REFRESH + Duration::from_millis(100)).await;
+}
+
+/// Waits until the projector has received `n` SQS messages for `ids`.
+async fn wait_delivered(pool: &PgPool, ids: &[Uuid], n: i64) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while delivered(pool, ids).await < n {
+        assert!(
+            Instant::now() < deadline,
+            "{n} messages delivered for {ids:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(delivered(pool, ids).await, n);
+}
+
+/// SQS messages the projector received for `ids`.
+async fn delivered(pool: &PgPool, ids: &[Uuid]) -> i64 {
+    let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+    sqlx::query_scalar("SELECT count(*) FROM deliveries WHERE aggregate_id = ANY($1)")
+        .bind(&ids)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn every_switch_flipped_at_run_time_takes_effect_and_turning_it_off_loses_nothing() {
+    let s = scene().await;
+    let pool = s.pool.clone();
+    let switches = FaultSwitches::table(pool.clone());
+    let publisher = Publisher::new(s.sqs.clone(), s.queue.clone()).with_faults(switches.clone());
+    let store = eventstore::shop_store(pool.clone(), 50, Some(publisher)).with_faults(switches);
+    register(&store, "JAM-1", 40).await;
+    let projector = s.projector();
+    let mut all = place(&store, "JAM-1", 2).await;
+    wait_decided(&pool, &all, Duration::from_secs(20)).await;
+    assert_eq!(
+        delivered(&pool, &all).await,
+        2,
+        "healthy: one message per order"
+    );
+
+    // A slow database: every append waits.
+    flip(&pool, Fault::SlowDatabase { added_ms: 300 }, true).await;
+    let started = Instant::now();
+    let slow = place(&store, "JAM-1", 1).await;
+    assert!(
+        started.elapsed() >= Duration::from_millis(300),
+        "the append waited"
+    );
+    flip(&pool, Fault::SlowDatabase { added_ms: 300 }, false).await;
+    all.extend(slow);
+
+    // Lost and failing sends: no message reaches the projector, the catch-up timer decides.
+    for fault in [Fault::SqsMessageLost {}, Fault::SqsSendFailure {}] {
+        flip(&pool, fault.clone(), true).await;
+        let ids = place(&store, "JAM-1", 3).await;
+        wait_decided(&pool, &ids, Duration::from_secs(20)).await;
+        assert_eq!(
+            delivered(&pool, &ids).await,
+            0,
+            "{fault:?}: no message delivered"
+        );
+        flip(&pool, fault, false).await;
+        all.extend(ids);
+    }
+
+    // Poison: an unreadable message joins the queue and stays there; orders flow meanwhile.
+    flip(&pool, Fault::PoisonMessage {}, true).await;
+    let ids = place(&store, "JAM-1", 1).await;
+    wait_decided(&pool, &ids, Duration::from_secs(20)).await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while depth(&s.sqs, &s.queue).await < 1 {
+        assert!(
+            Instant::now() < deadline,
+            "the poison message is in the queue"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    flip(&pool, Fault::PoisonMessage {}, false).await;
+    all.extend(ids);
+
+    // All off: messages flow again, and nothing was lost on the way.
+    let after = place(&store, "JAM-1", 2).await;
+    wait_decided(&pool, &after, Duration::from_secs(20)).await;
+    wait_delivered(&pool, &after, 2).await;
+    all.extend(after);
+    assert_eq!(decided(&pool, &all).await, all.len());
+    projector.stop();
+    assert_consistent(&pool, "JAM-1", 40).await;
+}
+
+#[tokio::test]
+async fn the_crash_switch_flipped_at_run_time_stops_the_running_projector() {
+    let s = scene().await;
+    let pool = s.pool.clone();
+    let store = s.store(Default::default());
+    register(&store, "JAM-2", 5).await;
+    let mut running = s.projector();
+    flip(
+        &pool,
+        Fault::ProjectorCrash {
+            event_type: "OrderPlaced".into(),
+        },
+        true,
+    )
+    .await;
+    let ids = place(&store, "JAM-2", 2).await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = running.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the running projector did not crash"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(status.code(), Some(70));
+    assert_eq!(decided(&pool, &ids).await, 0);
+
+    flip(
+        &pool,
+        Fault::ProjectorCrash {
+            event_type: "OrderPlaced".into(),
+        },
+        false,
+    )
+    .await;
+    let restarted = s.projector();
+    wait_decided(&pool, &ids, Duration::from_secs(30)).await;
+    restarted.stop();
+    assert_consistent(&pool, "JAM-2", 5).await;
 }

@@ -21,6 +21,39 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/faults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_faults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/faults/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Flips one switch, for every process within about a second. Logged and counted (`FaultFlips`). */
+        put: operations["flip_fault"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/observe/alarms": {
         parameters: {
             query?: never;
@@ -190,6 +223,89 @@ export interface paths {
          *     progress in `GET /admin/projections`.
          */
         post: operations["request_rebuild"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/scenarios": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_scenarios"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/scenarios/runs/{run_id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Answers which part broke; once. The answer reveals the switch, why, and the signals. */
+        post: operations["answer_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/scenarios/runs/{run_id}/finish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ends the run and turns its fault off; then `recovery` shows whether anything was lost. */
+        post: operations["finish_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/scenarios/runs/{run_id}/recovery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["run_recovery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/scenarios/{id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Starts a scenario: its fault goes on, unnamed, for every process within about a second. */
+        post: operations["start_scenario"];
         delete?: never;
         options?: never;
         head?: never;
@@ -408,14 +524,67 @@ export interface components {
             /** @description The alarm in the CloudWatch console, on AWS. */
             link?: string | null;
         };
+        Answer: {
+            /** @description The choice's `switch`: which part broke, and why. */
+            switch: string;
+        };
         BurnRateView: {
             window: string;
             /** Format: double */
             rate?: number | null;
         };
+        /** @description One possible answer: a part and why it broke, one per switch. */
+        Choice: {
+            switch: string;
+            diagnosis: string;
+        };
+        /** @description One switch: what it breaks, its parameters and their bounds, and its state. */
+        FaultView: {
+            /**
+             * @description `slow_database`, `sqs_send_failure`, `sqs_message_lost`, `poison_message`,
+             *     `projector_crash` or `product_read_failure`.
+             */
+            name: string;
+            title: string;
+            /** @description What it breaks, in one sentence. */
+            breaks: string;
+            parameter_specs: components["schemas"]["ParameterSpec"][];
+            /** @description Absent while a game day hides it. */
+            enabled?: boolean | null;
+            /** @description The parameters it runs (or last ran) with; absent while hidden or never flipped. */
+            parameters?: unknown;
+            /** @description Who flipped it last: an admin's `sub`, `environment (SHOP_FAULT_*)`, or `scenario <run>`. */
+            flipped_by?: string | null;
+            /** Format: date-time */
+            flipped_at?: string | null;
+            /** @description True while a running game day keeps this switch's state to itself. */
+            hidden: boolean;
+        };
+        FaultsView: {
+            items: components["schemas"]["FaultView"][];
+        };
         FieldError: {
             field: string;
             message: string;
+        };
+        /**
+         * @description Turns a switch on or off. The parameters a switch takes may come along; those left out keep
+         *     the last value, else the default.
+         */
+        Flip: {
+            enabled: boolean;
+            /**
+             * Format: int32
+             * @description `slow_database`: milliseconds added before every append, 1 to 10000 (300).
+             */
+            added_ms?: number | null;
+            /** @description `projector_crash`: the event type that crashes it. */
+            event_type?: string | null;
+            /**
+             * Format: int32
+             * @description `product_read_failure`: share of product reads that fail, 1 to 100 (50).
+             */
+            percent?: number | null;
         };
         Health: {
             status: string;
@@ -615,6 +784,20 @@ export interface components {
              */
             position: number;
         };
+        /** @description One parameter of a switch. */
+        ParameterSpec: {
+            name: string;
+            description: string;
+            /** Format: int32 */
+            minimum?: number | null;
+            /** Format: int32 */
+            maximum?: number | null;
+            /** Format: int32 */
+            default?: number | null;
+            unit?: string | null;
+            /** @description The values it takes, when it is a choice (`event_type`: the event types). */
+            options?: string[] | null;
+        };
         PlaceOrder: {
             /** @description The lines, each SKU at most once (bounds: see the schema). */
             lines: components["schemas"]["OrderLineRequest"][];
@@ -652,6 +835,7 @@ export interface components {
         ProjectionsView: {
             items: components["schemas"]["Status"][];
             rebuild?: null | components["schemas"]["RebuildRequest"];
+            projector?: null | components["schemas"]["Start"];
         };
         RebuildBody: {
             /** @description One read model; every read model when absent or null. */
@@ -678,6 +862,25 @@ export interface components {
             finished_at?: string | null;
             error?: string | null;
         };
+        /** @description Whether the shop recovered from a run with nothing lost. */
+        Recovery: {
+            /** @description The scenario's switch is off. */
+            fault_off: boolean;
+            /**
+             * Format: int64
+             * @description Orders placed since the run started that the event store has not seen decided.
+             */
+            undecided_orders: number;
+            /**
+             * Format: int64
+             * @description Events the projections have still to apply, all together.
+             */
+            lag_events: number;
+            /** @description Each read model against a replay of the log up to its checkpoint. */
+            read_models: components["schemas"]["Verified"][];
+            /** @description All of the above as it should be: off, every order decided, no lag, equal to a rebuild. */
+            recovered: boolean;
+        };
         Register: {
             /**
              * @description 2 to 64 of A-Z a-z 0-9 - _.
@@ -699,6 +902,46 @@ export interface components {
              */
             quantity: number;
         };
+        /** @description One play of a scenario. */
+        Run: {
+            /** Format: uuid */
+            run_id: string;
+            scenario: string;
+            started_by: string;
+            /** Format: date-time */
+            started_at: string;
+            /** @description The switch the learner named. */
+            answer?: string | null;
+            correct?: boolean | null;
+            /** Format: date-time */
+            answered_at?: string | null;
+            /** Format: date-time */
+            finished_at?: string | null;
+        };
+        /** @description A run as the console shows it: the answer's explanation and signals once answered. */
+        RunView: components["schemas"]["Run"] & {
+            title: string;
+            symptom: string;
+            /** @description Once answered: the switch the scenario turned on. */
+            switch?: string | null;
+            explanation?: string | null;
+            signals?: components["schemas"]["Signal"][] | null;
+        };
+        /** @description A guided scenario. */
+        Scenario: {
+            id: string;
+            title: string;
+            /** @description What a shopper (or the on-call) reports. */
+            symptom: string;
+            /** @description Where to start looking, without giving the answer away. */
+            hint: string;
+        };
+        ScenariosView: {
+            items: components["schemas"]["Scenario"][];
+            /** @description The answers to choose from: a part and why it broke. */
+            choices: components["schemas"]["Choice"][];
+            running?: null | components["schemas"]["RunView"];
+        };
         /** @description One series of a range query. */
         Series: {
             labels: {
@@ -714,6 +957,11 @@ export interface components {
             to: string;
             nodes: components["schemas"]["MapNode"][];
             edges: components["schemas"]["MapEdge"][];
+        };
+        /** @description One signal and the console page that shows it (a path under the storefront). */
+        Signal: {
+            what: string;
+            link: string;
         };
         SloView: {
             name: string;
@@ -765,6 +1013,22 @@ export interface components {
             attributes: Record<string, unknown>;
             events: components["schemas"]["SpanEventView"][];
             links: components["schemas"]["SpanLink"][];
+        };
+        /** @description One start of a service. */
+        Start: {
+            service: string;
+            /** Format: date-time */
+            started_at: string;
+            /**
+             * Format: int32
+             * @description Restarts so far, as the supervisor counts them; absent when it does not say (ECS).
+             */
+            restarts?: number | null;
+            /**
+             * Format: int32
+             * @description How the previous run ended (70: the crash fault switch); absent on a first start.
+             */
+            last_exit_code?: number | null;
         };
         /** @description One follower's checkpoint against the head of the log (docs/architecture.md section 4). */
         Status: {
@@ -873,6 +1137,22 @@ export interface components {
             /** Format: date-time */
             at: string;
         };
+        /** @description One read model compared with a replay of the log up to its checkpoint. */
+        Verified: {
+            name: string;
+            /**
+             * Format: int64
+             * @description The global position of the last event it had applied.
+             */
+            position: number;
+            /** Format: int64 */
+            rows: number;
+            /**
+             * Format: int64
+             * @description Rows in one table and not the other (each way); 0 when it equals a rebuild.
+             */
+            differing: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -913,6 +1193,108 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_faults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultsView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    flip_fault: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The switch */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Flip"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A game day is running */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1473,6 +1855,252 @@ export interface operations {
             };
         };
     };
+    list_scenarios: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScenariosView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    answer_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Answer"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Already answered, or finished */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    finish_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    run_recovery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Recovery"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_scenario: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The scenario */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Another scenario is running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     stream_events: {
         parameters: {
             query?: never;
@@ -1915,6 +2543,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The failing-reads fault switch is on */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     get_product: {
@@ -1945,6 +2582,15 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The failing-reads fault switch is on */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
