@@ -57,10 +57,12 @@ async fn get_product(
 /// The failing-reads fault switch: this read fails as a bug would, for its share of reads.
 async fn injected_failure(state: &AppState) -> Result<(), Problem> {
     if state.faults.current().await.fails_product_read() {
+        // The answer reads as any 500 does; only the log names the switch, as a stack trace
+        // would name the bug.
         tracing::error!("product read failed (fault switch product_read_failure)");
         return Err(Problem::new(
             axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-            "the product read failed (fault switch product_read_failure)",
+            "the request could not be completed; it is safe to retry",
         ));
     }
     Ok(())

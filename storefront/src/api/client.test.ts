@@ -152,6 +152,48 @@ describe("api client", () => {
     expect(calls.every((c) => header(c.init, "authorization") === "Bearer jwt")).toBe(true);
   });
 
+  it("flips a fault switch with PUT, and carries the field a 422 names", async () => {
+    const problem = {
+      type: "about:blank",
+      title: "Unprocessable Entity",
+      status: 422,
+      detail: "invalid request",
+      errors: [{ field: "added_ms", message: "must be between 1 and 10000 milliseconds" }],
+    };
+    const { fetch, calls } = fakeFetch(
+      { body: { name: "slow_database", enabled: true } },
+      { status: 422, body: problem, headers: { "content-type": "application/problem+json" } },
+    );
+    const api = createApi({ fetch, token: async () => "jwt" });
+    await api.flipFault("slow_database", { enabled: true, added_ms: 2500 });
+    const error = (await api.flipFault("slow_database", { enabled: true, added_ms: 0 }).catch((e: unknown) => e)) as ApiError;
+    expect(calls[0]!.url).toBe("/api/admin/faults/slow_database");
+    expect(calls[0]!.init.method).toBe("PUT");
+    expect(header(calls[0]!.init, "authorization")).toBe("Bearer jwt");
+    expect(JSON.parse(calls[0]!.init.body as string)).toEqual({ enabled: true, added_ms: 2500 });
+    expect(error.status).toBe(422);
+    expect(error.problem.errors).toEqual(problem.errors);
+  });
+
+  it("plays a game day: start, answer, finish, recovery", async () => {
+    const { fetch, calls } = fakeFetch({ body: {} }, { status: 201, body: {} }, { body: {} }, { body: {} }, { body: {} });
+    const api = createApi({ fetch, token: async () => "jwt" });
+    await api.scenarios();
+    await api.startScenario("missing-products");
+    await api.answerRun("r-1", "product_read_failure");
+    await api.finishRun("r-1");
+    await api.runRecovery("r-1");
+    expect(calls.map((c) => `${c.init.method ?? "GET"} ${c.url}`)).toEqual([
+      "GET /api/admin/scenarios",
+      "POST /api/admin/scenarios/missing-products/start",
+      "POST /api/admin/scenarios/runs/r-1/answer",
+      "POST /api/admin/scenarios/runs/r-1/finish",
+      "GET /api/admin/scenarios/runs/r-1/recovery",
+    ]);
+    expect(JSON.parse(calls[2]!.init.body as string)).toEqual({ switch: "product_read_failure" });
+    expect(calls.every((c) => header(c.init, "authorization") === "Bearer jwt")).toBe(true);
+  });
+
   it("asks the user to sign in before calling a route that needs a token", async () => {
     const { fetch, calls } = fakeFetch();
     const error = (await createApi({ fetch, token: async () => null }).orders().catch((e: unknown) => e)) as ApiError;

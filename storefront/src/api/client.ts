@@ -1,5 +1,5 @@
 import { tracer as browserTracer, type SpanContext, type Tracer } from "@/telemetry/tracer";
-import type { AggregateType, Answer, LineRequest, Problem, ProjectionName, RegisterProduct, RequestBody } from "./types";
+import type { AggregateType, Answer, Flip, LineRequest, Problem, ProjectionName, RegisterProduct, RequestBody } from "./types";
 
 /** A failed call, carrying the problem+json the server sent (or one describing what failed). */
 export class ApiError extends Error {
@@ -36,7 +36,7 @@ type Options = {
 type ReadOptions = { minPosition?: number; signal?: AbortSignal; trace?: SpanContext };
 
 type Call = {
-  method?: "GET" | "POST";
+  method?: "GET" | "POST" | "PUT";
   body?: unknown;
   headers?: Record<string, string>;
   query?: Record<string, string | number | undefined>;
@@ -149,6 +149,31 @@ export function createApi({ baseUrl = "/api", token, fetch: doFetch = globalThis
       } satisfies RequestBody<"/admin/projections/rebuild", "post">),
     trace: (correlationId: string, signal?: AbortSignal) =>
       get<Answer<"/admin/traces/{correlation_id}", "get", 200>>(`/admin/traces/${seg(correlationId)}`, {
+        auth: true,
+        signal,
+      }),
+
+    // Fault switches and game days: each breaks the shop on purpose, for every process within a second.
+    faults: (signal?: AbortSignal) => get<Answer<"/admin/faults", "get", 200>>("/admin/faults", { auth: true, signal }),
+    flipFault: async (name: string, flip: Flip) =>
+      (
+        await send<Answer<"/admin/faults/{name}", "put", 200>>(`/admin/faults/${seg(name)}`, {
+          method: "PUT",
+          body: flip satisfies RequestBody<"/admin/faults/{name}", "put">,
+          auth: true,
+        })
+      ).data,
+    scenarios: (signal?: AbortSignal) => get<Answer<"/admin/scenarios", "get", 200>>("/admin/scenarios", { auth: true, signal }),
+    startScenario: (id: string) =>
+      post<Answer<"/admin/scenarios/{id}/start", "post", 201>>(`/admin/scenarios/${seg(id)}/start`, undefined),
+    answerRun: (runId: string, choice: string) =>
+      post<Answer<"/admin/scenarios/runs/{run_id}/answer", "post", 200>>(`/admin/scenarios/runs/${seg(runId)}/answer`, {
+        switch: choice,
+      } satisfies RequestBody<"/admin/scenarios/runs/{run_id}/answer", "post">),
+    finishRun: (runId: string) =>
+      post<Answer<"/admin/scenarios/runs/{run_id}/finish", "post", 200>>(`/admin/scenarios/runs/${seg(runId)}/finish`, undefined),
+    runRecovery: (runId: string, signal?: AbortSignal) =>
+      get<Answer<"/admin/scenarios/runs/{run_id}/recovery", "get", 200>>(`/admin/scenarios/runs/${seg(runId)}/recovery`, {
         auth: true,
         signal,
       }),

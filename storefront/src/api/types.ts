@@ -72,5 +72,42 @@ export type TraceHop = Schemas["Hop"];
 
 export type Trace = Schemas["Timeline"];
 
+/** The stock-projector's latest start, as its supervisor reported it; a crash loop climbs `restarts`. */
+export type ProjectorStart = Schemas["Start"];
+
 /** application/problem+json (RFC 9457), as handlers/src/problem.rs writes it. */
 export type Problem = Schemas["Problem"];
+
+export type FieldError = Schemas["FieldError"];
+
+/**
+ * One fault switch: what it breaks, its parameters, and its state. `enabled` is null (and
+ * `parameters`, `flipped_by`, `flipped_at` too) while a game day keeps the switch `hidden`.
+ */
+export type FaultView = Schemas["FaultView"];
+
+/** One parameter of a switch: whole numbers within bounds, or one of `options`. */
+export type ParameterSpec = Schemas["ParameterSpec"];
+
+/** PUT /admin/faults/{name}: on or off, with the parameters the switch takes. */
+export type Flip = RequestBody<"/admin/faults/{name}", "put">;
+
+/** A game day: what is reported and where to start looking; its switch stays secret. */
+export type Scenario = Schemas["Scenario"];
+
+/** One possible answer to "which part broke, and why?". */
+export type Choice = Schemas["Choice"];
+
+/** A run of a scenario; once answered (or finished) it reveals its switch, why, and the signals. */
+export type RunView = Schemas["RunView"];
+
+/** A signal that gave the fault away, and the console page that shows it. */
+export type Signal = Schemas["Signal"];
+
+export type ScenarioList = Schemas["ScenariosView"];
+
+/** Whether the shop recovered from a run with nothing lost. */
+export type Recovery = Schemas["Recovery"];
+
+/** One read model against a replay of the log up to its checkpoint. */
+export type VerifiedReadModel = Schemas["Verified"];

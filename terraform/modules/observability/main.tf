@@ -380,11 +380,8 @@ resource "aws_cloudwatch_metric_alarm" "this" {
       condition     = contains(keys(local.comparisons), each.value.comparison)
       error_message = "observability/alarms.json: alarm ${each.key} has comparison \"${each.value.comparison}\"; use one of ${jsonencode(keys(local.comparisons))}."
     }
-    # scripts/alarms writes every entry of `alarms` as the rule `expr > threshold`.
-    precondition {
-      condition     = each.value.section == "resource_alarms" || each.value.comparison == ">"
-      error_message = "observability/alarms.json: alarm ${each.key} has a Prometheus rule, which fires above its threshold; only resource_alarms may compare otherwise."
-    }
+    # scripts/alarms writes every entry of `alarms` as the rule `expr <comparison> threshold`,
+    # with this same comparison, so both sides fire on the same side of the threshold.
     precondition {
       condition     = contains(["breaching", "notBreaching", "ignore", "missing"], each.value.missing_data)
       error_message = "observability/alarms.json: alarm ${each.key} has missing_data \"${each.value.missing_data}\"; use breaching, notBreaching, ignore or missing."

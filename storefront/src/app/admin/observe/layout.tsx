@@ -5,13 +5,16 @@ import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
 
 // The Observe console: the services' traces, the map they draw, metrics, alarms and logs, read
-// from the local telemetry store and Prometheus (on AWS, the routes answer from X-Ray and CloudWatch).
+// from the local telemetry store and Prometheus (on AWS, the routes answer from X-Ray and CloudWatch);
+// then the fault switches that break the shop on purpose, and the game days played with them.
 const pages = [
   ["/admin/observe/", "Traces"],
   ["/admin/observe/map/", "Service map"],
   ["/admin/observe/metrics/", "Metrics"],
   ["/admin/observe/alarms/", "Alarms"],
   ["/admin/observe/logs/", "Logs"],
+  ["/admin/observe/faults/", "Faults"],
+  ["/admin/observe/scenarios/", "Scenarios"],
 ] as const;
 
 export default function ObserveLayout({ children }: { children: ReactNode }) {

@@ -2,6 +2,7 @@
 
 import { useEffect } from "react";
 import { useApi } from "@/api/useApi";
+import { ProjectorStart } from "@/components/admin/ProjectorStart";
 import { RebuildPanel, rebuildActive } from "@/components/admin/RebuildPanel";
 import { QueryView } from "@/components/QueryView";
 import { formatMs, formatTime } from "@/lib/format";
@@ -31,8 +32,9 @@ export default function ProjectionsPage() {
         </button>
       </div>
       <QueryView query={projections} what="projections" isEmpty={(d) => d.items.length === 0}>
-        {({ items, rebuild }) => (
+        {({ items, rebuild, projector }) => (
           <div className="flex flex-col gap-8">
+            {projector && <ProjectorStart start={projector} />}
             <div className="overflow-x-auto">
               <table className="w-full text-left text-sm">
                 <caption className="sr-only">Checkpoints and lag of each projection</caption>
