@@ -35,8 +35,54 @@ pub enum Placement {
     Replayed(u16, serde_json::Value),
 }
 
+/// A line the stock service says cannot be filled now: refused before anything is appended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shortage {
+    /// The line's index in the request.
+    pub line: usize,
+    pub sku: String,
+    pub requested: u32,
+    pub available: i64,
+}
+
+/// What is asked before an order is placed, once its key (if any) is claimed: a replayed answer
+/// is never asked again. The stock service's synchronous check is one; the saga stays the truth
+/// for whatever it lets through.
+pub trait Admission {
+    fn admit(
+        &self,
+        lines: &[LineRequest],
+    ) -> impl std::future::Future<Output = Result<(), Shortage>> + Send;
+}
+
+/// Admits every order (no synchronous check).
+impl Admission for () {
+    async fn admit(&self, _: &[LineRequest]) -> Result<(), Shortage> {
+        Ok(())
+    }
+}
+
+impl<A: Admission + Send + Sync> Admission for std::sync::Arc<A> {
+    async fn admit(&self, lines: &[LineRequest]) -> Result<(), Shortage> {
+        self.as_ref().admit(lines).await
+    }
+}
+
+impl<A: Admission + Sync> Admission for Option<A> {
+    async fn admit(&self, lines: &[LineRequest]) -> Result<(), Shortage> {
+        match self {
+            Some(admission) => admission.admit(lines).await,
+            None => Ok(()),
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum PlaceError {
+    #[error(
+        "{} is short: {} requested, {} available", .0.sku, .0.requested, .0.available
+    )]
+    Short(Shortage),
     #[error(transparent)]
     Command(#[from] CommandError<OrderError>),
     #[error(
@@ -58,8 +104,10 @@ pub async fn place(
     key: Option<&IdempotencyKey>,
     lines: Vec<LineRequest>,
     context: &Context,
+    admission: &impl Admission,
 ) -> Result<Placement, PlaceError> {
     let Some(key) = key else {
+        admission.admit(&lines).await.map_err(PlaceError::Short)?;
         return Ok(Placement::Placed(
             place_once(store, customer_id, Uuid::new_v4(), lines, context).await?,
         ));
@@ -71,6 +119,10 @@ pub async fn place(
         Claim::Replay(status, body) => return Ok(Placement::Replayed(status, body)),
         Claim::Reused => return Err(PlaceError::KeyReused),
         Claim::InFlight => return Err(PlaceError::KeyInFlight),
+    }
+    if let Err(shortage) = admission.admit(&lines).await {
+        idempotency::release(pool, customer_id, key.as_str()).await;
+        return Err(PlaceError::Short(shortage));
     }
     let order_id = idempotency::order_id(customer_id, key.as_str());
     let outcome = match place_once(store, customer_id, order_id, lines, context).await {

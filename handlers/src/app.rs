@@ -14,6 +14,7 @@ use sqlx::PgPool;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::auth::Verifier;
+use crate::stock_check::StockService;
 
 /// What every handler is given.
 #[derive(Clone)]
@@ -22,6 +23,8 @@ pub struct AppState {
     pub pool: PgPool,
     /// The fault switches, as this process sees them (see [`platform::faults`]).
     pub faults: FaultSwitches,
+    /// The stock service the order path asks before placing; `None`: no synchronous check.
+    pub stock: Option<Arc<StockService>>,
     /// `None` when no Cognito pool is configured: every route that needs a caller answers 401.
     pub verifier: Option<Arc<Verifier>>,
     pub read_models: ReadModels,
@@ -71,6 +74,11 @@ impl Application {
                 store,
                 pool,
                 faults,
+                stock: settings
+                    .stock_service
+                    .url
+                    .as_deref()
+                    .map(|url| Arc::new(StockService::new(url, settings.stock_service.timeout))),
                 verifier: settings.cognito.clone().map(|c| Arc::new(Verifier::new(c))),
                 read_models: ReadModels::shop(),
                 observe: ObserveSources {

@@ -19,6 +19,7 @@ pub mod problem;
 pub mod products;
 pub mod read;
 pub mod scenarios;
+pub mod stock_check;
 
 pub use app::{AppState, Application};
 

@@ -78,7 +78,7 @@ pub struct OrderAccepted {
         (status = 202, description = "Order placed, pending reservation", body = OrderAccepted),
         (status = 400, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Same key still in flight", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A line is clearly unavailable now (`errors` names its quantity), or the same key is still in flight", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body over 64 KiB", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is invalid, or the key was used with another body", body = Problem, content_type = "application/problem+json"),
     ),
@@ -102,9 +102,16 @@ pub async fn place(
     };
     let context = request_context(&headers, &principal);
     let lines = body.lines.into_iter().map(LineRequest::from).collect();
-    let placement = ordering::place(&state.store, &principal.sub, key.as_ref(), lines, &context)
-        .await
-        .map_err(place_problem)?;
+    let placement = ordering::place(
+        &state.store,
+        &principal.sub,
+        key.as_ref(),
+        lines,
+        &context,
+        &state.stock,
+    )
+    .await
+    .map_err(place_problem)?;
     Ok(match placement {
         Placement::Placed(placed) => accepted(placed.into()),
         Placement::Replayed(status, stored) => {
@@ -134,6 +141,14 @@ impl From<Placed> for OrderAccepted {
 fn place_problem(error: PlaceError) -> Problem {
     match error {
         PlaceError::Command(e) => order_problem(e),
+        PlaceError::Short(ref short) => {
+            let mut problem = Problem::new(StatusCode::CONFLICT, error.to_string());
+            problem.errors.push(crate::problem::FieldError {
+                field: format!("lines[{}].quantity", short.line),
+                message: format!("only {} available for {}", short.available, short.sku),
+            });
+            problem
+        }
         e @ PlaceError::KeyReused => Problem::invalid("Idempotency-Key", e.to_string()),
         e @ PlaceError::KeyInFlight => Problem::new(StatusCode::CONFLICT, e.to_string()),
         e @ (PlaceError::Keys(_) | PlaceError::Record(_)) => Problem::internal(e),

@@ -1006,7 +1006,8 @@ async fn fault_switches_flip_at_run_time_and_bad_parameters_name_the_field() {
             "sqs_message_lost",
             "poison_message",
             "projector_crash",
-            "product_read_failure"
+            "product_read_failure",
+            "slow_stock_service"
         ]
     );
     assert!(

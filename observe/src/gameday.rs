@@ -71,6 +71,10 @@ pub const CHOICES: &[Choice] = &[
         switch: "product_read_failure",
         diagnosis: "The product service: a share of its reads fail.",
     },
+    Choice {
+        switch: "slow_stock_service",
+        diagnosis: "The stock service: it answers the order function's availability check too late.",
+    },
 ];
 
 const ALARMS: &str = "/admin/observe/alarms/";
@@ -140,7 +144,7 @@ pub const SCENARIOS: &[Scenario] = &[
         symptom: "\"My orders take a few seconds to confirm.\"",
         hint: "The order service's logs around a checkout say something the traces do not.",
         switch: "sqs_send_failure",
-        explanation: "Every send to the event queue failed, as when the order function's role loses sqs:SendMessage. The events were committed, so nothing was lost: the projector's catch-up timer found them every 2 s. The order service logs \"publishing to the event queue failed\" on every command, PublishFailures climbs, and the traces have no send span at all.",
+        explanation: "Every send to the event queue failed, as when the order function's role loses sqs:SendMessage. The events were committed, so nothing was lost: the projector's catch-up timer found them every 2 s. The order service logs \"publishing to the event queue failed\" on every command, PublishFailures climbs, and each trace's `send shop-events.fifo` span is empty: no message id, nothing under it.",
         signals: &[
             Signal {
                 what: "Warnings: \"publishing to the event queue failed\"",
@@ -234,6 +238,32 @@ pub const SCENARIOS: &[Scenario] = &[
             },
         ],
     },
+    Scenario {
+        id: "late-refusals",
+        title: "Sold out, but only later",
+        symptom: "\"I ordered something that was sold out. It said placed, then a moment later rejected. It used to tell me straight away.\"",
+        hint: "Before placing an order, the order function asks another service a question. Open a checkout's trace: is that call there, and how long did it take?",
+        switch: "slow_stock_service",
+        explanation: "The stock service answered the order function's availability check late. The check gives up after 150 ms, so the first orders waited that long and were placed unchecked; after three failures in a row the circuit breaker opened and the check was skipped altogether. Sold-out lines were no longer refused at once with 409: the saga, which stays the truth, rejected them a moment later. Nothing was oversold.",
+        signals: &[
+            Signal {
+                what: "A checkout trace: `GET /stock` ends at 150 ms with an error, or is missing (breaker open)",
+                link: TRACES,
+            },
+            Signal {
+                what: "Stock checks by outcome: timeout, then open",
+                link: METRICS,
+            },
+            Signal {
+                what: "WARN: \"stock service check failed; placing the order unchecked\"",
+                link: LOGS,
+            },
+            Signal {
+                what: "Service map: the order → stock-projector edge's errors",
+                link: MAP,
+            },
+        ],
+    },
 ];
 
 /// The scenario `id`.
@@ -252,6 +282,7 @@ impl Scenario {
             "projector_crash" => Fault::ProjectorCrash {
                 event_type: "OrderPlaced".into(),
             },
+            "slow_stock_service" => Fault::SlowStockService { added_ms: 500 },
             _ => Fault::ProductReadFailure { percent: 30 },
         }
     }
@@ -279,7 +310,7 @@ impl Run {
 }
 
 fn actor(run_id: Uuid) -> String {
-    format!("scenario {run_id}")
+    format!("{}{run_id}", faults::GAME_DAY_ACTOR)
 }
 
 #[derive(Debug, thiserror::Error)]

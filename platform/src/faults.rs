@@ -17,6 +17,7 @@
 //! | `poison_message` | | `SHOP_FAULT_POISON=1` | every publish also sends an unreadable message |
 //! | `projector_crash` | `event_type` | `SHOP_FAULT_CRASH_ON_EVENT=Type` | the projector exits (70) before that event |
 //! | `product_read_failure` | `percent` 1 to 100 | `SHOP_FAULT_PRODUCT_READ_FAILURE_PERCENT=N` | that share of product reads fail |
+//! | `slow_stock_service` | `added_ms` 1 to 10000 | `SHOP_FAULT_STOCK_LATENCY_MS=N` | the stock service answers late |
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -42,6 +43,7 @@ pub enum Fault {
     PoisonMessage {},
     ProjectorCrash { event_type: String },
     ProductReadFailure { percent: u8 },
+    SlowStockService { added_ms: u32 },
 }
 
 /// What one switch is, for the console: its name, what it breaks, its parameters.
@@ -126,6 +128,19 @@ pub const SWITCHES: &[Switch] = &[
             unit: Some("%"),
         }],
     },
+    Switch {
+        name: "slow_stock_service",
+        title: "Slow stock service",
+        breaks: "The stock service answers the order function's availability check `added_ms` late: the check times out (150 ms), its circuit breaker opens, and sold-out lines are no longer refused at once but rejected by the saga.",
+        parameters: &[Parameter {
+            name: "added_ms",
+            description: "milliseconds added before every availability answer",
+            minimum: Some(1),
+            maximum: Some(MAX_ADDED_MS),
+            default: Some(500),
+            unit: Some("ms"),
+        }],
+    },
 ];
 
 /// The switch named `name`, if there is one.
@@ -142,6 +157,7 @@ impl Fault {
             Self::PoisonMessage {} => "poison_message",
             Self::ProjectorCrash { .. } => "projector_crash",
             Self::ProductReadFailure { .. } => "product_read_failure",
+            Self::SlowStockService { .. } => "slow_stock_service",
         }
     }
 
@@ -160,10 +176,14 @@ impl Fault {
     /// the parameter at fault and why.
     pub fn check(&self, event_types: &[&str]) -> Result<(), (&'static str, String)> {
         match self {
-            Self::SlowDatabase { added_ms } if !(1..=MAX_ADDED_MS).contains(added_ms) => Err((
-                "added_ms",
-                format!("must be between 1 and {MAX_ADDED_MS} milliseconds"),
-            )),
+            Self::SlowDatabase { added_ms } | Self::SlowStockService { added_ms }
+                if !(1..=MAX_ADDED_MS).contains(added_ms) =>
+            {
+                Err((
+                    "added_ms",
+                    format!("must be between 1 and {MAX_ADDED_MS} milliseconds"),
+                ))
+            }
             Self::ProductReadFailure { percent } if !(1..=MAX_PERCENT).contains(percent) => {
                 Err(("percent", format!("must be between 1 and {MAX_PERCENT}")))
             }
@@ -187,6 +207,7 @@ pub struct Faults {
     pub poison: bool,
     pub crash_on_event: Option<String>,
     pub product_read_failure_percent: Option<u8>,
+    pub stock_service_latency: Option<Duration>,
 }
 
 impl Faults {
@@ -204,6 +225,9 @@ impl Faults {
                 Fault::ProjectorCrash { event_type } => faults.crash_on_event = Some(event_type),
                 Fault::ProductReadFailure { percent } => {
                     faults.product_read_failure_percent = Some(percent)
+                }
+                Fault::SlowStockService { added_ms } => {
+                    faults.stock_service_latency = Some(Duration::from_millis(added_ms.into()))
                 }
             }
         }
@@ -235,6 +259,11 @@ impl Faults {
         if let Some(percent) = self.product_read_failure_percent {
             on.push(Fault::ProductReadFailure { percent });
         }
+        if let Some(latency) = self.stock_service_latency {
+            on.push(Fault::SlowStockService {
+                added_ms: u32::try_from(latency.as_millis()).unwrap_or(u32::MAX),
+            });
+        }
         on
     }
 
@@ -254,6 +283,9 @@ pub struct State {
     pub flipped_by: String,
     pub flipped_at: DateTime<Utc>,
 }
+
+/// How a game day's flips are signed (`scenario <run id>`): their logs do not name the switch.
+pub const GAME_DAY_ACTOR: &str = "scenario ";
 
 /// Every switch flipped at least once.
 pub async fn states(pool: &PgPool) -> sqlx::Result<Vec<State>> {
@@ -285,15 +317,20 @@ pub async fn flip<'e>(
     .bind(actor)
     .fetch_one(db)
     .await?;
-    tracing::warn!(
-        switch = fault.name(),
-        enabled,
-        parameters = %state.parameters,
-        actor,
-        "fault switch {} turned {}",
-        fault.name(),
-        if enabled { "on" } else { "off" }
-    );
+    let turned = if enabled { "on" } else { "off" };
+    if actor.starts_with(GAME_DAY_ACTOR) {
+        // A game day's fault is for the learner to find: the log says a switch moved, not which.
+        tracing::warn!(actor, "a game day turned its hidden fault switch {turned}");
+    } else {
+        tracing::warn!(
+            switch = fault.name(),
+            enabled,
+            parameters = %state.parameters,
+            actor,
+            "fault switch {} turned {turned}",
+            fault.name(),
+        );
+    }
     metrics::counter!("FaultFlips", "Switch" => fault.name(), "Enabled" => enabled.to_string())
         .increment(1);
     Ok(state)
@@ -419,19 +456,20 @@ async fn read_on(pool: &PgPool) -> sqlx::Result<Faults> {
     )))
 }
 
-/// Says in the log and the `FaultActive` gauge what changed, as this process sees it.
+/// Says in the `FaultActive` gauge, and at debug level in the log (a game day's switch must not
+/// show in the learner's log search), what changed, as this process sees it.
 fn announce(before: &Faults, now: &Faults) {
     let (before, now) = (before.on(), now.on());
     for fault in &now {
         if !before.contains(fault) {
-            tracing::warn!(switch = fault.name(), parameters = %fault.parameters(), "fault switch {} is on here", fault.name());
+            tracing::debug!(switch = fault.name(), parameters = %fault.parameters(), "fault switch {} is on here", fault.name());
         }
     }
     for switch in SWITCHES {
         let on = now.iter().any(|f| f.name() == switch.name);
         let was = before.iter().any(|f| f.name() == switch.name);
         if was && !on {
-            tracing::info!(
+            tracing::debug!(
                 switch = switch.name,
                 "fault switch {} is off here",
                 switch.name
@@ -470,6 +508,7 @@ mod tests {
             poison: true,
             crash_on_event: Some("OrderPlaced".into()),
             product_read_failure_percent: Some(10),
+            stock_service_latency: Some(Duration::from_millis(7)),
         };
         let on = every.on();
         let names: Vec<_> = on.iter().map(Fault::name).collect();

@@ -217,6 +217,20 @@ pub const CATALOG: &[Described] = &[
         "crashes forced by the crash fault switch",
     ),
     metric(
+        "StockCheckLatency",
+        Histogram,
+        Unit::Milliseconds,
+        &[],
+        "the order path's synchronous availability check, as the order function waited for it",
+    ),
+    metric(
+        "StockChecks",
+        Counter,
+        Unit::Count,
+        &["Outcome"],
+        "availability checks by outcome: available, short (refused, 409), timeout, error, open (breaker open: skipped)",
+    ),
+    metric(
         "FaultFlips",
         Counter,
         Unit::Count,

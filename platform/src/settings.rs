@@ -39,6 +39,8 @@ pub struct Settings {
     pub lambda_runtime_api: Option<String>,
     /// The fault switches (`SHOP_FAULT_*`, see [`crate::faults`]).
     pub faults: Faults,
+    /// The stock service the order function asks before placing an order.
+    pub stock_service: StockService,
     /// The projector's own settings.
     pub projector: Projector,
     /// The local observability plane's settings.
@@ -80,6 +82,16 @@ pub struct Projector {
     /// process (scripts/dev): recorded at start so a crash loop shows in the console.
     pub restarts: Option<i32>,
     pub last_exit_code: Option<i32>,
+}
+
+/// The synchronous availability check of the order path (the stock-projector's `/stock`).
+#[derive(Debug, Clone)]
+pub struct StockService {
+    /// `STOCK_SERVICE_URL` (`http://127.0.0.1:8081` locally, the projector's Cloud Map name on
+    /// AWS); unset: orders are placed without the check and the saga alone decides.
+    pub url: Option<String>,
+    /// `STOCK_CHECK_TIMEOUT_MS` (150): past this the order is placed unchecked.
+    pub timeout: Duration,
 }
 
 /// The local observability plane: the OTLP receiver and where the console finds Prometheus.
@@ -162,26 +174,12 @@ impl Settings {
             otlp_endpoint: env.get("OTEL_EXPORTER_OTLP_ENDPOINT"),
             lambda_runtime_api: env.get("AWS_LAMBDA_RUNTIME_API"),
             faults: Faults {
-                db_latency: env
-                    .get("SHOP_FAULT_DB_LATENCY_MS")
-                    .map(|v| {
-                        v.parse()
-                            .ok()
-                            .filter(|ms| (1..=crate::faults::MAX_ADDED_MS).contains(ms))
-                            .map(|ms| Duration::from_millis(ms.into()))
-                            .ok_or_else(|| {
-                                env.invalid(
-                                    "SHOP_FAULT_DB_LATENCY_MS",
-                                    v,
-                                    "milliseconds, 1 to 10000",
-                                )
-                            })
-                    })
-                    .transpose()?,
+                db_latency: env.fault_millis("SHOP_FAULT_DB_LATENCY_MS")?,
                 fail_sqs_send: env.choice("SHOP_FAULT_SQS_SEND", &["fail"], "fail")?,
                 lose_sqs_message: env.flag("SHOP_FAULT_SQS_LOST")?,
                 poison: env.flag("SHOP_FAULT_POISON")?,
                 crash_on_event: env.get("SHOP_FAULT_CRASH_ON_EVENT"),
+                stock_service_latency: env.fault_millis("SHOP_FAULT_STOCK_LATENCY_MS")?,
                 product_read_failure_percent: env
                     .get("SHOP_FAULT_PRODUCT_READ_FAILURE_PERCENT")
                     .map(|v| {
@@ -197,6 +195,15 @@ impl Settings {
                             })
                     })
                     .transpose()?,
+            },
+            stock_service: StockService {
+                url: env.get("STOCK_SERVICE_URL"),
+                timeout: Duration::from_millis(env.ranged(
+                    "STOCK_CHECK_TIMEOUT_MS",
+                    1..=10_000,
+                    "1 to 10000 ms",
+                    150,
+                )? as u64),
             },
             projector: Projector {
                 http_addr: env.parse(
@@ -298,6 +305,19 @@ impl Env {
                 "a whole number above 0",
             ))
         }
+    }
+
+    /// A fault switch's milliseconds, 1 to [`crate::faults::MAX_ADDED_MS`], when set.
+    fn fault_millis(&self, name: &'static str) -> Result<Option<Duration>, SettingsError> {
+        self.get(name)
+            .map(|v| {
+                v.parse()
+                    .ok()
+                    .filter(|ms| (1..=crate::faults::MAX_ADDED_MS).contains(ms))
+                    .map(|ms| Duration::from_millis(ms.into()))
+                    .ok_or_else(|| self.invalid(name, v, "milliseconds, 1 to 10000"))
+            })
+            .transpose()
     }
 
     fn ranged(

@@ -75,6 +75,42 @@ pub async fn get(pool: &PgPool, sku: &str) -> sqlx::Result<Option<ProductView>> 
         .await
 }
 
+/// What the stock service answers (`GET /stock?sku=..`): the units available per SKU, as the
+/// catalog stood at `position`. SKUs the catalog does not know are left out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Availability {
+    pub items: Vec<SkuAvailable>,
+    /// The global position the catalog was current to when read.
+    pub position: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, sqlx::FromRow)]
+pub struct SkuAvailable {
+    pub sku: String,
+    pub available: i32,
+}
+
+/// The units available of `skus`, with the catalog's checkpoint, in one snapshot.
+pub async fn availability(pool: &PgPool, skus: &[String]) -> sqlx::Result<Availability> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        .execute(&mut *tx)
+        .await?;
+    let items: Vec<SkuAvailable> = sqlx::query_as(&format!(
+        "SELECT sku, available FROM {TABLE} WHERE sku = ANY($1) ORDER BY sku"
+    ))
+    .bind(skus)
+    .fetch_all(&mut *tx)
+    .await?;
+    let position: i64 = sqlx::query_scalar(
+        "SELECT COALESCE((SELECT global_position FROM projection_checkpoints WHERE name = 'catalog'), 0)",
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Availability { items, position })
+}
+
 /// What a page of events does to one SKU's row.
 struct Change {
     registered: Option<Registered>,

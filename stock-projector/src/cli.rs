@@ -208,7 +208,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     // four sends per order on the queue's critical path.
     let store =
         shop_store(pool.clone(), settings.stock_snapshot_every, None).with_faults(faults.clone());
-    let projector = Projector::new(pool, store).with_faults(faults);
+    let projector = Projector::new(pool, store).with_faults(faults.clone());
     let (stop_tx, stop) = watch::channel(false);
     tokio::spawn(async move {
         platform::shutdown::signal().await;
@@ -217,6 +217,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     });
     let (_, server) = http::serve(
         projector.clone(),
+        faults,
         settings.projector.http_addr,
         stop.clone(),
     )

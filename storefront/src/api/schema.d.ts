@@ -2386,7 +2386,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Same key still in flight */
+            /** @description A line is clearly unavailable now (`errors` names its quantity), or the same key is still in flight */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -19,6 +19,7 @@ describe("panels", () => {
       "Projection lag (events)",
       "Projection lag (ms)",
       "SQS send p99 (ms) and failures",
+      "Stock check p99 (ms) and outcomes (per minute)",
       "Dead-letter queue depth",
     ]);
   });

@@ -72,6 +72,13 @@ export const panels: readonly Panel[] = [
     ],
   },
   {
+    title: "Stock check p99 (ms) and outcomes (per minute)",
+    queries: [
+      { name: "StockCheckLatency p99", promql: quantile(0.99, "StockCheckLatency"), unit: "ms" },
+      { name: "StockChecks", promql: "sum by (Outcome) (rate(StockChecks[1m]))*60", unit: "perMinute", by: "Outcome" },
+    ],
+  },
+  {
     title: "Dead-letter queue depth",
     queries: [{ name: "DLQDepth", promql: "max(DLQDepth)", unit: "count" }],
   },

@@ -10,6 +10,7 @@ locals {
   shop = { for m in [
     "OrdersPlaced", "OrdersRejected", "CommandLatency", "ProjectionLagEvents", "ProjectionLagMs",
     "OrderDecisionLatency", "HttpRequests", "HttpRequestLatency", "SqsSendLatency", "PublishFailures", "DLQDepth",
+    "StockCheckLatency", "StockChecks",
     ] :
     m => "Namespace=\"${local.ns}\" MetricName=\"${m}\""
   }
@@ -157,6 +158,13 @@ locals {
     {
       title   = "SQS send p99 (ms)"
       metrics = [[{ expression = "SEARCH('${local.shop.SqsSendLatency}', 'p99', 60)", id = "sendp99" }]]
+    },
+    {
+      title = "Stock check p99 (ms) and outcomes"
+      metrics = [
+        [{ expression = "SEARCH('${local.shop.StockCheckLatency}', 'p99', 60)", id = "stockp99" }],
+        [{ expression = "SEARCH('${local.shop.StockChecks}', 'Sum', 60)", id = "stockchecks", yAxis = "right" }],
+      ]
     },
     {
       title = "Publish failures and DLQDepth"
