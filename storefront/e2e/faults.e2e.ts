@@ -1,5 +1,6 @@
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { call } from "./api";
 import { launch, openPage, screenshot, signIn } from "./browser";
 
 // Breaking the shop on purpose from the Observe console, as a learner would: a slow database
@@ -17,30 +18,6 @@ const SHOPPER = ["shopper@example.com", "Shopper-pass-1"] as const;
 /** What the traffic loop in a shopper's page did (it lives on `window.shopTraffic`). */
 type Traffic = { timers: number[]; placed: string[]; orderFailures: number; reads: number; readFailures: number };
 
-type Answer<T> = { status: number; body: T };
-
-/** A call to /api from `page`, with the token of whoever is signed in there, as the pages send it. */
-function call<T = unknown>(page: Page, method: "GET" | "POST" | "PUT", path: string, body?: unknown): Promise<Answer<T>> {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const session = JSON.parse(localStorage.getItem("shop.session") ?? "null") as { accessToken?: string } | null;
-      const headers: Record<string, string> = { Accept: "application/json" };
-      if (session?.accessToken) headers.Authorization = `Bearer ${session.accessToken}`;
-      if (body !== undefined) headers["Content-Type"] = "application/json";
-      if (method === "POST") headers["Idempotency-Key"] = crypto.randomUUID();
-      const response = await fetch(`/api${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-      const text = await response.text();
-      let parsed: unknown = text;
-      try {
-        parsed = text ? JSON.parse(text) : null;
-      } catch {
-        // Not JSON: kept as text.
-      }
-      return { status: response.status, body: parsed };
-    },
-    { method, path, body },
-  ) as Promise<Answer<T>>;
-}
 
 /**
  * Starts traffic from the shopper's `page`, with its token: every `orderEveryMs` an order of one

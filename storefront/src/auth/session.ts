@@ -4,7 +4,7 @@ import { useCallback, useMemo } from "react";
 import { useConfig } from "@/config/ConfigProvider";
 import type { RuntimeConfig } from "@/config/config";
 import { stored, useStored } from "@/lib/stored";
-import { refresh, signIn as cognitoSignIn, userOf, type Tokens, type User } from "./cognito";
+import { CognitoError, globalSignOut, refresh, signIn as cognitoSignIn, userOf, type Tokens, type User } from "./cognito";
 
 /** Refresh this long before the access token expires, so no call goes out with a dying token. */
 const REFRESH_MARGIN_MS = 60_000;
@@ -45,7 +45,14 @@ export type Session = {
   user: User | null | undefined;
   isAdmin: boolean;
   signIn: (username: string, password: string) => Promise<User>;
+  /** Forgets the tokens in this browser; other devices stay signed in. */
   signOut: () => void;
+  /**
+   * Revokes the user's refresh tokens everywhere (Cognito GlobalSignOut), then signs out here.
+   * Access tokens already issued stay valid at the API until they expire. Throws, and leaves
+   * this browser signed in, when Cognito could not be asked.
+   */
+  signOutEverywhere: () => Promise<void>;
 };
 
 const NOT_READ = Symbol("not read");
@@ -65,6 +72,20 @@ export function useSession(): Session {
     [configState],
   );
   const signOut = useCallback(() => sessionStore.set(null), []);
+  const signOutEverywhere = useCallback(async () => {
+    if (configState.status !== "ready") throw new Error("Signing out everywhere is not available: the storefront has no configuration.");
+    // A fresh token: GlobalSignOut refuses an expired one. None left means the session is over.
+    const token = await currentToken(configState.config);
+    if (token) {
+      try {
+        await globalSignOut(configState.config, token);
+      } catch (e) {
+        // NotAuthorized: the token was revoked already (signed out everywhere from another device).
+        if (!(e instanceof CognitoError && e.code === "NotAuthorizedException")) throw e;
+      }
+    }
+    sessionStore.set(null);
+  }, [configState]);
 
-  return { user, isAdmin: user?.groups.includes("admin") ?? false, signIn, signOut };
+  return { user, isAdmin: user?.groups.includes("admin") ?? false, signIn, signOut, signOutEverywhere };
 }

@@ -24,7 +24,7 @@ export function Gate({ admin = false, children }: { admin?: boolean; children: R
   if (admin && !isAdmin) {
     return (
       <p role="alert" className="rounded-md bg-red-50 p-6 text-center text-red-900">
-        This page is for the admin group; you are signed in as {user.username}.
+        This page is for the admin group; you are signed in as {user.email ?? user.username}.
       </p>
     );
   }

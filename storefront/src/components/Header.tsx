@@ -2,6 +2,8 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useState } from "react";
+import { explain } from "@/auth/errors";
 import { useSession } from "@/auth/session";
 import { itemCount } from "@/cart/cart";
 import { useCart } from "@/cart/useCart";
@@ -20,6 +22,56 @@ function NavLink({ href, children }: { href: string; children: React.ReactNode }
   );
 }
 
+/**
+ * The signed-in user's menu: who they are, and signing out on every device (Cognito
+ * GlobalSignOut). "Sign out" beside it only forgets this browser's tokens.
+ */
+function AccountMenu({ name }: { name: string }) {
+  const { signOutEverywhere } = useSession();
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  async function everywhere() {
+    setBusy(true);
+    setProblem(null);
+    try {
+      await signOutEverywhere();
+    } catch (e) {
+      setProblem(`${explain("GlobalSignOut", e).text} You are still signed in.`);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <details className="relative">
+      <summary className="cursor-pointer list-none rounded-md px-3 py-2 font-medium text-stone-700 hover:bg-stone-100">
+        <span className="sm:hidden">Account</span>
+        <span className="hidden sm:inline">{name}</span> ▾
+      </summary>
+      <div className="absolute right-0 z-10 mt-1 flex w-72 flex-col gap-2 rounded-md border border-stone-200 bg-white p-3 shadow-md">
+        <p className="break-all text-stone-800">Signed in as {name}</p>
+        <button
+          type="button"
+          onClick={everywhere}
+          disabled={busy}
+          className="rounded-md border border-stone-300 px-3 py-2 font-medium text-stone-800 hover:bg-stone-50 disabled:text-stone-400"
+        >
+          {busy ? "Signing out…" : "Sign out everywhere"}
+        </button>
+        <p className="text-xs text-stone-500">
+          Ends your sign-in on every device: none of them can renew it. A device keeps the access token it holds until
+          that expires, within the hour.
+        </p>
+        {problem && (
+          <p role="alert" className="text-sm text-red-800">
+            {problem}
+          </p>
+        )}
+      </div>
+    </details>
+  );
+}
+
 export function Header() {
   const { user, isAdmin, signOut } = useSession();
   const [cart] = useCart();
@@ -30,7 +82,7 @@ export function Header() {
         <Link href="/" className="mr-4 text-xl font-bold text-brand-700">
           shop
         </Link>
-        <nav aria-label="Main" className="flex flex-1 flex-wrap items-center gap-1">
+        <nav aria-label="Main" className="flex flex-auto flex-wrap items-center gap-1">
           <NavLink href="/">Catalog</NavLink>
           <NavLink href="/cart/">
             Cart{" "}
@@ -43,8 +95,8 @@ export function Header() {
         </nav>
         {user === null && <NavLink href="/sign-in/">Sign in</NavLink>}
         {user && (
-          <div className="flex items-center gap-2 text-sm text-stone-600">
-            <span className="hidden sm:inline">{user.username}</span>
+          <div className="ml-auto flex items-center gap-2 text-sm text-stone-600">
+            <AccountMenu name={user.email ?? user.username} />
             <button type="button" onClick={signOut} className="rounded-md px-3 py-2 font-medium text-stone-700 hover:bg-stone-100">
               Sign out
             </button>

@@ -30,6 +30,10 @@ locals {
     },
     var.otel_exporter_otlp_endpoint == "" ? {} : { OTEL_EXPORTER_OTLP_ENDPOINT = var.otel_exporter_otlp_endpoint },
   )
+
+  # The projector's HTTP listener (PROJECTOR_HTTP_ADDR): its health check, and the stock service
+  # the Order function calls, which the network opens to the Lambda functions' group.
+  stock_service_port = 8081
 }
 
 module "encryption" {
@@ -45,6 +49,7 @@ module "network" {
   az_count              = var.az_count
   interface_endpoints   = var.interface_endpoints
   endpoint_subnet_count = var.endpoint_subnet_count
+  stock_service_port    = local.stock_service_port
   kms_key_arn           = module.encryption.key_arn
   log_retention_days    = var.log_retention_days
 }
@@ -125,9 +130,14 @@ module "functions" {
   adot_collector_layer = var.adot_lambda_layer
   layers               = var.lambda_layers
   log_retention_days   = var.log_retention_days
-  # What the admin function's observability routes link to: this deployment's alarms in the
-  # CloudWatch console of its region.
   function_environment = {
+    # The Order function asks the projector's stock service before placing an order (150 ms,
+    # STOCK_CHECK_TIMEOUT_MS left at its default; unreachable, orders go on unchecked).
+    order = {
+      STOCK_SERVICE_URL = module.projector.stock_service_url
+    }
+    # What the admin function's observability routes link to: this deployment's alarms in the
+    # CloudWatch console of its region.
     admin = {
       OBSERVE_ALARM_PREFIX   = module.observability.alarm_prefix
       OBSERVE_CONSOLE_REGION = var.region
@@ -156,6 +166,11 @@ module "projector" {
   queue_arn           = module.queue.queue_arn
   queue_name          = module.queue.queue_name
   database_secret_arn = module.database.master_secret_arn
+  # The tasks register as stock-projector.<name>.internal, the Order function's STOCK_SERVICE_URL,
+  # and serve it on the port the network opens to the functions.
+  health_port                      = local.stock_service_port
+  service_discovery_namespace_id   = module.network.service_discovery_namespace_id
+  service_discovery_namespace_name = module.network.service_discovery_namespace_name
   # Lambda sets AWS_REGION itself and refuses it as a variable; the task gets it explicitly.
   environment             = merge(local.service_environment, { AWS_REGION = var.region })
   image_tag               = var.projector_image_tag

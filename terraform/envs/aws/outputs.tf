@@ -73,6 +73,11 @@ output "ecs_service_name" {
   value       = module.projector.service_name
 }
 
+output "stock_service_url" {
+  description = "The stock service (the projector's /stock) by its Cloud Map name, as the Order function gets it in STOCK_SERVICE_URL; it resolves inside the VPC only."
+  value       = module.projector.stock_service_url
+}
+
 output "projector_log_group" {
   description = "Log group of the projector tasks."
   value       = module.projector.log_group_name

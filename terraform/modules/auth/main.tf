@@ -10,9 +10,17 @@ resource "aws_cognito_user_pool" "this" {
   name                = var.name
   deletion_protection = var.deletion_protection ? "ACTIVE" : "INACTIVE"
 
-  # Shoppers sign in with their e-mail address; the sub claim stays the stable user id.
+  # Shoppers sign in with their e-mail address; the sub claim stays the stable user id. Sign-up
+  # (the storefront's /sign-up/) sends a code to the address, and ConfirmSignUp with it verifies it.
   username_attributes      = ["email"]
   auto_verified_attributes = ["email"]
+
+  # Codes go out from Cognito's own sender, no-reply@verificationemail.com: no SES to set up, but
+  # AWS allows it 50 e-mails a day per account, for all its pools (not adjustable). More needs
+  # email_sending_account = "DEVELOPER" and a verified SES identity (docs/deploy.md, sign-up).
+  email_configuration {
+    email_sending_account = "COGNITO_DEFAULT"
+  }
 
   mfa_configuration = var.mfa_configuration
   dynamic "software_token_mfa_configuration" {
@@ -49,8 +57,9 @@ resource "aws_cognito_user_pool_client" "storefront" {
   name         = "${var.name}-storefront"
   user_pool_id = aws_cognito_user_pool.this.id
 
-  # A browser cannot keep a secret; SRP for the storefront, USER_PASSWORD_AUTH for curl and
-  # the CLI walkthroughs in the docs.
+  # A browser cannot keep a secret. The storefront signs in with USER_PASSWORD_AUTH, as do curl
+  # and the CLI walkthroughs in the docs; SRP stays allowed for SDK clients. SignUp,
+  # ConfirmSignUp, ResendConfirmationCode and GlobalSignOut need no flow of their own.
   generate_secret = false
   explicit_auth_flows = [
     "ALLOW_USER_SRP_AUTH",

@@ -96,7 +96,7 @@ resource "aws_vpc_security_group_ingress_rule" "endpoints_https" {
 }
 
 # Workload groups: egress only to what the services call, so a compromised function cannot
-# reach anything but the endpoints, S3 and PostgreSQL.
+# reach anything but the endpoints, S3, PostgreSQL and the projector's stock service.
 resource "aws_security_group" "lambda" {
   #checkov:skip=CKV2_AWS_5:Attached to the functions by the functions module; checkov does not follow the module output.
   name        = "${var.name}-lambda"
@@ -149,6 +149,41 @@ resource "aws_vpc_security_group_egress_rule" "workload_postgres" {
   ip_protocol       = "tcp"
   from_port         = 5432
   to_port           = 5432
+}
+
+# The order path's synchronous stock check: the Order function asks the projector's /stock
+# (GET, 150 ms timeout) on its HTTP listener, found by its Cloud Map name below. Only the Lambda
+# group may connect, and only to that port; the projector's group admits nothing else. product
+# and admin share the Lambda group but are not given STOCK_SERVICE_URL. The groups' descriptions
+# stay as they are: changing one replaces the group, and with it every attachment.
+resource "aws_vpc_security_group_ingress_rule" "stock_service" {
+  security_group_id            = aws_security_group.projector.id
+  description                  = "Stock service (/stock) from the Lambda functions"
+  referenced_security_group_id = aws_security_group.lambda.id
+  ip_protocol                  = "tcp"
+  from_port                    = var.stock_service_port
+  to_port                      = var.stock_service_port
+}
+
+# The Lambda group's egress is restricted like the rest of its rules, so the same port is
+# opened on that side, to the projector's group only.
+resource "aws_vpc_security_group_egress_rule" "lambda_stock_service" {
+  security_group_id            = aws_security_group.lambda.id
+  description                  = "Stock service (/stock) on the stock-projector tasks"
+  referenced_security_group_id = aws_security_group.projector.id
+  ip_protocol                  = "tcp"
+  from_port                    = var.stock_service_port
+  to_port                      = var.stock_service_port
+}
+
+# Names for the workloads inside the VPC: a Cloud Map namespace is a Route 53 private hosted
+# zone associated with this VPC (answered by the VPC resolver, which needs the DNS support and
+# hostnames enabled above). The projector registers stock-projector.<name>.internal in it for
+# the Order function's stock check. Security groups do not filter queries to the VPC resolver.
+resource "aws_service_discovery_private_dns_namespace" "this" {
+  name        = "${var.name}.internal"
+  description = "Private names of the ${var.name} workloads (the stock-projector's stock service)"
+  vpc         = aws_vpc.this.id
 }
 
 # Flow logs show rejected connections, the first thing to look at when a service times out

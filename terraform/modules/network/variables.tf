@@ -47,3 +47,13 @@ variable "log_retention_days" {
   type        = number
   default     = 30
 }
+
+variable "stock_service_port" {
+  description = "Port of the stock-projector's HTTP listener (the projector module's health_port), which the Lambda functions may reach for the order path's stock check (/stock)."
+  type        = number
+
+  validation {
+    condition     = var.stock_service_port >= 1 && var.stock_service_port <= 65535
+    error_message = "stock_service_port must be a TCP port, 1 to 65535."
+  }
+}

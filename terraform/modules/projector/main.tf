@@ -26,7 +26,9 @@ locals {
   environment = merge(
     var.environment,
     # The image listens on 0.0.0.0 already; said here too so the task definition shows where
-    # /healthz and /status are. The security group admits nothing from outside the task.
+    # /healthz, /status and /stock are. Every interface, not loopback: the Order function calls
+    # /stock from outside the task (through the Cloud Map name below). The security group admits
+    # the Lambda functions' group on this port and nothing else.
     { PROJECTOR_HTTP_ADDR = "0.0.0.0:${var.health_port}" },
     local.with_sidecar && lookup(var.environment, "OTEL_EXPORTER_OTLP_ENDPOINT", "") == "" ? { OTEL_EXPORTER_OTLP_ENDPOINT = "http://127.0.0.1:4318" } : {},
   )
@@ -270,6 +272,39 @@ resource "aws_ecs_task_definition" "this" {
   ))
 }
 
+# The stock service's name, stock-projector.<name>.internal: an A record per running task (the
+# tasks use awsvpc networking, so each has its own address, and the port is the fixed
+# health_port, so no SRV record is needed). MULTIVALUE answers with up to eight healthy tasks'
+# addresses; a 10 s TTL keeps a replaced or scaled-in task's address out of resolvers soon.
+# Health is the custom health check config, as AWS documents for ECS service discovery (Route 53
+# health checks are for public namespaces only): ECS reports each task's health to Cloud Map
+# from the container health check (/healthz) and the task's state, so a task that is starting,
+# stopping or failing its check is not in the answer.
+resource "aws_service_discovery_service" "this" {
+  name        = local.container
+  description = "stock-projector tasks: /stock for the Order function's stock check"
+
+  dns_config {
+    namespace_id   = var.service_discovery_namespace_id
+    routing_policy = "MULTIVALUE"
+
+    dns_records {
+      type = "A"
+      ttl  = 10
+    }
+  }
+
+  # AWS fixes the threshold at 1 whatever is sent, but the provider sends the block only with a
+  # value in it: an empty block would leave the service without a health check.
+  health_check_custom_config {
+    failure_threshold = 1
+  }
+
+  # ECS deregisters a stopped task's instance itself, but on terraform destroy it may still be
+  # doing so when this service is deleted: deregister what is left instead of failing.
+  force_destroy = true
+}
+
 resource "aws_ecs_service" "this" {
   name            = local.container
   cluster         = aws_ecs_cluster.this.id
@@ -281,6 +316,12 @@ resource "aws_ecs_service" "this" {
     subnets          = var.subnet_ids
     security_groups  = [var.security_group_id]
     assign_public_ip = false
+  }
+
+  # Each task registers its address under the stock service's name while it runs. With awsvpc
+  # networking and A records, the registry ARN is all ECS needs (no container name or port).
+  service_registries {
+    registry_arn = aws_service_discovery_service.this.arn
   }
 
   # A build that fails its health check rolls back instead of cycling forever.

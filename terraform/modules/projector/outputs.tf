@@ -22,3 +22,8 @@ output "collector_image" {
   description = "Image of the ADOT collector sidecar as the task pulls it; null without a sidecar."
   value       = local.with_sidecar ? local.collector_image : null
 }
+
+output "stock_service_url" {
+  description = "URL of the stock service (the tasks' /stock) by its Cloud Map name, resolvable inside the VPC only: the Order function's STOCK_SERVICE_URL."
+  value       = "http://${aws_service_discovery_service.this.name}.${var.service_discovery_namespace_name}:${var.health_port}"
+}

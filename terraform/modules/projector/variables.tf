@@ -13,6 +13,16 @@ variable "security_group_id" {
   type        = string
 }
 
+variable "service_discovery_namespace_id" {
+  description = "Cloud Map private DNS namespace in which the tasks register as stock-projector."
+  type        = string
+}
+
+variable "service_discovery_namespace_name" {
+  description = "Domain of that namespace (<name>.internal), for the stock service's URL."
+  type        = string
+}
+
 variable "kms_key_arn" {
   description = "Key for the image repository, log group and the database secret."
   type        = string
@@ -86,7 +96,7 @@ variable "target_oldest_message_age_seconds" {
 }
 
 variable "health_port" {
-  description = "Port of the projector's health and metrics listener."
+  description = "Port of the projector's HTTP listener: health, status, metrics, and the stock service (/stock) the Order function calls."
   type        = number
   default     = 8081
 }

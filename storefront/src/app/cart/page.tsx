@@ -9,6 +9,7 @@ import type { Product } from "@/api/types";
 import { useApi } from "@/api/useApi";
 import { useSession } from "@/auth/session";
 import { emptyCart, itemCount, setQuantity, withCheckoutKey, type CartLine } from "@/cart/cart";
+import { sentence, shortageFor, shortagesOf, type Shortage } from "@/cart/shortage";
 import { useCart } from "@/cart/useCart";
 import { Button } from "@/components/Button";
 import { productHref } from "@/components/catalog/ProductCard";
@@ -22,10 +23,11 @@ import { asApiError } from "@/lib/useQuery";
 import { checkouts } from "@/telemetry/checkout";
 import { startSpan } from "@/telemetry/tracer";
 
-function LineRow({ line, product }: { line: CartLine; product: Product | undefined }) {
+function LineRow({ line, product, shortage }: { line: CartLine; product: Product | undefined; shortage: Shortage | undefined }) {
   const [, change] = useCart();
   const name = product?.name ?? line.sku;
   const short = product && line.quantity > product.available;
+  const available = shortage?.available ?? null;
   return (
     <li className="flex flex-wrap items-center gap-4 border-b border-stone-200 py-4">
       <div className="min-w-48 flex-1">
@@ -37,10 +39,29 @@ function LineRow({ line, product }: { line: CartLine; product: Product | undefin
         ) : (
           <p className="text-sm text-red-700">No longer in the catalog.</p>
         )}
-        {short && (
-          <p className="text-sm text-amber-800">
-            Only {product.available} available now: this order may be rejected.
-          </p>
+        {shortage ? (
+          // The shop refused this line at once: nothing was ordered, and the line stays as it was.
+          <div role="alert" className="mt-1 flex flex-wrap items-center gap-2 text-sm text-red-800">
+            <p>{sentence(shortage.message)}</p>
+            {available !== null && available > 0 ? (
+              <Button
+                variant="secondary"
+                className="px-2 py-1"
+                onClick={() => change((c) => setQuantity(c, line.sku, available))}
+                aria-label={`Set ${name} to ${available}`}
+              >
+                Set to {available}
+              </Button>
+            ) : (
+              <p>{available === 0 ? "None are left: remove it to place the order." : "Lower the quantity to order it."}</p>
+            )}
+          </div>
+        ) : (
+          short && (
+            <p className="text-sm text-amber-800">
+              Only {product.available} available now: this order may be rejected.
+            </p>
+          )
         )}
       </div>
       <label className="flex items-center gap-2 text-sm">
@@ -62,7 +83,19 @@ function LineRow({ line, product }: { line: CartLine; product: Product | undefin
   );
 }
 
-function Checkout({ total }: { total: number }) {
+/**
+ * `shortages`: the lines the shop refused for want of stock that still ask for what was refused;
+ * `onRefused` hands up those of each attempt (none when it starts), to show beside their lines.
+ */
+function Checkout({
+  total,
+  shortages,
+  onRefused,
+}: {
+  total: number;
+  shortages: readonly Shortage[];
+  onRefused: (shortages: Shortage[]) => void;
+}) {
   const api = useApi();
   const router = useRouter();
   const { user } = useSession();
@@ -76,6 +109,7 @@ function Checkout({ total }: { total: number }) {
     change(() => keyed);
     setBusy(true);
     setError(null);
+    onRefused([]);
     // The root of the checkout's trace: the POST is its child, and the order page's reads too,
     // until the order is decided (see useSettledOrder).
     const span = startSpan("checkout", {
@@ -93,7 +127,10 @@ function Checkout({ total }: { total: number }) {
     } catch (e) {
       const problem = asApiError(e);
       span.end({ code: "error", message: problem.message });
-      setError(problem);
+      // A 409 naming lines: nothing was placed, and each refused line says so beside itself.
+      const refused = shortagesOf(problem.problem, keyed.lines);
+      if (refused.length > 0) onRefused(refused);
+      else setError(problem);
       setBusy(false);
     }
   }
@@ -104,6 +141,9 @@ function Checkout({ total }: { total: number }) {
         Total <span className="font-bold">{formatMoney(total)}</span>
       </p>
       {error && <ProblemAlert error={error} />}
+      {shortages.length > 0 && (
+        <p className="text-sm text-red-800">Nothing was ordered: change the lines marked above, then place the order again.</p>
+      )}
       {user ? (
         <Button onClick={checkout} disabled={busy}>
           {busy ? "Placing order…" : "Place order"}
@@ -117,9 +157,40 @@ function Checkout({ total }: { total: number }) {
   );
 }
 
+/**
+ * The lines with their prices, and the checkout. `refused`: the shortages of the last checkout,
+ * each shown beside its line while that line asks for what was refused.
+ */
+function CartLines({
+  items,
+  refused,
+  setRefused,
+}: {
+  items: readonly Product[];
+  refused: readonly Shortage[];
+  setRefused: (shortages: Shortage[]) => void;
+}) {
+  const [cart] = useCart();
+  const bySku = new Map(items.map((p) => [p.sku, p]));
+  const total = cart.lines.reduce((sum, l) => sum + (bySku.get(l.sku)?.price_cents ?? 0) * l.quantity, 0);
+  const shortages = cart.lines.flatMap((line) => shortageFor(refused, line) ?? []);
+  return (
+    <section aria-label="Cart lines">
+      <ul>
+        {cart.lines.map((line) => (
+          <LineRow key={line.sku} line={line} product={bySku.get(line.sku)} shortage={shortageFor(shortages, line)} />
+        ))}
+      </ul>
+      <Checkout total={total} shortages={shortages} onRefused={setRefused} />
+    </section>
+  );
+}
+
 export default function CartPage() {
   const [cart] = useCart();
   const catalog = useCatalog();
+  // Kept here, above the catalog's reloads, so a refusal stays shown while prices are read again.
+  const [refused, setRefused] = useState<Shortage[]>([]);
   return (
     <>
       <h1 className="mb-6 text-2xl font-bold">Cart</h1>
@@ -129,20 +200,7 @@ export default function CartPage() {
         </p>
       ) : (
         <QueryView query={catalog} what="prices and availability">
-          {({ items }) => {
-            const bySku = new Map(items.map((p) => [p.sku, p]));
-            const total = cart.lines.reduce((sum, l) => sum + (bySku.get(l.sku)?.price_cents ?? 0) * l.quantity, 0);
-            return (
-              <section aria-label="Cart lines">
-                <ul>
-                  {cart.lines.map((line) => (
-                    <LineRow key={line.sku} line={line} product={bySku.get(line.sku)} />
-                  ))}
-                </ul>
-                <Checkout total={total} />
-              </section>
-            );
-          }}
+          {({ items }) => <CartLines items={items} refused={refused} setRefused={setRefused} />}
         </QueryView>
       )}
     </>
