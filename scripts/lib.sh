@@ -47,9 +47,11 @@ stop_started() {
 
 # supervise NAME LOG COMMAND...: runs COMMAND in the background and restarts it whenever it
 # exits, as ECS restarts a task: after 1 s, doubling to 30 s while it keeps failing, back to 1 s
-# once a run lasted a minute. Each start gets SHOP_RESTARTS and SHOP_LAST_EXIT_CODE, which the
-# service records so a crash loop shows in the console. TERM or INT (Ctrl-C) stops the
-# supervisor and its service; nothing else does. The supervisor's PID joins STARTED_PIDS.
+# once a run lasted a minute or ended cleanly (exit 0: stopped on purpose, as scripts/reload
+# does). Each start gets SHOP_RESTARTS and SHOP_LAST_EXIT_CODE, which the service records so a
+# crash loop shows in the console. The running service's PID is in $SUPERVISE_PIDS/NAME.pid when
+# SUPERVISE_PIDS names a folder. TERM or INT (Ctrl-C) stops the supervisor and its service;
+# nothing else does. The supervisor's PID joins STARTED_PIDS.
 supervise() {
   local name="$1" log="$2"; shift 2
   (
@@ -60,17 +62,18 @@ supervise() {
       started=$(date +%s)
       env SHOP_RESTARTS="$restarts" ${code:+SHOP_LAST_EXIT_CODE="$code"} "$@" >>"$log" 2>&1 &
       child=$!
+      [ -n "${SUPERVISE_PIDS:-}" ] && echo "$child" >"$SUPERVISE_PIDS/$name.pid"
       code=0
       wait "$child" || code=$?
       [ -n "$stopping" ] && exit 0
-      [ $(( $(date +%s) - started )) -ge 60 ] && delay=1
+      { [ "$code" = 0 ] || [ $(( $(date +%s) - started )) -ge 60 ]; } && delay=1
       # Ctrl-C reaches the service directly (a background subshell cannot trap INT): the stack
       # is stopping when the stop file appears during the back-off.
       sleep "$delay" & wait $! || true
       [ -e "$SUPERVISE_STOP" ] && exit 0
       restarts=$((restarts + 1))
       echo "supervisor: $name exited with code $code; restart $restarts after ${delay}s" | tee -a "$log" >&2
-      delay=$(( delay * 2 > 30 ? 30 : delay * 2 ))
+      [ "$code" = 0 ] || delay=$(( delay * 2 > 30 ? 30 : delay * 2 ))
     done
   ) &
   STARTED_PIDS+=("$!")
@@ -194,6 +197,18 @@ moto_start() {
   MOTO_PID=$!
   STARTED_PIDS+=("$MOTO_PID")
   wait_for_port "$port" 30 "moto"
+}
+
+# The file watcher of `scripts/dev --watch`: watchexec (crates.io's watchexec-cli), installed
+# into the project's cache with cargo when missing (a few minutes, once).
+ensure_watchexec() {
+  WATCHEXEC="$(command -v watchexec || echo "$SHOP_CACHE_DIR/tools/bin/watchexec")"
+  if [ ! -x "$WATCHEXEC" ]; then
+    say "installing watchexec-cli into $SHOP_CACHE_DIR/tools (once; a few minutes)"
+    cargo install --locked --quiet watchexec-cli --version '^2' --root "$SHOP_CACHE_DIR/tools" \
+      || die "cargo could not install watchexec-cli"
+    WATCHEXEC="$SHOP_CACHE_DIR/tools/bin/watchexec"
+  fi
 }
 
 ensure_prometheus() {
