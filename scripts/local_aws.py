@@ -63,6 +63,11 @@ def setup(endpoint):
         s3.create_bucket(Bucket=BUCKET)
     except s3.exceptions.BucketAlreadyOwnedByYou:
         pass
+    # The admin console PUTs images straight to the bucket with a presigned URL, from the
+    # storefront's origin (CloudFront's, on AWS; Terraform sets the same rule there).
+    s3.put_bucket_cors(Bucket=BUCKET, CORSConfiguration={"CORSRules": [{
+        "AllowedOrigins": ["*"], "AllowedMethods": ["PUT"], "AllowedHeaders": ["*"],
+        "MaxAgeSeconds": 3000}]})
 
     issuer = f"https://cognito-idp.us-east-1.amazonaws.com/{pool_id}"
     print(f"export EVENT_QUEUE_URL={queue_url}")

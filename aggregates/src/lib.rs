@@ -22,7 +22,9 @@ pub use order::{
     Catalog, LineRequest, Order, OrderCommand, OrderError, OrderEvent, OrderLine, OrderServices,
     OrderStatus, validate_lines,
 };
-pub use stock::{Product, Stock, StockCommand, StockError, StockEvent};
+pub use stock::{
+    IMAGE_URL_PREFIX, MAX_IMAGE_URL_CHARS, Product, Stock, StockCommand, StockError, StockEvent,
+};
 pub use unavailable::Unavailable;
 pub use values::{Cents, Invalid, Quantity, Sku};
 
@@ -36,6 +38,7 @@ pub const EVENT_TYPES: &[&str] = &[
     "StockReceived",
     "StockReserved",
     "ReservationReleased",
+    "ProductImageChanged",
 ];
 
 #[cfg(test)]
@@ -76,6 +79,10 @@ mod tests {
             StockEvent::ReservationReleased {
                 order_id: id,
                 quantity: 1,
+            }
+            .event_type(),
+            StockEvent::ProductImageChanged {
+                image_url: "/images/a.png".into(),
             }
             .event_type(),
         ]

@@ -36,7 +36,17 @@ pub enum StockCommand {
     ReleaseReservation {
         order_id: Uuid,
     },
+    /// Points the product at an uploaded image (`/images/...`, as the storefront and CloudFront
+    /// serve it).
+    ChangeImage {
+        image_url: String,
+    },
 }
+
+/// Where product images are served from, on every deployment.
+pub const IMAGE_URL_PREFIX: &str = "/images/";
+/// The longest image URL a product keeps.
+pub const MAX_IMAGE_URL_CHARS: usize = 512;
 
 impl StockCommand {
     /// The command's name as it is recorded in every event's metadata.
@@ -46,6 +56,7 @@ impl StockCommand {
             Self::Restock { .. } => "Restock",
             Self::ReserveStock { .. } => "ReserveStock",
             Self::ReleaseReservation { .. } => "ReleaseReservation",
+            Self::ChangeImage { .. } => "ChangeImage",
         }
     }
 }
@@ -71,6 +82,10 @@ pub enum StockEvent {
         order_id: Uuid,
         quantity: u32,
     },
+    /// Added after the first release: streams written before it simply have none.
+    ProductImageChanged {
+        image_url: String,
+    },
 }
 
 impl DomainEvent for StockEvent {
@@ -80,6 +95,7 @@ impl DomainEvent for StockEvent {
             Self::StockReceived { .. } => "StockReceived",
             Self::StockReserved { .. } => "StockReserved",
             Self::ReservationReleased { .. } => "ReservationReleased",
+            Self::ProductImageChanged { .. } => "ProductImageChanged",
         }
         .to_string()
     }
@@ -245,6 +261,20 @@ impl Stock {
                 }
                 Ok(vec![StockEvent::StockReserved { order_id, quantity }])
             }
+            StockCommand::ChangeImage { image_url } => {
+                if !image_url.starts_with(IMAGE_URL_PREFIX)
+                    || image_url.chars().count() > MAX_IMAGE_URL_CHARS
+                {
+                    return Err(invalid("image_url")(format!(
+                        "must start with {IMAGE_URL_PREFIX} and be at most {MAX_IMAGE_URL_CHARS} characters"
+                    )));
+                }
+                let current = self.product.as_ref().and_then(|p| p.image_url.as_deref());
+                if current == Some(image_url.as_str()) {
+                    return Ok(vec![]);
+                }
+                Ok(vec![StockEvent::ProductImageChanged { image_url }])
+            }
             StockCommand::ReleaseReservation { order_id } => {
                 // Releasing what was never reserved is a no-op, so the saga can release blindly.
                 Ok(self
@@ -307,6 +337,11 @@ impl Aggregate for Stock {
                 self.reserved -= quantity;
                 self.reservations.remove(&order_id);
                 self.released.insert(order_id);
+            }
+            StockEvent::ProductImageChanged { image_url } => {
+                if let Some(product) = &mut self.product {
+                    product.image_url = Some(image_url);
+                }
             }
         }
     }
@@ -409,6 +444,45 @@ mod tests {
             .given(vec![registered()])
             .when(StockCommand::Restock { quantity: 5 })
             .then_expect_events(vec![StockEvent::StockReceived { quantity: 5 }]);
+    }
+
+    #[test]
+    fn an_image_is_recorded_once_and_only_under_the_images_path() {
+        let image = "/images/products/TEA-1/a.png".to_string();
+        StockTest::with(())
+            .given(vec![registered()])
+            .when(StockCommand::ChangeImage {
+                image_url: image.clone(),
+            })
+            .then_expect_events(vec![StockEvent::ProductImageChanged {
+                image_url: image.clone(),
+            }]);
+        StockTest::with(())
+            .given(vec![
+                registered(),
+                StockEvent::ProductImageChanged {
+                    image_url: image.clone(),
+                },
+            ])
+            .when(StockCommand::ChangeImage { image_url: image })
+            .then_expect_events(vec![]);
+        StockTest::with(())
+            .given(vec![registered()])
+            .when(StockCommand::ChangeImage {
+                image_url: "https://elsewhere.example/a.png".into(),
+            })
+            .then_expect_error(StockError::Invalid {
+                field: "image_url",
+                reason: format!(
+                    "must start with {IMAGE_URL_PREFIX} and be at most {MAX_IMAGE_URL_CHARS} characters"
+                ),
+            });
+        StockTest::with(())
+            .given_no_previous_events()
+            .when(StockCommand::ChangeImage {
+                image_url: "/images/x.png".into(),
+            })
+            .then_expect_error(StockError::NotRegistered);
     }
 
     #[test]

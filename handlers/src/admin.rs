@@ -33,6 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(trace_timeline))
         .merge(crate::observe::router())
         .merge(crate::faults::router())
+        .merge(crate::images::router())
         .merge(crate::scenarios::router())
 }
 

@@ -9,6 +9,7 @@ use eventstore::Store;
 use eventstore::publish::Publisher;
 use platform::Settings;
 use platform::faults::FaultSwitches;
+use platform::images::Images;
 use projections::ReadModels;
 use sqlx::PgPool;
 use utoipa_axum::router::OpenApiRouter;
@@ -25,6 +26,8 @@ pub struct AppState {
     pub faults: FaultSwitches,
     /// The stock service the order path asks before placing; `None`: no synchronous check.
     pub stock: Option<Arc<StockService>>,
+    /// The product images bucket; `None` without `PRODUCT_IMAGES_BUCKET`.
+    pub images: Option<Arc<Images>>,
     /// `None` when no Cognito pool is configured: every route that needs a caller answers 401.
     pub verifier: Option<Arc<Verifier>>,
     pub read_models: ReadModels,
@@ -51,8 +54,9 @@ impl Application {
         // The AWS clients read and parse the system's TLS roots (several ms of CPU): their one
         // configuration is loaded on another thread while the pool connects, so a cold start
         // waits for the longer of the two, not for both.
-        let needs_aws =
-            settings.event_queue_url.is_some() || settings.observe.alarm_prefix.is_some();
+        let needs_aws = settings.event_queue_url.is_some()
+            || settings.observe.alarm_prefix.is_some()
+            || settings.images_bucket.is_some();
         let aws = needs_aws.then(|| {
             let settings = settings.clone();
             tokio::spawn(async move { platform::aws::Clients::load(&settings).await })
@@ -74,6 +78,10 @@ impl Application {
                 store,
                 pool,
                 faults,
+                images: aws
+                    .as_ref()
+                    .zip(settings.images_bucket.clone())
+                    .map(|(aws, bucket)| Arc::new(Images::new(aws.s3(), bucket))),
                 stock: settings
                     .stock_service
                     .url

@@ -9,6 +9,7 @@ pub mod admin;
 pub mod app;
 pub mod auth;
 pub mod faults;
+pub mod images;
 pub mod lambda;
 pub mod limits;
 pub mod meta;

@@ -2,11 +2,12 @@
 
 use axum::extract::{Path, State};
 use axum::response::Response;
-use projections::catalog::{self, ProductView};
+use projections::catalog;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::images::{CatalogItem, with_images};
 use crate::problem::{Params, Problem};
 use crate::read::{Items, ReadQuery, respond, wait};
 use platform::db::read_once_more;
@@ -19,7 +20,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// The catalog with live availability.
 #[utoipa::path(get, path = "/products", tag = "catalog", params(ReadQuery),
-    responses((status = 200, description = "With `X-Read-Model-Behind: true` when the wait for `min_position` ran out", body = Items<ProductView>),
+    responses((status = 200, description = "With `X-Read-Model-Behind: true` when the wait for `min_position` ran out", body = Items<CatalogItem>),
         (status = 422, body = Problem, content_type = "application/problem+json"),
         (status = 500, description = "The failing-reads fault switch is on", body = Problem, content_type = "application/problem+json")))]
 async fn list_products(
@@ -28,16 +29,17 @@ async fn list_products(
 ) -> Result<Response, Problem> {
     injected_failure(&state).await?;
     let freshness = wait(&state.pool, &projections::catalog::Catalog, &q).await?;
-    let items = read_once_more(|| catalog::list(&state.pool))
+    let products = read_once_more(|| catalog::list(&state.pool))
         .await
         .map_err(Problem::internal)?;
+    let items = with_images(&state, products).await;
     Ok(respond(Items { items }, freshness))
 }
 
 /// One product.
 #[utoipa::path(get, path = "/products/{sku}", tag = "catalog",
     params(("sku" = String, Path), ReadQuery),
-    responses((status = 200, description = "With `X-Read-Model-Behind: true` when the wait for `min_position` ran out", body = ProductView),
+    responses((status = 200, description = "With `X-Read-Model-Behind: true` when the wait for `min_position` ran out", body = CatalogItem),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 500, description = "The failing-reads fault switch is on", body = Problem, content_type = "application/problem+json")))]
 async fn get_product(
@@ -51,7 +53,9 @@ async fn get_product(
         .await
         .map_err(Problem::internal)?
         .ok_or_else(|| Problem::not_found("product"))?;
-    Ok(respond(product, freshness))
+    let mut items = with_images(&state, vec![product]).await;
+    let item = items.pop().expect("one product in, one item out");
+    Ok(respond(item, freshness))
 }
 
 /// The failing-reads fault switch: this read fails as a bug would, for its share of reads.

@@ -52,6 +52,11 @@ struct World {
 }
 
 async fn world() -> World {
+    world_with(|_| {}).await
+}
+
+/// A world whose settings `adjust` changes before the application is built.
+async fn world_with(adjust: impl FnOnce(&mut platform::Settings)) -> World {
     let endpoint = std::env::var("TEST_AWS_ENDPOINT_URL")
         .expect("TEST_AWS_ENDPOINT_URL is not set: run scripts/test, which starts moto");
     let cognito = Cognito {
@@ -113,7 +118,7 @@ async fn world() -> World {
     }
     let (pool, url) = fresh_database().await;
     // Built as every binary builds it, from settings: this database, moto's pool, no queue.
-    let settings = platform::Settings {
+    let mut settings = platform::Settings {
         database_url: url,
         cognito: Some(Pool {
             issuer: format!("https://cognito-idp.us-east-1.amazonaws.com/{pool_id}"),
@@ -122,6 +127,7 @@ async fn world() -> World {
         }),
         ..platform::Settings::from_lookup(|_| None).unwrap()
     };
+    adjust(&mut settings);
     let application = Application::build(&settings).await.unwrap();
     let store = application.state().store.clone();
     let [admin, shopper, other] = <[String; 3]>::try_from(tokens).unwrap();
@@ -1329,4 +1335,169 @@ async fn a_game_day_hides_its_fault_checks_the_answer_and_proves_nothing_was_los
         .find(|m| m["name"] == "catalog")
         .unwrap();
     assert_eq!(catalog["differing"], 2, "one row each way: {drifted}");
+}
+
+#[tokio::test]
+async fn an_admin_uploads_a_product_image_that_the_catalog_then_shows_and_nothing_is_left_over() {
+    let endpoint = std::env::var("TEST_AWS_ENDPOINT_URL").unwrap();
+    let bucket = format!("images-{}", uuid::Uuid::new_v4().simple());
+    let w = world_with(|settings| {
+        settings.aws_endpoint_url = Some(endpoint.clone());
+        settings.images_bucket = Some(bucket.clone());
+    })
+    .await;
+    let w = &w;
+    let s3 = platform::aws::Clients::load(&platform::Settings {
+        aws_endpoint_url: Some(endpoint.clone()),
+        ..platform::Settings::from_lookup(|_| None).unwrap()
+    })
+    .await
+    .s3();
+    s3.create_bucket().bucket(&bucket).send().await.unwrap();
+    let objects = || async {
+        s3.list_objects_v2()
+            .bucket(&bucket)
+            .send()
+            .await
+            .unwrap()
+            .contents()
+            .iter()
+            .map(|o| o.key().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    w.register("IMG-1", 5).await;
+    w.register("IMG-2", 5).await;
+    let png: &[u8] = b"\x89PNG\r\n\x1a\n not really a picture, but bytes of the announced size";
+    let ask = |sku: &str, body: Value| {
+        let path = format!("/api/admin/products/{sku}/image-uploads");
+        async move {
+            w.send("POST", &path, Some(&w.admin), Some(body.to_string()))
+                .await
+        }
+    };
+
+    // Bad requests name the field and hand nothing out.
+    for (body, field) in [
+        (
+            json!({"content_type": "image/gif", "size_bytes": 10}),
+            "content_type",
+        ),
+        (
+            json!({"content_type": "image/png", "size_bytes": 0}),
+            "size_bytes",
+        ),
+        (
+            json!({"content_type": "image/png", "size_bytes": 2 * 1024 * 1024 + 1}),
+            "size_bytes",
+        ),
+    ] {
+        let (status, problem) = ask("IMG-1", body.clone()).await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}: {problem}"
+        );
+        assert_eq!(problem["errors"][0]["field"], field);
+    }
+    let (status, _) = ask(
+        "NOPE-1",
+        json!({"content_type": "image/png", "size_bytes": 10}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = w
+        .send(
+            "POST",
+            "/api/admin/products/IMG-1/image-uploads",
+            Some(&w.shopper),
+            Some(json!({"content_type": "image/png", "size_bytes": 10}).to_string()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // The upload: a presigned PUT of exactly this type and size, to a key the server chose.
+    let size = json!({"content_type": "image/png", "size_bytes": png.len()});
+    let (status, upload) = ask("IMG-1", size.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{upload}");
+    let key = upload["key"].as_str().unwrap().to_string();
+    assert!(
+        key.starts_with("images/products/IMG-1/") && key.ends_with(".png"),
+        "{key}"
+    );
+    let put = |upload: &Value| {
+        let mut request = reqwest::Client::new().put(upload["url"].as_str().unwrap());
+        for (name, value) in upload["headers"].as_object().unwrap() {
+            request = request.header(name, value.as_str().unwrap());
+        }
+        request.body(png.to_vec()).send()
+    };
+
+    // Attaching before the PUT, or another product's key: 422 naming key, no event appended.
+    let attach = |sku: &str, key: &str| {
+        let path = format!("/api/admin/products/{sku}/image");
+        let body = json!({"key": key}).to_string();
+        async move { w.send("PUT", &path, Some(&w.admin), Some(body)).await }
+    };
+    let events = w.events().await;
+    let (status, problem) = attach("IMG-1", &key).await;
+    assert_eq!(
+        (status, &problem["errors"][0]["field"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("key")),
+        "{problem}"
+    );
+    assert!(put(&upload).await.unwrap().status().is_success());
+    let (status, problem) = attach("IMG-2", &key).await;
+    assert_eq!(
+        (status, &problem["errors"][0]["field"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("key")),
+        "{problem}"
+    );
+    assert_eq!(w.events().await, events, "nothing appended");
+
+    let (status, attached) = attach("IMG-1", &key).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{attached}");
+    assert_eq!(attached["image_url"], format!("/{key}"));
+    assert_eq!(attached["image"]["content_type"], "image/png");
+    assert_eq!(attached["image"]["size_bytes"], png.len());
+    w.project().await;
+    let (_, product) = w.send("GET", "/api/products/IMG-1", None, None).await;
+    assert_eq!(product["image_url"], format!("/{key}"));
+    assert_eq!(product["image"]["size_bytes"], png.len(), "{product}");
+    let (_, list) = w.send("GET", "/api/products", None, None).await;
+    let listed = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["sku"] == "IMG-1")
+        .unwrap();
+    assert_eq!(listed["image"]["content_type"], "image/png");
+
+    // A new image replaces the old one, which leaves the bucket.
+    let (_, second) = ask("IMG-1", size.clone()).await;
+    assert!(put(&second).await.unwrap().status().is_success());
+    let second_key = second["key"].as_str().unwrap().to_string();
+    assert_eq!(attach("IMG-1", &second_key).await.0, StatusCode::ACCEPTED);
+    assert_eq!(objects().await, vec![second_key.clone()]);
+
+    // An upload never attached is swept an hour later, by the next request for one.
+    let (_, abandoned) = ask("IMG-2", size.clone()).await;
+    assert!(put(&abandoned).await.unwrap().status().is_success());
+    assert_eq!(objects().await.len(), 2);
+    sqlx::query("UPDATE image_uploads SET created_at = now() - interval '2 hours' WHERE key = $1")
+        .bind(abandoned["key"].as_str().unwrap())
+        .execute(&w.pool)
+        .await
+        .unwrap();
+    let (_, fresh) = ask("IMG-2", size).await;
+    assert_eq!(
+        objects().await,
+        vec![second_key],
+        "the abandoned upload is gone"
+    );
+    let left: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM image_uploads WHERE attached_at IS NULL")
+            .fetch_one(&w.pool)
+            .await
+            .unwrap();
+    assert_eq!(left, 1, "only the fresh upload is pending: {fresh}");
 }

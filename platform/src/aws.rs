@@ -29,6 +29,19 @@ impl Clients {
     pub fn cloudwatch(&self) -> aws_sdk_cloudwatch::Client {
         aws_sdk_cloudwatch::Client::new(&self.0)
     }
+
+    /// S3 with path-style addressing where an endpoint is set (moto answers on one host, not
+    /// one per bucket), and checksums only where S3 requires them: a presigned URL must not ask
+    /// the browser for a checksum header it cannot compute.
+    pub fn s3(&self) -> aws_sdk_s3::Client {
+        let config = aws_sdk_s3::config::Builder::from(&self.0)
+            .force_path_style(self.0.endpoint_url().is_some())
+            .request_checksum_calculation(
+                aws_sdk_s3::config::RequestChecksumCalculation::WhenRequired,
+            )
+            .build();
+        aws_sdk_s3::Client::from_conf(config)
+    }
 }
 
 pub async fn sqs(config: &Settings) -> aws_sdk_sqs::Client {

@@ -41,6 +41,8 @@ pub struct Settings {
     pub faults: Faults,
     /// The stock service the order function asks before placing an order.
     pub stock_service: StockService,
+    /// `PRODUCT_IMAGES_BUCKET`: the S3 bucket of product images; unset: no image routes.
+    pub images_bucket: Option<String>,
     /// The projector's own settings.
     pub projector: Projector,
     /// The local observability plane's settings.
@@ -196,6 +198,7 @@ impl Settings {
                     })
                     .transpose()?,
             },
+            images_bucket: env.get("PRODUCT_IMAGES_BUCKET"),
             stock_service: StockService {
                 url: env.get("STOCK_SERVICE_URL"),
                 timeout: Duration::from_millis(env.ranged(

@@ -114,6 +114,8 @@ pub async fn availability(pool: &PgPool, skus: &[String]) -> sqlx::Result<Availa
 /// What a page of events does to one SKU's row.
 struct Change {
     registered: Option<Registered>,
+    /// The image the page's last `ProductImageChanged` points at, if any.
+    image_url: Option<String>,
     on_hand: i64,
     reserved: i64,
     position: i64,
@@ -139,6 +141,7 @@ async fn apply(
             .entry(event.aggregate_id.as_str())
             .or_insert_with(|| Change {
                 registered: None,
+                image_url: None,
                 on_hand: 0,
                 reserved: 0,
                 position: event.global_position,
@@ -166,6 +169,7 @@ async fn apply(
             StockEvent::ReservationReleased { quantity, .. } => {
                 change.reserved -= i64::from(quantity)
             }
+            StockEvent::ProductImageChanged { image_url } => change.image_url = Some(image_url),
         }
     }
 
@@ -184,7 +188,7 @@ async fn apply(
             names.push(r.name.clone());
             descriptions.push(r.description.clone());
             prices.push(r.price_cents);
-            images.push(r.image_url.clone());
+            images.push(change.image_url.clone().or_else(|| r.image_url.clone()));
             cols.push(sku, &change);
         }
         sqlx::query(&format!(
@@ -206,15 +210,18 @@ async fn apply(
     }
     if !existing.is_empty() {
         let mut cols = Columns::default();
+        let mut images = Vec::new();
         for (sku, change) in existing {
             cols.push(sku, &change);
+            images.push(change.image_url.clone());
         }
         let updated = sqlx::query(&format!(
             "UPDATE {table} AS p
                 SET on_hand = p.on_hand + u.on_hand, reserved = p.reserved + u.reserved,
-                    position = u.position, updated_at = u.updated_at
-               FROM unnest($1::text[], $2::int[], $3::int[], $4::bigint[], $5::timestamptz[])
-                    AS u(sku, on_hand, reserved, position, updated_at)
+                    position = u.position, updated_at = u.updated_at,
+                    image_url = COALESCE(u.image_url, p.image_url)
+               FROM unnest($1::text[], $2::int[], $3::int[], $4::bigint[], $5::timestamptz[], $6::text[])
+                    AS u(sku, on_hand, reserved, position, updated_at, image_url)
               WHERE p.sku = u.sku"
         ))
         .bind(&cols.skus)
@@ -222,6 +229,7 @@ async fn apply(
         .bind(&cols.reserved)
         .bind(&cols.positions)
         .bind(&cols.updated_at)
+        .bind(&images)
         .execute(&mut *db)
         .await?;
         // The domain never lets stock move before registration; a miss means a corrupt log.

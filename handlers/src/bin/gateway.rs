@@ -1,6 +1,7 @@
 //! The local gateway: every function's routes under `/api` on one port, and the storefront's
 //! static export at `/` (`STOREFRONT_DIR`, when it exists), as CloudFront and API Gateway do on
-//! AWS; `/metrics` in Prometheus's text format for the local Prometheus. Its spans are the
+//! AWS; product images at `/images/*` from the images bucket, as CloudFront serves them on AWS;
+//! `/metrics` in Prometheus's text format for the local Prometheus. Its spans are the
 //! gateway's, and each function's are that function's, as on AWS.
 
 use handlers::Application;
@@ -30,6 +31,18 @@ async fn main() {
             )
         }),
     );
+    // Product images at the same relative URLs as on AWS, where CloudFront serves `/images/*`
+    // from the bucket.
+    if let Some(images) = application.state().images.clone() {
+        app = app.route(
+            "/images/{*key}",
+            axum::routing::get(
+                move |axum::extract::Path(key): axum::extract::Path<String>| {
+                    handlers::images::serve(images.clone(), key)
+                },
+            ),
+        );
+    }
     if let Some(dir) = settings.storefront_dir.as_ref().filter(|d| d.is_dir()) {
         app = app
             .fallback_service(ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html"))));

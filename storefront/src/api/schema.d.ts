@@ -176,6 +176,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/products/{sku}/image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Makes an uploaded image the product's: checks the object is there and is what the upload
+         *     allowed, records `ProductImageChanged`, and deletes the image it replaces.
+         */
+        put: operations["attach_image"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/products/{sku}/image-uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hands out an upload for one image of the product: PUT the bytes to `url` with `headers`
+         *     within 15 minutes, then attach `key`. An upload never attached is deleted after an hour.
+         */
+        post: operations["request_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/products/{sku}/restock": {
         parameters: {
             query?: never;
@@ -528,10 +568,21 @@ export interface components {
             /** @description The choice's `switch`: which part broke, and why. */
             switch: string;
         };
+        AttachImage: {
+            /** @description The `key` of an upload handed out for this product, after the PUT succeeded. */
+            key: string;
+        };
         BurnRateView: {
             window: string;
             /** Format: double */
             rate?: number | null;
+        };
+        /**
+         * @description A product as the catalog reads answer it: the read model's row and what S3 says about its
+         *     image (absent without one, or when the bucket does not have it).
+         */
+        CatalogItem: components["schemas"]["ProductView"] & {
+            image?: null | components["schemas"]["ObjectInfo"];
         };
         /** @description One possible answer: a part and why it broke, one per switch. */
         Choice: {
@@ -610,6 +661,23 @@ export interface components {
                 [key: string]: string;
             };
         };
+        ImageAttached: {
+            sku: string;
+            image_url: string;
+            image: components["schemas"]["ObjectInfo"];
+            correlation_id: string;
+            /**
+             * Format: int64
+             * @description Global position of the event, for `min_position` on the catalog reads.
+             */
+            position?: number | null;
+        };
+        /** @description A list, as every list in this API is shaped. */
+        Items_CatalogItem: {
+            items: (components["schemas"]["ProductView"] & {
+                image?: null | components["schemas"]["ObjectInfo"];
+            })[];
+        };
         /** @description A list, as every list in this API is shaped. */
         Items_OrderView: {
             items: {
@@ -626,28 +694,6 @@ export interface components {
                 placed_at: string;
                 /** Format: date-time */
                 updated_at: string;
-                /**
-                 * Format: int64
-                 * @description The global position of the last event applied to this row.
-                 */
-                position: number;
-            }[];
-        };
-        /** @description A list, as every list in this API is shaped. */
-        Items_ProductView: {
-            items: {
-                sku: string;
-                name: string;
-                description: string;
-                /** Format: int64 */
-                price_cents: number;
-                image_url?: string | null;
-                /** Format: int32 */
-                on_hand: number;
-                /** Format: int32 */
-                reserved: number;
-                /** Format: int32 */
-                available: number;
                 /**
                  * Format: int64
                  * @description The global position of the last event applied to this row.
@@ -731,6 +777,14 @@ export interface components {
             /** Format: int64 */
             step_seconds: number;
             series: components["schemas"]["Series"][];
+        };
+        /** @description What S3 says an object is. */
+        ObjectInfo: {
+            content_type: string;
+            /** Format: int64 */
+            size_bytes: number;
+            /** Format: date-time */
+            last_modified: string;
         };
         /** @description A command was accepted: its events are committed; the saga and read models follow. */
         OrderAccepted: {
@@ -1136,6 +1190,28 @@ export interface components {
             to: string;
             /** Format: date-time */
             at: string;
+        };
+        /** @description Where an admin's browser sends the image. */
+        Upload: {
+            /** @description The object's key; attach it to the product once the PUT succeeded. */
+            key: string;
+            /** @description Send the image here with `method`, and exactly `headers`. */
+            url: string;
+            method: string;
+            headers: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            expires_at: string;
+        };
+        UploadRequest: {
+            /** @description image/png, image/jpeg or image/webp. */
+            content_type: string;
+            /**
+             * Format: int64
+             * @description The image's exact size, 1 to 2097152 bytes: the upload accepts only this size.
+             */
+            size_bytes: number;
         };
         /** @description One read model compared with a replay of the log up to its checkpoint. */
         Verified: {
@@ -1706,6 +1782,136 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    attach_image: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sku: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttachImage"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageAttached"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    request_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sku: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UploadRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Upload"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2532,7 +2738,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Items_ProductView"];
+                    "application/json": components["schemas"]["Items_CatalogItem"];
                 };
             };
             422: {
@@ -2578,7 +2784,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProductView"];
+                    "application/json": components["schemas"]["CatalogItem"];
                 };
             };
             404: {
