@@ -1472,6 +1472,28 @@ async fn an_admin_uploads_a_product_image_that_the_catalog_then_shows_and_nothin
         .unwrap();
     assert_eq!(listed["image"]["content_type"], "image/png");
 
+    // An object that is not what the upload allowed (another size) is refused and deleted.
+    let (_, wrong) = ask("IMG-2", size.clone()).await;
+    let wrong_key = wrong["key"].as_str().unwrap().to_string();
+    s3.put_object()
+        .bucket(&bucket)
+        .key(&wrong_key)
+        .content_type("image/png")
+        .body(vec![0u8; png.len() + 1].into())
+        .send()
+        .await
+        .unwrap();
+    let (status, problem) = attach("IMG-2", &wrong_key).await;
+    assert_eq!(
+        (status, &problem["errors"][0]["field"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("key")),
+        "{problem}"
+    );
+    assert!(
+        !objects().await.contains(&wrong_key),
+        "the refused object was deleted"
+    );
+
     // A new image replaces the old one, which leaves the bucket.
     let (_, second) = ask("IMG-1", size.clone()).await;
     assert!(put(&second).await.unwrap().status().is_success());
