@@ -8,9 +8,10 @@ locals {
 
   # The two buckets CloudFront serves: the storefront export at / and product images at
   # /images/* (so image keys start with images/ and CloudFront may read nothing else there).
+  # An admin's browser PUTs images straight to their bucket, from the storefront's origin.
   content_buckets = {
-    storefront = { name = "${var.name}-storefront-${local.account_id}", read_prefix = "" }
-    images     = { name = "${var.name}-product-images-${local.account_id}", read_prefix = "images/" }
+    storefront = { name = "${var.name}-storefront-${local.account_id}", read_prefix = "", browser_uploads = false }
+    images     = { name = "${var.name}-product-images-${local.account_id}", read_prefix = "images/", browser_uploads = true }
   }
 
   # Configuration the services read. No DATABASE_URL: the password lives only in the
@@ -111,6 +112,9 @@ module "buckets" {
   cloudfront_distribution_arn = module.storefront.distribution_arn
   access_logging              = true
   access_log_bucket           = module.access_logs.bucket
+  # No cycle: the distribution needs only the buckets' domain names, the CORS rule its URL.
+  browser_uploads = each.value.browser_uploads
+  upload_origins  = each.value.browser_uploads ? [module.storefront.url] : []
 }
 
 module "functions" {

@@ -5,6 +5,8 @@
 #   - access_logging: its S3 server access logs go to the log bucket.
 #   - log_delivery: it is the log bucket, receiving CloudFront standard logs and S3 server
 #     access logs, and expiring them.
+#   - browser_uploads: browsers on upload_origins may PUT objects with presigned URLs (product
+#     images an admin uploads from the storefront).
 
 # Only the log bucket's policy names the account; other buckets make no STS call for it.
 data "aws_caller_identity" "current" {
@@ -88,6 +90,29 @@ resource "aws_s3_bucket_logging" "this" {
   bucket        = aws_s3_bucket.this.id
   target_bucket = var.access_log_bucket
   target_prefix = "s3/${var.bucket_name}/"
+}
+
+# A presigned PUT from a web page is a cross-origin request: without this rule the browser's
+# preflight fails and the upload never reaches S3. What may be uploaded is fixed by the URL's
+# signature (key, content type, length, expiry), not here; the rule names only the origins.
+resource "aws_s3_bucket_cors_configuration" "this" {
+  # A flag, not a length test on the origins: they are unknown until the distribution exists.
+  count = var.browser_uploads ? 1 : 0
+
+  bucket = aws_s3_bucket.this.id
+  cors_rule {
+    allowed_methods = ["PUT"]
+    allowed_origins = var.upload_origins
+    # Whatever headers the signed request carries (content-type; x-amz-* if the SDK ever signs
+    # more): a header outside the signature fails the signature check anyway.
+    allowed_headers = ["*"]
+    expose_headers  = ["ETag"]
+    # A browser asks once per 50 minutes, not before every upload.
+    max_age_seconds = 3000
+  }
+
+  # S3 answers OperationAborted to concurrent changes of one bucket's configuration.
+  depends_on = [aws_s3_bucket_policy.this]
 }
 
 data "aws_iam_policy_document" "this" {

@@ -56,3 +56,20 @@ variable "noncurrent_version_days" {
   type        = number
   default     = 30
 }
+
+variable "browser_uploads" {
+  description = "Add a CORS rule letting web pages on upload_origins PUT objects with presigned URLs."
+  type        = bool
+  default     = false
+}
+
+variable "upload_origins" {
+  description = "Origins (scheme://host, no trailing slash) whose pages may PUT with presigned URLs (with browser_uploads)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for o in var.upload_origins : can(regex("^https?://[^/]+$", o))])
+    error_message = "Each upload origin is scheme://host[:port], without a path or trailing slash: browsers send the Origin header in that form."
+  }
+}

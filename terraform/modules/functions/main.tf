@@ -2,24 +2,29 @@ data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 locals {
-  # Which function may send to the queue and write images follows docs/architecture.md: every
-  # command handler notifies the projector after commit; only admin uploads images.
+  # Which function may send to the queue and use images follows docs/architecture.md: every
+  # command handler notifies the projector after commit; only admin uploads and deletes images
+  # (writes_images), and the catalog reads of product read what S3 says of each one
+  # (reads_images; admin reads them too, checking an upload before attaching it).
   functions = {
     order = {
       description   = "Order commands: place and cancel"
       sends_events  = true
+      reads_images  = false
       writes_images = false
       reads_alarms  = false
     }
     product = {
       description   = "Read models: products and orders, health, OpenAPI"
       sends_events  = false
+      reads_images  = true
       writes_images = false
       reads_alarms  = false
     }
     admin = {
       description   = "Admin commands, event log, projections, traces"
       sends_events  = true
+      reads_images  = true
       writes_images = true
       # The Observe console's alarm board reads the deployment's CloudWatch alarms.
       reads_alarms = true
@@ -115,11 +120,42 @@ data "aws_iam_policy_document" "function" {
     }
   }
 
+  # HeadObject of an image is authorized as s3:GetObject.
+  dynamic "statement" {
+    for_each = each.value.reads_images || each.value.writes_images ? [1] : []
+    content {
+      sid       = "ReadProductImages"
+      actions   = ["s3:GetObject"]
+      resources = ["${var.images_bucket_arn}/images/*"]
+    }
+  }
+
+  # Without s3:ListBucket S3 answers a HeadObject of a missing key 403, not 404, and the services
+  # read only a 404 as "no such image" (an upload not made yet, an image gone): a 403 is a
+  # storage error. S3 checks it with the object's key as s3:prefix, so the listing it grants
+  # stays under images/.
+  dynamic "statement" {
+    for_each = each.value.reads_images || each.value.writes_images ? [1] : []
+    content {
+      sid       = "ProductImagesNotFoundIs404"
+      actions   = ["s3:ListBucket"]
+      resources = [var.images_bucket_arn]
+      condition {
+        test     = "StringLike"
+        variable = "s3:prefix"
+        values   = ["images/*"]
+      }
+    }
+  }
+
+  # The presigned upload URLs the admin function hands out are signed with this role's
+  # credentials: the browser's PUT is allowed as if the function made it. Replaced and
+  # abandoned uploads are deleted.
   dynamic "statement" {
     for_each = each.value.writes_images ? [1] : []
     content {
-      sid       = "ProductImages"
-      actions   = ["s3:PutObject", "s3:GetObject"]
+      sid       = "WriteProductImages"
+      actions   = ["s3:PutObject", "s3:DeleteObject"]
       resources = ["${var.images_bucket_arn}/images/*"]
     }
   }

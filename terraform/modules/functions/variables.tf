@@ -34,7 +34,7 @@ variable "queue_arn" {
 }
 
 variable "images_bucket_arn" {
-  description = "Product image bucket; the admin function writes images/*."
+  description = "Product image bucket: the admin function writes and deletes images/*, the admin and product functions read them."
   type        = string
 }
 
