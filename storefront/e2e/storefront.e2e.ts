@@ -1,5 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import catalog from "../../scripts/seed/catalog.json";
 import { call } from "./api";
 import { availableOf, launch, openPage, screenshot, signIn } from "./browser";
 
@@ -70,6 +71,21 @@ describe("storefront", () => {
     const tea = products.filter({ hasText: "Sencha green tea" });
     expect(await tea.getByRole("img", { name: "Sencha green tea" }).isVisible()).toBe(true);
     expect(await tea.textContent()).toMatch(/\$12\.50.*\d+ available/);
+    // Every seeded product shows its picture (scripts/dev uploads one for each), loaded from the
+    // images bucket at its relative URL, not the tile drawn for a product without one.
+    for (const { sku, name } of catalog) {
+      const card = products.filter({ has: shopper.getByRole("heading", { name, exact: true }) });
+      const image = card.getByRole("img", { name, exact: true });
+      expect(await image.evaluate((e) => e.tagName), `${sku}'s picture`).toBe("IMG");
+      expect(await image.getAttribute("src")).toMatch(new RegExp(`^/images/products/${sku}/[^/]+\\.(png|jpg|webp)$`));
+      await image.scrollIntoViewIfNeeded();
+      await expect
+        .poll(() => image.evaluate((img) => ((img as HTMLImageElement).complete ? (img as HTMLImageElement).naturalWidth : 0)), {
+          message: `${sku}'s image loaded`,
+        })
+        .toBeGreaterThan(0);
+    }
+    await shopper.evaluate(() => window.scrollTo(0, 0));
     await screenshot(shopper, "01-catalog");
     await shopper.setViewportSize({ width: 390, height: 844 });
     await screenshot(shopper, "01-catalog-phone");

@@ -194,6 +194,20 @@ describe("api client", () => {
     expect(calls.every((c) => header(c.init, "authorization") === "Bearer jwt")).toBe(true);
   });
 
+  it("asks for an image upload, then attaches its key with PUT, as the admin", async () => {
+    const upload = { key: "images/products/A%B/1.png", url: "http://s3/x", method: "PUT", headers: {}, expires_at: "2026-12-03T17:00:00Z" };
+    const attached = { sku: "A%B", image_url: "/images/products/A%B/1.png", image: null, correlation_id: "c", position: 9 };
+    const { fetch, calls } = fakeFetch({ status: 201, body: upload }, { status: 202, body: attached });
+    const api = createApi({ fetch, token: async () => "jwt" });
+    expect(await api.requestImageUpload("A%B", { content_type: "image/png", size_bytes: 10 })).toEqual(upload);
+    expect((await api.attachImage("A%B", upload.key)).position).toBe(9);
+    expect(calls.map((c) => `${c.init.method} ${c.url} ${c.init.body}`)).toEqual([
+      'POST /api/admin/products/A%25B/image-uploads {"content_type":"image/png","size_bytes":10}',
+      'PUT /api/admin/products/A%25B/image {"key":"images/products/A%B/1.png"}',
+    ]);
+    expect(calls.map((c) => header(c.init, "authorization"))).toEqual(["Bearer jwt", "Bearer jwt"]);
+  });
+
   it("asks the user to sign in before calling a route that needs a token", async () => {
     const { fetch, calls } = fakeFetch();
     const error = (await createApi({ fetch, token: async () => null }).orders().catch((e: unknown) => e)) as ApiError;

@@ -1,5 +1,5 @@
 import { tracer as browserTracer, type SpanContext, type Tracer } from "@/telemetry/tracer";
-import type { AggregateType, Answer, Flip, LineRequest, Problem, ProjectionName, RegisterProduct, RequestBody } from "./types";
+import type { AggregateType, Answer, Flip, LineRequest, Problem, ProjectionName, RegisterProduct, RequestBody, UploadRequest } from "./types";
 
 /** A failed call, carrying the problem+json the server sent (or one describing what failed). */
 export class ApiError extends Error {
@@ -128,6 +128,20 @@ export function createApi({ baseUrl = "/api", token, fetch: doFetch = globalThis
       post<Answer<"/admin/products/{sku}/restock", "post", 202>>(`/admin/products/${seg(sku)}/restock`, {
         quantity,
       } satisfies RequestBody<"/admin/products/{sku}/restock", "post">),
+    // A product image: ask for an upload, PUT the file where it points (src/images/upload.ts), attach its key.
+    requestImageUpload: (sku: string, request: UploadRequest) =>
+      post<Answer<"/admin/products/{sku}/image-uploads", "post", 201>>(
+        `/admin/products/${seg(sku)}/image-uploads`,
+        request satisfies RequestBody<"/admin/products/{sku}/image-uploads", "post">,
+      ),
+    attachImage: async (sku: string, key: string) =>
+      (
+        await send<Answer<"/admin/products/{sku}/image", "put", 202>>(`/admin/products/${seg(sku)}/image`, {
+          method: "PUT",
+          body: { key } satisfies RequestBody<"/admin/products/{sku}/image", "put">,
+          auth: true,
+        })
+      ).data,
     streamEvents: (type: AggregateType, id: string, signal?: AbortSignal) =>
       get<Answer<"/admin/streams/{type}/{id}/events", "get", 200>>(`/admin/streams/${seg(type)}/${seg(id)}/events`, {
         auth: true,

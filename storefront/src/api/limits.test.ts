@@ -22,6 +22,8 @@ const places = [
   ["Register", "initial_stock", "maximum"],
   ["Restock", "quantity", "minimum"],
   ["Restock", "quantity", "maximum"],
+  ["UploadRequest", "size_bytes", "minimum"],
+  ["UploadRequest", "size_bytes", "maximum"],
 ] as const;
 
 type Keywords = Record<string, unknown>;
@@ -57,6 +59,7 @@ describe("limits", () => {
         maxLength: keyword("Register", "sku", "maxLength"),
         pattern: new RegExp(keyword("Register", "sku", "pattern") as string, "u"),
       },
+      imageBytes: { min: keyword("UploadRequest", "size_bytes", "minimum"), max: keyword("UploadRequest", "size_bytes", "maximum") },
     });
   });
 

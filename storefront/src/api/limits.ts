@@ -26,6 +26,8 @@ export type Limits = {
    * (ECMA-262, unanchored unless it anchors itself, as JSON Schema reads it), compiled with the u flag.
    */
   readonly sku: Length & { readonly pattern: RegExp };
+  /** The size of a product image, in bytes: UploadRequest.size_bytes. */
+  readonly imageBytes: Range;
 };
 
 type Json = Record<string, unknown>;
@@ -87,6 +89,7 @@ export function limitsFrom(document: unknown): Limits {
     priceCents: range(propertyOf(document, "Register", "price_cents"), "minimum", "maximum"),
     productName: { minLength: name.min, maxLength: name.max },
     sku: { minLength: registered.minLength, maxLength: registered.maxLength, pattern },
+    imageBytes: range(propertyOf(document, "UploadRequest", "size_bytes"), "minimum", "maximum"),
   };
 }
 

@@ -28,6 +28,21 @@ export type RequestBody<P extends keyof paths, M extends keyof paths[P]> = paths
 
 export type Product = Schemas["ProductView"];
 
+/** A product as the catalog reads answer it: with what the images bucket says about its image. */
+export type CatalogItem = Schemas["CatalogItem"];
+
+/** What S3 says about a product's image: its content type, size and when it was stored. */
+export type ImageInfo = Schemas["ObjectInfo"];
+
+/** POST /admin/products/{sku}/image-uploads: the image's content type and exact size. */
+export type UploadRequest = Schemas["UploadRequest"];
+
+/** Where the browser PUTs an image: `url` with `method` and exactly `headers`, then attaches `key`. */
+export type ImageUpload = Schemas["Upload"];
+
+/** 202 answer of attaching an image: its URL, what S3 says of it, and where its event landed. */
+export type ImageAttached = Schemas["ImageAttached"];
+
 /** pending, confirmed, rejected or cancelled, as the document's description says. */
 export type OrderStatus = Order["status"];
 

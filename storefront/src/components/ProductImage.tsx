@@ -1,12 +1,21 @@
+"use client";
+
+import { useState } from "react";
 import type { Product } from "@/api/types";
 
-/** The product's picture, or a tile drawn from its name when it has none. */
+/**
+ * The product's picture (`image_url`, relative: the gateway locally, CloudFront on AWS), or a tile
+ * drawn from its name when it has none, or when its image cannot be loaded.
+ */
 export function ProductImage({ product, className = "" }: { product: Pick<Product, "sku" | "name" | "image_url">; className?: string }) {
   const frame = `aspect-[4/3] w-full rounded-md object-cover ${className}`;
-  if (product.image_url) {
+  const [failed, setFailed] = useState<string | null>(null);
+  const url = product.image_url;
+  if (url && failed !== url) {
     // A plain img: the export has no image optimiser, and images come from S3 as they are.
-    // eslint-disable-next-line @next/next/no-img-element
-    return <img src={product.image_url} alt={product.name} className={frame} loading="lazy" />;
+    // onError is the image failing to load, not a user's interaction.
+    // eslint-disable-next-line @next/next/no-img-element, jsx-a11y/no-noninteractive-element-interactions
+    return <img src={url} alt={product.name} className={`bg-stone-100 ${frame}`} loading="lazy" decoding="async" onError={() => setFailed(url)} />;
   }
   const hue = [...product.sku].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 360, 7);
   const initials = product.name

@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { ProductImageControl } from "@/components/admin/ProductImageControl";
 import { RegisterProduct } from "@/components/admin/RegisterProduct";
 import { RestockForm } from "@/components/admin/RestockForm";
 import { useCatalog } from "@/components/catalog/useCatalog";
@@ -17,11 +18,12 @@ export default function AdminProductsPage() {
         {({ items }) => (
           <div className="overflow-x-auto">
             <table className="w-full text-left text-sm">
-              <caption className="sr-only">Products with stock levels</caption>
+              <caption className="sr-only">Products with their images and stock levels</caption>
               <thead className="border-b border-stone-300 text-stone-600">
                 <tr>
                   <th scope="col" className="py-2">SKU</th>
                   <th scope="col" className="py-2">Name</th>
+                  <th scope="col" className="py-2 pl-4">Image</th>
                   <th scope="col" className="py-2 text-right">Price</th>
                   <th scope="col" className="py-2 text-right">On hand</th>
                   <th scope="col" className="py-2 text-right">Reserved</th>
@@ -38,6 +40,9 @@ export default function AdminProductsPage() {
                       </Link>
                     </td>
                     <td className="py-2">{p.name}</td>
+                    <td className="py-2 pl-4">
+                      <ProductImageControl product={p} onChanged={catalog.reload} />
+                    </td>
                     <td className="py-2 text-right">{formatMoney(p.price_cents)}</td>
                     <td className="py-2 text-right">{p.on_hand}</td>
                     <td className="py-2 text-right">{p.reserved}</td>
