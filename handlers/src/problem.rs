@@ -71,6 +71,11 @@ impl Problem {
             return problem;
         }
         tracing::error!(error = %format!("{error:#}"), "request failed");
+        Self::failed()
+    }
+
+    /// 500, as every failure that is not the caller's answers (the cause is in the log only).
+    pub fn failed() -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "the request could not be completed; it is safe to retry",

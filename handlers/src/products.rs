@@ -64,10 +64,7 @@ async fn injected_failure(state: &AppState) -> Result<(), Problem> {
         // The answer reads as any 500 does; only the log names the switch, as a stack trace
         // would name the bug.
         tracing::error!("product read failed (fault switch product_read_failure)");
-        return Err(Problem::new(
-            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-            "the request could not be completed; it is safe to retry",
-        ));
+        return Err(Problem::failed());
     }
     Ok(())
 }

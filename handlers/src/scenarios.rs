@@ -59,7 +59,7 @@ fn run_view(run: Run) -> RunView {
     RunView {
         title: scenario.map_or("", |s| s.title).into(),
         symptom: scenario.map_or("", |s| s.symptom).into(),
-        switch: revealed.map(|s| s.switch.into()),
+        switch: revealed.map(|s| s.switch().into()),
         explanation: revealed.map(|s| s.explanation.into()),
         signals: revealed.map(|s| s.signals),
         run,
@@ -193,7 +193,7 @@ async fn run_recovery(
     Path(run_id): Path<Uuid>,
 ) -> Result<Response, Problem> {
     let run = gameday::run(&state.pool, run_id).await?;
-    let switch = gameday::scenario(&run.scenario).map(|s| s.switch);
+    let switch = gameday::scenario(&run.scenario).map(Scenario::switch);
     let fault_off = run.finished_at.is_some()
         && !platform::faults::states(&state.pool)
             .await

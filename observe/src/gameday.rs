@@ -11,6 +11,9 @@ use serde::Serialize;
 use sqlx::PgPool;
 use uuid::Uuid;
 
+/// Makes the fault a scenario turns on (a `const` cannot hold the `String` some faults carry).
+pub type MakeFault = fn() -> Fault;
+
 /// A guided scenario.
 #[derive(Debug, Clone, Copy, Serialize, utoipa::ToSchema)]
 pub struct Scenario {
@@ -20,9 +23,10 @@ pub struct Scenario {
     pub symptom: &'static str,
     /// Where to start looking, without giving the answer away.
     pub hint: &'static str,
-    /// The switch it turns on (revealed with the answer).
+    /// The fault it turns on (revealed with the answer).
     #[serde(skip)]
-    pub switch: &'static str,
+    #[schema(ignore)]
+    pub fault: MakeFault,
     /// Why that switch gives this symptom (revealed with the answer).
     #[serde(skip)]
     pub explanation: &'static str,
@@ -91,7 +95,7 @@ pub const SCENARIOS: &[Scenario] = &[
         title: "Checkout hangs",
         symptom: "\"When I press Place order, it spins for seconds before it says my order is placed.\"",
         hint: "Which alarm fires? Then open a slow checkout's trace and find the span that holds the time.",
-        switch: "slow_database",
+        fault: || Fault::SlowDatabase { added_ms: 2500 },
         explanation: "Every append to the event store waited 2.5 s before it ran. The checkout request waits for its append, so the API's p99 latency crossed 2 s and the saga's commands slowed too. The trace shows it exactly: under PlaceOrder, `append events` holds nearly all the time, in its child \"slow database (fault switch)\".",
         signals: &[
             Signal {
@@ -117,7 +121,7 @@ pub const SCENARIOS: &[Scenario] = &[
         title: "Late confirmations, nothing in the logs",
         symptom: "\"My orders take a few seconds to confirm. They used to confirm at once.\"",
         hint: "Compare an order's trace today with one from before: what happens after the message is sent?",
-        switch: "sqs_message_lost",
+        fault: || Fault::SqsMessageLost {},
         explanation: "The order service sent each message and SQS never delivered it. Nothing failed, so no log line warns; the projector only found the orders on its catch-up timer, every 2 s, so decisions took seconds. In the trace, `send shop-events.fifo` has no `process shop-events` span under it, and its message id reads \"lost\".",
         signals: &[
             Signal {
@@ -143,7 +147,7 @@ pub const SCENARIOS: &[Scenario] = &[
         title: "Late confirmations, and warnings",
         symptom: "\"My orders take a few seconds to confirm.\"",
         hint: "The order service's logs around a checkout say something the traces do not.",
-        switch: "sqs_send_failure",
+        fault: || Fault::SqsSendFailure {},
         explanation: "Every send to the event queue failed, as when the order function's role loses sqs:SendMessage. The events were committed, so nothing was lost: the projector's catch-up timer found them every 2 s. The order service logs \"publishing to the event queue failed\" on every command, PublishFailures climbs, and each trace's `send shop-events.fifo` span is empty: no message id, nothing under it.",
         signals: &[
             Signal {
@@ -169,7 +173,7 @@ pub const SCENARIOS: &[Scenario] = &[
         title: "Products fail to load",
         symptom: "\"Some products don't load; a refresh sometimes fixes it.\"",
         hint: "Which alarm fires? Then find an error span and read its log line.",
-        switch: "product_read_failure",
+        fault: || Fault::ProductReadFailure { percent: 30 },
         explanation: "A share of the product service's reads failed with 500, like a bug in one path of a service. The 5xx alarm fires on the error rate; the failing spans are the product function's GET /api/products, and their log lines name the failure. Reads that succeeded were correct: the read models never changed.",
         signals: &[
             Signal {
@@ -195,7 +199,9 @@ pub const SCENARIOS: &[Scenario] = &[
         title: "Orders never confirm",
         symptom: "\"I ordered minutes ago and it still says pending.\"",
         hint: "Is the projector running? Look at its restarts and its last words.",
-        switch: "projector_crash",
+        fault: || Fault::ProjectorCrash {
+            event_type: "OrderPlaced".into(),
+        },
         explanation: "The projector exited (code 70) each time an OrderPlaced event waited to be applied, like a bug one event type triggers. Its supervisor restarted it, it met the same event and crashed again: a crash loop, so nothing was decided. Its restart count climbs, its last log line says why, projection lag grows and the order-decision SLO burns.",
         signals: &[
             Signal {
@@ -221,7 +227,7 @@ pub const SCENARIOS: &[Scenario] = &[
         title: "Paged at night, shoppers fine",
         symptom: "The on-call is paged: \"dead-letter queue not empty\". Shoppers notice nothing.",
         hint: "What is in the dead-letter queue, and what does the projector say when it receives it?",
-        switch: "poison_message",
+        fault: || Fault::PoisonMessage {},
         explanation: "Beside every real message, a message no consumer can read was sent. The projector left each for the dead-letter queue; after 5 receives SQS moved it there and dlq-not-empty fired. The poison had its own message group, so the real messages were not held up: orders flowed, which is why shoppers saw nothing.",
         signals: &[
             Signal {
@@ -243,7 +249,7 @@ pub const SCENARIOS: &[Scenario] = &[
         title: "Sold out, but only later",
         symptom: "\"I ordered something that was sold out. It said placed, then a moment later rejected. It used to tell me straight away.\"",
         hint: "Before placing an order, the order function asks another service a question. Open a checkout's trace: is that call there, and how long did it take?",
-        switch: "slow_stock_service",
+        fault: || Fault::SlowStockService { added_ms: 500 },
         explanation: "The stock service answered the order function's availability check late. The check gives up after 150 ms, so the first orders waited that long and were placed unchecked; after three failures in a row the circuit breaker opened and the check was skipped altogether. Sold-out lines were no longer refused at once with 409: the saga, which stays the truth, rejected them a moment later. Nothing was oversold.",
         signals: &[
             Signal {
@@ -272,19 +278,9 @@ pub fn scenario(id: &str) -> Option<&'static Scenario> {
 }
 
 impl Scenario {
-    /// The fault it turns on.
-    pub fn fault(&self) -> Fault {
-        match self.switch {
-            "slow_database" => Fault::SlowDatabase { added_ms: 2500 },
-            "sqs_send_failure" => Fault::SqsSendFailure {},
-            "sqs_message_lost" => Fault::SqsMessageLost {},
-            "poison_message" => Fault::PoisonMessage {},
-            "projector_crash" => Fault::ProjectorCrash {
-                event_type: "OrderPlaced".into(),
-            },
-            "slow_stock_service" => Fault::SlowStockService { added_ms: 500 },
-            _ => Fault::ProductReadFailure { percent: 30 },
-        }
+    /// The switch its fault is on (revealed with the answer).
+    pub fn switch(&self) -> &'static str {
+        (self.fault)().name()
     }
 }
 
@@ -343,7 +339,7 @@ pub async fn start(pool: &PgPool, scenario: &Scenario, actor: &str) -> Result<Ru
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(GameDayError::Running)?;
-    faults::flip(&mut *tx, &scenario.fault(), true, &run.actor()).await?;
+    faults::flip(&mut *tx, &(scenario.fault)(), true, &run.actor()).await?;
     tx.commit().await?;
     tracing::info!(scenario = scenario.id, run_id = %run.run_id, "game day started");
     Ok(run)
@@ -372,7 +368,7 @@ pub async fn run(pool: &PgPool, run_id: Uuid) -> Result<Run, GameDayError> {
 /// Records the learner's answer, once, and whether it names the scenario's switch.
 pub async fn answer(pool: &PgPool, run_id: Uuid, switch: &str) -> Result<Run, GameDayError> {
     let current = run(pool, run_id).await?;
-    let right = scenario(&current.scenario).is_some_and(|s| s.switch == switch);
+    let right = scenario(&current.scenario).is_some_and(|s| s.switch() == switch);
     let answered: Option<Run> = sqlx::query_as(&format!(
         "UPDATE scenario_runs SET answer = $2, correct = $3, answered_at = clock_timestamp()
           WHERE run_id = $1 AND answer IS NULL AND finished_at IS NULL RETURNING {RUN}"
@@ -400,7 +396,7 @@ pub async fn finish(pool: &PgPool, run_id: Uuid, actor: &str) -> Result<Run, Gam
     }
     let mut tx = pool.begin().await?;
     if let Some(scenario) = scenario(&current.scenario) {
-        faults::switch_off(&mut tx, scenario.switch, actor).await?;
+        faults::switch_off(&mut tx, scenario.switch(), actor).await?;
     }
     let run: Run = sqlx::query_as(&format!(
         "UPDATE scenario_runs SET finished_at = clock_timestamp() WHERE run_id = $1 RETURNING {RUN}"
@@ -419,7 +415,7 @@ pub async fn hidden_switch(pool: &PgPool) -> sqlx::Result<Option<&'static str>> 
         .await?
         .filter(|run| run.answer.is_none())
         .and_then(|run| scenario(&run.scenario))
-        .map(|s| s.switch))
+        .map(Scenario::switch))
 }
 
 #[cfg(test)]
@@ -430,7 +426,7 @@ mod tests {
     fn every_switch_has_a_scenario_and_a_choice() {
         for switch in platform::faults::SWITCHES {
             assert!(
-                SCENARIOS.iter().any(|s| s.switch == switch.name),
+                SCENARIOS.iter().any(|s| s.switch() == switch.name),
                 "{} has a scenario",
                 switch.name
             );
@@ -441,8 +437,7 @@ mod tests {
             );
         }
         for scenario in SCENARIOS {
-            assert_eq!(scenario.fault().name(), scenario.switch, "{}", scenario.id);
-            assert!(!scenario.signals.is_empty());
+            assert!(!scenario.signals.is_empty(), "{}", scenario.id);
         }
     }
 }
