@@ -4,8 +4,6 @@
 # run. The same parts and environment as scripts/dev, on ports of its own, so it never touches
 # the dev stack.
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
 # Removes a PID from STARTED_PIDS once this script has stopped it itself.
 forget_pid() {
   local keep=() p

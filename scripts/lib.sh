@@ -96,6 +96,39 @@ wait_for_port() { # port seconds what
   die "$3 did not start listening on 127.0.0.1:$1 within $2 s"
 }
 
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# A scripts/dev stack of a test's own: free ports, its data in "$1/data", its output in "$2", and
+# scripts/dev's arguments after those (a STOREFRONT_DIR in the environment is passed on). Returns
+# once it serves, with STACK_PID, STACK_URL and the ports STACK_PG_PORT and STACK_MOTO_PORT set;
+# dev_stack_stop stops it. The first run builds the Rust stack: minutes on a small machine.
+STACK_PID=""
+dev_stack_start() {
+  local folder=$1 log=$2 i
+  shift 2
+  STACK_PG_PORT=$(free_port) STACK_MOTO_PORT=$(free_port)
+  local http_port; http_port=$(free_port)
+  SHOP_PG_PORT="$STACK_PG_PORT" SHOP_MOTO_PORT="$STACK_MOTO_PORT" SHOP_HTTP_PORT="$http_port" \
+    SHOP_PROJECTOR_PORT=$(free_port) SHOP_OTLP_PORT=$(free_port) SHOP_PROMETHEUS_PORT=$(free_port) \
+    SHOP_DATA_DIR="$folder/data" "$ROOT/scripts/dev" --reset "$@" >"$log" 2>&1 &
+  STACK_PID=$!
+  STACK_URL="http://127.0.0.1:$http_port"
+  for i in $(seq 1800); do
+    grep -qs "shop is running" "$log" && return 0
+    kill -0 "$STACK_PID" 2>/dev/null || { tail -n 20 "$log"; die "the stack exited; see $log"; }
+    sleep 0.5
+  done
+  die "the stack did not start within 15 minutes; see $log"
+}
+
+dev_stack_stop() {
+  if [ -n "$STACK_PID" ] && kill -0 "$STACK_PID" 2>/dev/null; then
+    kill -TERM "$STACK_PID" 2>/dev/null || true
+    wait "$STACK_PID" 2>/dev/null || true
+  fi
+  STACK_PID=""
+}
+
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 apt_install() {
@@ -144,10 +177,14 @@ pg_start() {
   # synchronous_commit off as well, unless PG_DURABLE=1: a PostgreSQL crash then loses the commits
   # of its last few hundred ms, which scripts/chaos, crashing it on purpose, must not (an order
   # answered 202 has to survive). fsync off loses nothing there: only the OS crashing would.
+  # PG_DURABILITY=rds leaves all three at PostgreSQL's defaults (on), as RDS runs, and off the
+  # command line, so that scripts/bench can switch them at run time (ALTER SYSTEM, reload).
   # pg_stat_statements: scripts/bench reads which statements the database spent its time on.
+  local durability=(-c fsync=off -c synchronous_commit="$([ "${PG_DURABLE:-}" = 1 ] && echo on || echo off)"
+    -c full_page_writes=off)
+  [ "${PG_DURABILITY:-}" = rds ] && durability=()
   pg_as_owner "$PG_BIN/postgres" -D "$data" -p "$port" -c listen_addresses=127.0.0.1 \
-    -c unix_socket_directories="$data" -c max_connections=300 -c fsync=off \
-    -c synchronous_commit="$([ "${PG_DURABLE:-}" = 1 ] && echo on || echo off)" -c full_page_writes=off \
+    -c unix_socket_directories="$data" -c max_connections=300 "${durability[@]}" \
     -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=off >>"$log" 2>&1 &
   PG_PID=$!
   STARTED_PIDS+=("$PG_PID")

@@ -17,9 +17,14 @@ pub const MIN_SKU_LEN: usize = 2;
 pub const MAX_SKU_LEN: usize = 64;
 /// The characters a SKU may hold, as the OpenAPI document states them.
 pub const SKU_PATTERN: &str = "^[A-Za-z0-9_-]+$";
-/// Characters in a product's name (trimmed), and in its description.
+/// Characters in a product's name, and in its description.
 pub const MAX_NAME_CHARS: usize = 200;
 pub const MAX_DESCRIPTION_CHARS: usize = 2000;
+/// A name, as the OpenAPI document states it: no control character, and not only spaces.
+pub const NAME_PATTERN: &str = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$";
+/// A description: no control character but tab and line breaks.
+pub const DESCRIPTION_PATTERN: &str =
+    "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$";
 
 /// SKUs are 2 to 64 characters of `A-Z a-z 0-9 - _`, so they are safe in URLs, SQS group ids and logs.
 pub fn check_sku(sku: &str) -> Result<(), &'static str> {
@@ -34,11 +39,31 @@ pub fn check_sku(sku: &str) -> Result<(), &'static str> {
     }
 }
 
+/// Text people read (and PostgreSQL stores, which cannot hold NUL) carries no control
+/// character: none could show, and one could steer a terminal that prints a log line.
 pub fn check_name(name: &str) -> Result<(), &'static str> {
-    let len = name.trim().chars().count();
-    if (1..=MAX_NAME_CHARS).contains(&len) {
-        Ok(())
+    let len = name.chars().count();
+    if !(1..=MAX_NAME_CHARS).contains(&len) || name.chars().all(char::is_whitespace) {
+        Err("must be 1 to 200 characters, not only spaces")
+    } else if name.chars().any(char::is_control) {
+        Err("must not contain control characters")
     } else {
-        Err("must be 1 to 200 characters")
+        Ok(())
+    }
+}
+
+/// A description may break lines (tab, CR, LF); no other control character.
+pub fn check_description(description: &str) -> Result<(), String> {
+    if description.chars().count() > MAX_DESCRIPTION_CHARS {
+        Err(format!(
+            "must be at most {MAX_DESCRIPTION_CHARS} characters"
+        ))
+    } else if description
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        Err("must not contain control characters but tabs and line breaks".into())
+    } else {
+        Ok(())
     }
 }

@@ -11,9 +11,7 @@ use cqrs_es::{Aggregate, DomainEvent};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::limits::{
-    MAX_DESCRIPTION_CHARS, MAX_LINE_QUANTITY, MAX_ON_HAND, MAX_RESTOCK, check_name,
-};
+use crate::limits::{MAX_LINE_QUANTITY, MAX_ON_HAND, MAX_RESTOCK, check_description, check_name};
 use crate::values::{Cents, Sku};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,6 +60,7 @@ impl StockCommand {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum StockEvent {
     ProductRegistered {
         sku: String,
@@ -195,10 +194,9 @@ impl Stock {
                 return Err(StockError::AlreadyRegistered { sku: p.sku.clone() });
             }
             check_name(&name).map_err(|r| invalid("name")(r.into()))?;
-            if description.chars().count() > MAX_DESCRIPTION_CHARS {
-                return Err(invalid("description")(format!(
-                    "must be at most {MAX_DESCRIPTION_CHARS} characters"
-                )));
+            check_description(&description).map_err(invalid("description"))?;
+            if let Some(url) = &image_url {
+                check_image_url(url)?;
             }
             if initial_stock > MAX_RESTOCK {
                 return Err(invalid("initial_stock")(format!(
@@ -262,13 +260,7 @@ impl Stock {
                 Ok(vec![StockEvent::StockReserved { order_id, quantity }])
             }
             StockCommand::ChangeImage { image_url } => {
-                if !image_url.starts_with(IMAGE_URL_PREFIX)
-                    || image_url.chars().count() > MAX_IMAGE_URL_CHARS
-                {
-                    return Err(invalid("image_url")(format!(
-                        "must start with {IMAGE_URL_PREFIX} and be at most {MAX_IMAGE_URL_CHARS} characters"
-                    )));
-                }
+                check_image_url(&image_url)?;
                 let current = self.product.as_ref().and_then(|p| p.image_url.as_deref());
                 if current == Some(image_url.as_str()) {
                     return Ok(vec![]);
@@ -286,6 +278,20 @@ impl Stock {
             }
         }
     }
+}
+
+/// An image is one of ours, served under [`IMAGE_URL_PREFIX`], its key written by the server.
+fn check_image_url(url: &str) -> Result<(), StockError> {
+    let key = url.strip_prefix(IMAGE_URL_PREFIX).unwrap_or("");
+    if key.is_empty()
+        || url.chars().count() > MAX_IMAGE_URL_CHARS
+        || !key.bytes().all(|b| b.is_ascii_graphic())
+    {
+        return Err(invalid("image_url")(format!(
+            "must start with {IMAGE_URL_PREFIX} and be at most {MAX_IMAGE_URL_CHARS} characters"
+        )));
+    }
+    Ok(())
 }
 
 fn invalid(field: &'static str) -> impl Fn(String) -> StockError {
@@ -352,6 +358,7 @@ mod tests {
     use cqrs_es::test::TestFramework;
 
     use super::*;
+    use crate::limits::MAX_DESCRIPTION_CHARS;
 
     type StockTest = TestFramework<Stock>;
 
@@ -409,23 +416,41 @@ mod tests {
             });
     }
 
+    fn register_with(
+        change: impl FnOnce(&mut String, &mut String, &mut Option<String>),
+    ) -> StockCommand {
+        let mut c = register(0);
+        if let StockCommand::RegisterProduct {
+            name,
+            description,
+            image_url,
+            ..
+        } = &mut c
+        {
+            change(name, description, image_url);
+        }
+        c
+    }
+
     #[test]
     fn registering_bad_fields_names_the_field() {
         let cases = [
-            ("name", {
-                let mut c = register(0);
-                if let StockCommand::RegisterProduct { name, .. } = &mut c {
-                    *name = "  ".into();
-                }
-                c
-            }),
-            ("description", {
-                let mut c = register(0);
-                if let StockCommand::RegisterProduct { description, .. } = &mut c {
-                    *description = "x".repeat(MAX_DESCRIPTION_CHARS + 1);
-                }
-                c
-            }),
+            ("name", register_with(|n, _, _| *n = "  ".into())),
+            // PostgreSQL cannot store NUL; no control character shows to a shopper.
+            ("name", register_with(|n, _, _| *n = "Tea\0".into())),
+            ("name", register_with(|n, _, _| *n = "Tea\u{85}".into())),
+            (
+                "description",
+                register_with(|_, d, _| *d = "x".repeat(MAX_DESCRIPTION_CHARS + 1)),
+            ),
+            (
+                "description",
+                register_with(|_, d, _| *d = "a\u{1b}[31m".into()),
+            ),
+            (
+                "image_url",
+                register_with(|_, _, i| *i = Some("https://elsewhere/x.png".into())),
+            ),
             ("initial_stock", register(MAX_RESTOCK + 1)),
         ];
         for (field, command) in cases {
@@ -436,6 +461,20 @@ mod tests {
                 .expect_err(field);
             assert_eq!(error.field(), Some(field), "{error}");
         }
+    }
+
+    #[test]
+    fn a_description_may_break_lines_and_a_name_hold_inner_spaces() {
+        let command = register_with(|n, d, _| {
+            *n = " Earl Grey ".into();
+            *d = "Line one\r\n\tLine two".into();
+        });
+        let events = StockTest::with(())
+            .given_no_previous_events()
+            .when(command)
+            .inspect_result()
+            .expect("accepted");
+        assert_eq!(events.len(), 1);
     }
 
     #[test]

@@ -49,9 +49,10 @@ pub struct Register {
     #[serde(default)]
     description: String,
     #[schema(value_type = i64)]
+    #[serde(deserialize_with = "crate::problem::whole")]
     price_cents: Cents,
     image_url: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::problem::whole")]
     initial_stock: u32,
 }
 
@@ -59,6 +60,7 @@ pub struct Register {
 #[serde(deny_unknown_fields)]
 pub struct Restock {
     /// 1 to 1,000,000 units.
+    #[serde(deserialize_with = "crate::problem::whole")]
     quantity: u32,
 }
 
@@ -158,15 +160,15 @@ fn stock_problem(error: CommandError<StockError>) -> Problem {
 
 fn aggregate_type(kind: &str) -> Result<&'static str, Problem> {
     match kind {
-        "Order" | "order" => Ok("Order"),
-        "Stock" | "stock" => Ok("Stock"),
+        "Order" => Ok("Order"),
+        "Stock" => Ok("Stock"),
         _ => Err(Problem::invalid("type", "must be Order or Stock")),
     }
 }
 
 /// One aggregate's events in sequence order, with their metadata.
 #[utoipa::path(get, path = "/admin/streams/{type}/{id}/events", tag = "admin",
-    params(("type" = String, Path, description = "Order or Stock"), ("id" = String, Path, description = "Order id or SKU")),
+    params(("type" = String, Path, description = "Order or Stock", pattern = "^(Order|Stock)$"), ("id" = String, Path, description = "Order id or SKU")),
     responses((status = 200, body = Items<StoredEvent>),
         (status = 401, body = Problem, content_type = PROBLEM),
         (status = 403, body = Problem, content_type = PROBLEM),
@@ -192,6 +194,7 @@ async fn stream_events(
 #[serde(deny_unknown_fields)]
 pub struct AsOf {
     /// Apply events up to this sequence (1 or more); all when absent.
+    #[param(minimum = 1)]
     as_of_sequence: Option<i64>,
 }
 
@@ -207,7 +210,7 @@ pub struct StreamState {
 
 /// An aggregate's state as of a sequence.
 #[utoipa::path(get, path = "/admin/streams/{type}/{id}/state", tag = "admin",
-    params(("type" = String, Path, description = "Order or Stock"), ("id" = String, Path), AsOf),
+    params(("type" = String, Path, description = "Order or Stock", pattern = "^(Order|Stock)$"), ("id" = String, Path), AsOf),
     responses((status = 200, body = StreamState),
         (status = 401, body = Problem, content_type = PROBLEM),
         (status = 403, body = Problem, content_type = PROBLEM),
@@ -256,9 +259,11 @@ async fn stream_state(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct LogQuery {
-    /// An opaque cursor: a previous page's `next`. Absent or `0`: the start of the log.
+    /// An opaque cursor: a previous page's `next`. Absent, empty or `0`: the start of the log.
+    #[param(pattern = "^(0|[0-9]{1,18}:[0-9]{1,18})?$")]
     after: Option<String>,
     /// 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<i64>,
 }
 

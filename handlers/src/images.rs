@@ -57,6 +57,7 @@ pub struct UploadRequest {
     content_type: String,
     /// The image's exact size, 1 to 2097152 bytes: the upload accepts only this size.
     #[schema(minimum = 1, maximum = 2097152)]
+    #[serde(deserialize_with = "crate::problem::whole")]
     size_bytes: i64,
 }
 

@@ -8,6 +8,7 @@
 pub mod admin;
 pub mod app;
 pub mod auth;
+pub mod contract;
 pub mod faults;
 pub mod images;
 pub mod lambda;
@@ -118,6 +119,19 @@ async fn measure(
     response
 }
 
+/// A path with an encoded NUL names nothing this API keeps (PostgreSQL's text cannot hold one):
+/// 404 here, before any route hands it to a query that would fail.
+async fn refuse_nul(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if request.uri().path().contains("%00") {
+        return Problem::new(StatusCode::NOT_FOUND, "no such resource").into_response();
+    }
+    next.run(request).await
+}
+
 /// What every router gets, whichever binary serves it: problem+json for unknown routes and
 /// methods, the body limit, one log line per request.
 pub fn finish(routes: OpenApiRouter<AppState>, state: AppState) -> Router {
@@ -131,6 +145,7 @@ pub fn finish(routes: OpenApiRouter<AppState>, state: AppState) -> Router {
             )
         })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(refuse_nul))
         .layer(axum::middleware::from_fn(measure))
         .layer(
             tower_http::trace::TraceLayer::new_for_http()
@@ -177,14 +192,18 @@ impl utoipa::Modify for Bearer {
     }
 }
 
-/// The OpenAPI document of the whole contract, generated from the routes and their types.
-pub fn openapi() -> &'static utoipa::openapi::OpenApi {
-    static DOCUMENT: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
+/// The OpenAPI document of the whole contract, as served: generated from the routes and their
+/// types.
+pub fn openapi() -> &'static serde_json::Value {
+    static DOCUMENT: OnceLock<serde_json::Value> = OnceLock::new();
     DOCUMENT.get_or_init(|| {
         let (_, paths) = all_routes().split_for_parts();
         let mut document = Document::openapi();
         document.merge(paths);
         utoipa::Modify::modify(&limits::Limits, &mut document);
+        utoipa::Modify::modify(&contract::Contract, &mut document);
+        let mut document = serde_json::to_value(document).expect("the document serialises");
+        contract::spell_links(&mut document);
         document
     })
 }

@@ -3,9 +3,10 @@
 //! reads them from the document, so no client hard-codes a number the server decides.
 
 use aggregates::limits::{
-    MAX_DESCRIPTION_CHARS, MAX_LINE_QUANTITY, MAX_NAME_CHARS, MAX_ORDER_LINES, MAX_PRICE_CENTS,
-    MAX_RESTOCK, MAX_SKU_LEN, MIN_SKU_LEN, SKU_PATTERN,
+    DESCRIPTION_PATTERN, MAX_DESCRIPTION_CHARS, MAX_LINE_QUANTITY, MAX_NAME_CHARS, MAX_ORDER_LINES,
+    MAX_PRICE_CENTS, MAX_RESTOCK, MAX_SKU_LEN, MIN_SKU_LEN, NAME_PATTERN, SKU_PATTERN,
 };
+use aggregates::{IMAGE_URL_PREFIX, MAX_IMAGE_URL_CHARS};
 use utoipa::openapi::schema::{Object, Schema};
 use utoipa::openapi::{OpenApi, RefOr};
 
@@ -46,9 +47,17 @@ impl utoipa::Modify for Limits {
             let o = object(s);
             o.min_length = Some(1);
             o.max_length = Some(MAX_NAME_CHARS);
+            o.pattern = Some(NAME_PATTERN.into());
         });
         field("Register", "description", &|s| {
-            object(s).max_length = Some(MAX_DESCRIPTION_CHARS)
+            let o = object(s);
+            o.max_length = Some(MAX_DESCRIPTION_CHARS);
+            o.pattern = Some(DESCRIPTION_PATTERN.into());
+        });
+        field("Register", "image_url", &|s| {
+            let o = object(s);
+            o.max_length = Some(MAX_IMAGE_URL_CHARS);
+            o.pattern = Some(format!("^{IMAGE_URL_PREFIX}[!-~]+$"));
         });
         field("Register", "price_cents", &|s| range(s, 1, MAX_PRICE_CENTS));
         field("Register", "initial_stock", &|s| {

@@ -78,10 +78,13 @@ fn prometheus(state: &AppState) -> Result<&observe::prometheus::Prometheus, Prob
 #[serde(deny_unknown_fields)]
 pub struct TraceQuery {
     /// A trace id (32 hex digits), an order id or a correlation id.
+    #[param(max_length = 128, pattern = "^[^\\u0000]*$")]
     q: Option<String>,
     /// The window, 1 to 1440 minutes back (default 60).
+    #[param(minimum = 1, maximum = 1440)]
     minutes: Option<i64>,
     /// 1 to 200 traces (default 50).
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
     /// Only traces with an error span.
     errors: Option<bool>,
@@ -105,8 +108,11 @@ async fn traces(
     let minutes = minutes(query.minutes, 60)?;
     let limit = bounded("limit", query.limit, 50, 200)?;
     let q = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-    if q.is_some_and(|q| q.len() > 128) {
-        return Err(Problem::invalid("q", "must be at most 128 characters"));
+    if q.is_some_and(|q| q.chars().count() > 128 || q.contains('\0')) {
+        return Err(Problem::invalid(
+            "q",
+            "must be at most 128 characters, without NUL",
+        ));
     }
     let filter = TraceFilter {
         q: q.map(str::to_string),
@@ -123,7 +129,7 @@ async fn traces(
 
 /// One trace's spans in start order, with the orders and correlations it carries.
 #[utoipa::path(get, path = "/admin/observe/traces/{trace_id}", tag = "observe",
-    params(("trace_id" = String, Path, description = "32 hex digits")),
+    params(("trace_id" = String, Path, description = "32 hex digits", pattern = "^[0-9a-fA-F]{32}$")),
     responses((status = 200, body = TraceDetail),
         (status = 401, body = Problem, content_type = PROBLEM),
         (status = 403, body = Problem, content_type = PROBLEM),
@@ -160,6 +166,7 @@ async fn trace(
 #[serde(deny_unknown_fields)]
 pub struct WindowQuery {
     /// The window, 1 to 1440 minutes back (default 15).
+    #[param(minimum = 1, maximum = 1440)]
     minutes: Option<i64>,
 }
 
@@ -188,16 +195,22 @@ async fn service_map(
 #[serde(deny_unknown_fields)]
 pub struct LogQuery {
     /// Lines of this trace (32 hex digits).
+    #[param(pattern = r"^\s*([0-9a-fA-F]{32})?\s*$")]
     trace_id: Option<String>,
     /// Lines carrying this correlation id.
+    #[param(max_length = 128, pattern = "^[^\\u0000]*$")]
     correlation_id: Option<String>,
-    /// At least this level: TRACE, DEBUG, INFO, WARN or ERROR.
+    /// At least this level: TRACE, DEBUG, INFO, WARN or ERROR (empty: any).
+    #[param(pattern = "^(TRACE|DEBUG|INFO|WARN|ERROR)?$")]
     level: Option<String>,
     /// Text in the message, case-insensitive.
+    #[param(max_length = 128, pattern = "^[^\\u0000]*$")]
     q: Option<String>,
     /// The window, 1 to 1440 minutes back (default 60).
+    #[param(minimum = 1, maximum = 1440)]
     minutes: Option<i64>,
     /// 1 to 500 lines (default 100).
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<i64>,
     /// Lines before this time: a previous page's `next_before`.
     before: Option<DateTime<Utc>>,
@@ -221,7 +234,7 @@ async fn logs(
     if trace_id.as_deref().is_some_and(|t| !hex_id(t, 32)) {
         return Err(Problem::invalid("trace_id", "must be 32 hex digits"));
     }
-    let level = blank(query.level).map(|l| l.to_ascii_uppercase());
+    let level = query.level.filter(|l| !l.is_empty());
     if level
         .as_deref()
         .is_some_and(|l| !observe::query::is_level(l))
@@ -233,15 +246,18 @@ async fn logs(
     }
     let text = blank(query.q);
     let correlation_id = blank(query.correlation_id);
-    if text.iter().chain(&correlation_id).any(|t| t.len() > 128) {
-        return Err(Problem::invalid(
-            if text.as_ref().is_some_and(|t| t.len() > 128) {
-                "q"
-            } else {
-                "correlation_id"
-            },
-            "must be at most 128 characters",
-        ));
+    // PostgreSQL's text holds no NUL.
+    let unfit = |t: &Option<String>| {
+        t.as_ref()
+            .is_some_and(|t| t.chars().count() > 128 || t.contains('\0'))
+    };
+    for (field, value) in [("q", &text), ("correlation_id", &correlation_id)] {
+        if unfit(value) {
+            return Err(Problem::invalid(
+                field,
+                "must be at most 128 characters, without NUL",
+            ));
+        }
     }
     let filter = LogFilter {
         trace_id,
@@ -263,10 +279,14 @@ async fn logs(
 #[serde(deny_unknown_fields)]
 pub struct MetricQuery {
     /// A PromQL expression (at most 2000 characters).
+    #[param(min_length = 1, max_length = 2000, pattern = r"\S")]
     query: String,
     /// The window, 1 to 1440 minutes back (default 60).
+    #[param(minimum = 1, maximum = 1440)]
     minutes: Option<i64>,
-    /// Seconds between points, 5 to 3600 (default: the window in about 240 points).
+    /// Seconds between points, 5 to 3600 (default: the window in about 240 points); raised when
+    /// the window would need more than 10,000 points.
+    #[param(minimum = 5, maximum = 3600)]
     step: Option<i64>,
 }
 
@@ -283,7 +303,7 @@ async fn metrics(
     _: Admin,
     Params(query): Params<MetricQuery>,
 ) -> Result<Json<MetricRange>, Problem> {
-    if query.query.trim().is_empty() || query.query.len() > 2000 {
+    if query.query.trim().is_empty() || query.query.chars().count() > 2000 {
         return Err(Problem::invalid(
             "query",
             "must be 1 to 2000 characters of PromQL",
@@ -297,6 +317,8 @@ async fn metrics(
             "must be between 5 and 3600 seconds",
         ));
     }
+    // Prometheus answers at most 11,000 points a series: a finer step over a long window is raised.
+    let step = step.max((minutes * 60 + 9_999) / 10_000);
     let prometheus = prometheus(&state)?;
     let to = Utc::now();
     prometheus

@@ -39,6 +39,7 @@ pub struct OrderLineRequest {
     pub sku: Sku,
     /// Units of the SKU (bounds: see the schema).
     #[schema(value_type = u32)]
+    #[serde(deserialize_with = "crate::problem::whole")]
     pub quantity: Quantity,
 }
 
@@ -72,7 +73,7 @@ pub struct OrderAccepted {
     path = "/orders",
     tag = "orders",
     request_body = PlaceOrder,
-    params(("Idempotency-Key" = Option<String>, Header,
+    params(("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$",
         description = "Same key and body within 24 h returns the first response and places nothing")),
     responses(
         (status = 202, description = "Order placed, pending reservation", body = OrderAccepted),

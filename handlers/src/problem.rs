@@ -107,13 +107,32 @@ pub struct Body<T>(pub T);
 
 impl<S, T> FromRequest<S> for Body<T>
 where
-    Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    T: serde::de::DeserializeOwned,
     S: Send + Sync,
 {
     type Rejection = Problem;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(req, state).await {
+        if !json_content_type(req.headers()) {
+            return Err(Problem::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "send the body as Content-Type: application/json",
+            ));
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| Problem::new(e.status(), e.body_text()))?;
+        // serde reads a struct from an array too (`[]` as a struct of defaults): every body of
+        // this API is an object.
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(
+                match serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
+                    Ok(_) => Problem::invalid("body", "must be a JSON object"),
+                    Err(_) => Problem::new(StatusCode::BAD_REQUEST, "the body is not valid JSON"),
+                },
+            );
+        }
+        match Json::<T>::from_bytes(&bytes) {
             Ok(Json(value)) => Ok(Self(value)),
             Err(rejection) => Err(match rejection {
                 JsonRejection::JsonDataError(e) => {
@@ -137,6 +156,43 @@ where
             }),
         }
     }
+}
+
+/// `application/json`, or another `application/*+json`, as axum's `Json` accepts.
+fn json_content_type(headers: &axum::http::HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Deserialises an integer field that a client may write as `12` or `12.0`: JSON Schema counts
+/// both as an integer, so the contract's `integer` accepts both; anything with a fraction is
+/// still refused, with the field's own message.
+pub fn whole<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    use serde::Deserialize;
+    let mut value = serde_json::Value::deserialize(deserializer)?;
+    if let Some(n) = value
+        .as_f64()
+        .filter(|n| value.is_f64() && n.fract() == 0.0 && n.abs() < 9.0e15)
+    {
+        value = (n as i64).into();
+    }
+    T::deserialize(value).map_err(serde::de::Error::custom)
 }
 
 /// A query string whose every rejection (wrong type, unknown parameter) is a problem+json 422
@@ -170,6 +226,33 @@ where
                 Err(Problem::invalid(field, detail))
             }
         }
+    }
+}
+
+/// Path parameters that must parse (a UUID): one that does not names nothing, so the answer is a
+/// problem+json 404, as for an id that parses but is unknown, never axum's plain-text 400.
+pub struct Ids<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for Ids<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = Problem;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(value)| Self(value))
+            .map_err(|_| {
+                Problem::new(
+                    StatusCode::NOT_FOUND,
+                    "no such resource: the id in the path names nothing",
+                )
+            })
     }
 }
 

@@ -20,6 +20,7 @@ pub struct ReadQuery {
     /// Wait (at most 2 s) until the read model is current to this global position (the
     /// `position` a command returned): it has applied every event it reads up to there. Past the
     /// wait the answer carries `X-Read-Model-Behind: true`.
+    #[param(minimum = 0)]
     pub min_position: Option<i64>,
 }
 

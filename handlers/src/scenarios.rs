@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::auth::Admin;
-use crate::problem::{Body, Problem};
+use crate::problem::{Body, Ids, Problem};
 
 const PROBLEM: &str = "application/problem+json";
 
@@ -134,7 +134,7 @@ pub struct Answer {
 async fn answer_run(
     State(state): State<AppState>,
     _: Admin,
-    Path(run_id): Path<Uuid>,
+    Ids(run_id): Ids<Uuid>,
     Body(answer): Body<Answer>,
 ) -> Result<Response, Problem> {
     if !gameday::CHOICES.iter().any(|c| c.switch == answer.switch) {
@@ -159,7 +159,7 @@ async fn answer_run(
 async fn finish_run(
     State(state): State<AppState>,
     Admin(admin): Admin,
-    Path(run_id): Path<Uuid>,
+    Ids(run_id): Ids<Uuid>,
 ) -> Result<Response, Problem> {
     let run = gameday::finish(&state.pool, run_id, &admin.sub).await?;
     Ok(Json(run_view(run)).into_response())
@@ -190,7 +190,7 @@ pub struct Recovery {
 async fn run_recovery(
     State(state): State<AppState>,
     _: Admin,
-    Path(run_id): Path<Uuid>,
+    Ids(run_id): Ids<Uuid>,
 ) -> Result<Response, Problem> {
     let run = gameday::run(&state.pool, run_id).await?;
     let switch = gameday::scenario(&run.scenario).map(Scenario::switch);

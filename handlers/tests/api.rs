@@ -418,8 +418,16 @@ async fn bad_orders_get_a_problem_naming_the_field_and_append_nothing() {
     let w = world().await;
     w.register("TEA-1", 5).await;
     let before = w.events().await;
-    let cases: Vec<(String, StatusCode, Option<&str>)> = vec![
+    let cases: Vec<(String, StatusCode, Option<&str>)> =
+        vec![
         ("{not json".into(), StatusCode::BAD_REQUEST, None),
+        // serde would read a struct from an array; the contract says object.
+        ("[[]]".into(), StatusCode::UNPROCESSABLE_ENTITY, Some("body")),
+        (
+            json!({"lines": [{"sku": "TEA-1", "quantity": 1.5}]}).to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("lines[0].quantity"),
+        ),
         (
             json!({}).to_string(),
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -489,6 +497,49 @@ async fn bad_orders_get_a_problem_naming_the_field_and_append_nothing() {
         assert!(problem["detail"].as_str().is_some_and(|d| !d.is_empty()));
     }
     assert_eq!(w.events().await, before);
+    // JSON Schema counts 2.0 as an integer, so the contract's `integer` takes it.
+    let body = json!({"lines": [{"sku": "TEA-1", "quantity": 2.0}]}).to_string();
+    let (status, accepted) = w
+        .send("POST", "/api/orders", Some(&w.shopper), Some(body))
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{accepted}");
+}
+
+#[tokio::test]
+async fn text_postgresql_cannot_hold_is_refused_not_a_500() {
+    let w = world().await;
+    w.register("TEA-1", 5).await;
+    let before = w.events().await;
+    for (body, field) in [
+        (
+            json!({"sku": "TEA-2", "name": "Tea\u{0}", "price_cents": 100}),
+            "name",
+        ),
+        (
+            json!({"sku": "TEA-2", "name": "Tea", "description": "a\u{0}", "price_cents": 100}),
+            "description",
+        ),
+    ] {
+        let (status, problem) = w
+            .send(
+                "POST",
+                "/api/admin/products",
+                Some(&w.admin),
+                Some(body.to_string()),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        assert_eq!(problem["errors"][0]["field"], field, "{problem}");
+    }
+    assert_eq!(w.events().await, before);
+    for path in [
+        "/api/products/TEA%001",
+        "/api/admin/traces/a%00b",
+        "/api/admin/streams/Stock/TEA%001/events",
+    ] {
+        let (status, problem) = w.send("GET", path, Some(&w.admin), None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {problem}");
+    }
 }
 
 #[tokio::test]
@@ -816,6 +867,52 @@ async fn the_owner_reads_an_order_before_the_read_model_has_it() {
 }
 
 #[tokio::test]
+async fn a_read_held_on_pending_answers_as_soon_as_the_order_is_decided() {
+    let w = world().await;
+    w.register("TEA-1", 5).await;
+    let body = json!({"lines": [{"sku": "TEA-1", "quantity": 1}]}).to_string();
+    let (_, placed) = w
+        .send("POST", "/api/orders", Some(&w.shopper), Some(body))
+        .await;
+    let path = format!(
+        "/api/orders/{}?wait_for_change_from=pending",
+        placed["order_id"].as_str().unwrap()
+    );
+    let started = std::time::Instant::now();
+    // The saga decides 300 ms into the held read.
+    let ((status, order), decided_at) =
+        tokio::join!(w.send("GET", &path, Some(&w.shopper), None), async {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            w.project().await;
+            started.elapsed()
+        });
+    let answered = started.elapsed();
+    assert_eq!(status, StatusCode::OK, "{order}");
+    assert_eq!(order["status"], "confirmed");
+    assert!(
+        answered >= decided_at && answered < decided_at + Duration::from_secs(1),
+        "answered {answered:?}, decided at {decided_at:?}"
+    );
+    // Already decided: no wait at all.
+    let started = std::time::Instant::now();
+    let (status, order) = w.send("GET", &path, Some(&w.shopper), None).await;
+    assert_eq!(
+        (status, order["status"].as_str()),
+        (StatusCode::OK, Some("confirmed"))
+    );
+    assert!(started.elapsed() < Duration::from_secs(1));
+    // Another shopper is told "not found" at once, not after a wait.
+    let started = std::time::Instant::now();
+    let (status, _) = w.send("GET", &path, Some(&w.other), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(started.elapsed() < Duration::from_secs(1));
+    let bad = path.replace("=pending", "=shipped");
+    let (status, problem) = w.send("GET", &bad, Some(&w.shopper), None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "wait_for_change_from");
+}
+
+#[tokio::test]
 async fn a_database_that_went_away_is_503_with_retry_after_on_every_path() {
     let w = world().await;
     w.register("TEA-1", 5).await;
@@ -917,6 +1014,11 @@ async fn the_observe_routes_are_admin_only_bounded_and_name_what_is_wrong() {
         ("/api/admin/observe/traces/not-a-trace", "trace_id"),
         ("/api/admin/observe/service-map?minutes=-5", "minutes"),
         ("/api/admin/observe/logs?level=LOUD", "level"),
+        // The document's enum is exact: upper case, as the lines carry it.
+        ("/api/admin/observe/logs?level=warn", "level"),
+        // PostgreSQL's text holds no NUL: refused, not a 500.
+        ("/api/admin/observe/logs?q=a%00b", "q"),
+        ("/api/admin/observe/traces?q=a%00b", "q"),
         ("/api/admin/observe/logs?trace_id=xyz", "trace_id"),
         ("/api/admin/observe/logs?limit=501", "limit"),
         ("/api/admin/observe/metrics?query=", "query"),
@@ -938,7 +1040,7 @@ async fn the_observe_routes_are_admin_only_bounded_and_name_what_is_wrong() {
     let (status, page) = w
         .send(
             "GET",
-            "/api/admin/observe/logs?level=warn&q=nothing-like-this",
+            "/api/admin/observe/logs?level=WARN&q=nothing-like-this",
             Some(&w.admin),
             None,
         )

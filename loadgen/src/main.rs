@@ -5,10 +5,13 @@
 //!   kind, optionally command → read model visibility, and shows progress on a terminal.
 //! - `sqs`: the queue's own `SendMessage` rate, the reference for the publishing share.
 //! - `startup`: a handler binary's start to first response, and its peak resident set.
+//! - `cqrs-es`: the same PlaceOrder through stock cqrs-es + postgres-es, no HTTP (the reference
+//!   the bench sets our HTTP path beside).
 //!
 //! `scripts/load` runs it against a local stack for learners, `scripts/bench` for the figures in
 //! docs/benchmarks.md, `scripts/chaos` to keep load on while it breaks things.
 
+mod cqrs;
 mod shop;
 mod sqs;
 mod startup;
@@ -31,6 +34,8 @@ enum Command {
     Sqs(sqs::SqsArgs),
     /// A binary's start to first response.
     Startup(startup::StartupArgs),
+    /// The same PlaceOrder through stock cqrs-es + postgres-es, no HTTP: the bench's reference.
+    CqrsEs(cqrs::CqrsArgs),
 }
 
 #[tokio::main]
@@ -39,6 +44,7 @@ async fn main() {
         Command::Run(args) => shop::run(args).await,
         Command::Sqs(args) => sqs::run(args).await,
         Command::Startup(args) => startup::run(args).await,
+        Command::CqrsEs(args) => cqrs::run(args).await,
     };
     if let Err(error) = result {
         eprintln!("error: {error:#}");

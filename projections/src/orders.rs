@@ -94,6 +94,26 @@ pub async fn get(pool: &PgPool, order_id: Uuid) -> sqlx::Result<Option<OrderView
     .await
 }
 
+/// Waits, at most `max`, until order `order_id`'s status in the read model is no longer `from`
+/// (the saga decided it, or it was cancelled); the order as it is then, if the read model has it.
+/// It polls by primary key rather than LISTENing: a Lambda holds no connection of its own to
+/// listen on, and a read of one row every 100 ms costs the database next to nothing.
+pub async fn wait_for_change(
+    pool: &PgPool,
+    order_id: Uuid,
+    from: &str,
+    max: std::time::Duration,
+) -> sqlx::Result<Option<OrderView>> {
+    let started = std::time::Instant::now();
+    loop {
+        let order = get(pool, order_id).await?;
+        if order.as_ref().is_some_and(|o| o.status != from) || started.elapsed() >= max {
+            return Ok(order);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
 /// Orders placed since `since` that the event store has not seen decided (confirmed, rejected
 /// or cancelled) yet: the store's answer, not the read model's, so a projector that is down
 /// cannot hide one.

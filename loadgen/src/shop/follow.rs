@@ -1,5 +1,6 @@
-//! `--visibility`: following an accepted order until the read model shows it, for the command →
-//! read model latency. One task per order, so a slow read model never holds a shopper back.
+//! `--visibility` and `--decided`: following an accepted order until the read model shows it, or
+//! until the saga has decided it, for the command → read model (or → decided) latency. One task
+//! per order, so a slow read model never holds a shopper back.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -29,21 +30,33 @@ impl Default for Visibility {
     }
 }
 
-/// Reads the order until the read model has applied its command's last event. The API waits up
-/// to 2 s per read (`?min_position=`); this asks again until 30 s have passed.
+/// Reads the order until the read model has applied its command's last event (or, `decided`,
+/// until its status is no longer pending). The API waits up to 2 s per read (`?min_position=`),
+/// up to 10 s for a decision (`?wait_for_change_from=pending`); this asks again until 30 s have
+/// passed.
 pub async fn follow(
     shared: Arc<Shared>,
     token: String,
     order_id: Uuid,
     position: i64,
     sent: Instant,
+    decided: bool,
 ) {
     let url = format!(
-        "{}/orders/{order_id}?min_position={position}",
-        shared.args.api
+        "{}/orders/{order_id}?min_position={position}{}",
+        shared.args.api,
+        if decided {
+            "&wait_for_change_from=pending"
+        } else {
+            ""
+        }
     );
     loop {
         let visible = match shared.http.get(&url).bearer_auth(&token).send().await {
+            Ok(r) if decided && r.status().is_success() => r
+                .json::<serde_json::Value>()
+                .await
+                .is_ok_and(|order| order["status"] != "pending"),
             Ok(r) => r.status().is_success() && !r.headers().contains_key("x-read-model-behind"),
             Err(_) => false,
         };

@@ -72,6 +72,10 @@ pub struct RunArgs {
     /// report command → read model latency.
     #[arg(long)]
     visibility: bool,
+    /// After each accepted order, follow it until the saga has decided it (confirmed or
+    /// rejected: `?wait_for_change_from=pending`), and report command -> decided latency.
+    #[arg(long, conflicts_with = "visibility")]
+    decided: bool,
     /// Write the summary as JSON here.
     #[arg(long)]
     json: Option<PathBuf>,

@@ -31,6 +31,8 @@ struct Summary {
 
 #[derive(Serialize)]
 struct VisibilitySummary {
+    /// What was waited for: `visible` in the read model, or `decided` by the saga.
+    until: &'static str,
     latency: Percentiles,
     timeouts: u64,
 }
@@ -74,7 +76,8 @@ pub async fn report(
             .iter()
             .map(|(k, s)| (k.name(), KindSummary::of(s, seconds)))
             .collect(),
-        visibility: a.visibility.then(|| VisibilitySummary {
+        visibility: (a.visibility || a.decided).then(|| VisibilitySummary {
+            until: if a.decided { "decided" } else { "visible" },
             latency: Percentiles::of(&vis.latency),
             timeouts: vis.timeouts,
         }),
@@ -150,13 +153,19 @@ fn print_summary(s: &Summary) {
     );
     if let Some(v) = &s.visibility {
         println!(
-            "command -> read model visible: {} orders, p50 {} ms, p90 {} ms, p99 {} ms, max {} ms, {} not visible within 30 s",
+            "command -> {}: {} orders, p50 {} ms, p90 {} ms, p99 {} ms, max {} ms, {} not {} within 30 s",
+            if v.until == "decided" {
+                "decided"
+            } else {
+                "read model visible"
+            },
             v.latency.count,
             fmt_ms(v.latency.p50_ms),
             fmt_ms(v.latency.p90_ms),
             fmt_ms(v.latency.p99_ms),
             fmt_ms(v.latency.max_ms),
-            v.timeouts
+            v.timeouts,
+            v.until
         );
     }
 }

@@ -70,13 +70,14 @@ pub async fn shopper(
                     .lock()
                     .await
                     .push((order_id, kind.name()));
-                if a.visibility {
+                if a.visibility || a.decided {
                     followers.push(tokio::spawn(follow(
                         shared.clone(),
                         token.clone(),
                         order_id,
                         position,
                         due,
+                        a.decided,
                     )));
                 }
             }

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseTraceparent } from "@/telemetry/ids";
 import type { ExportRequest } from "@/telemetry/otlp";
 import { createTracer } from "@/telemetry/tracer";
@@ -56,6 +56,21 @@ describe("api client", () => {
     await api.products({ minPosition: 7 });
     expect(calls.map((c) => c.url)).toEqual(["/api/products", "/api/products?min_position=7"]);
     expect(header(calls[0]!.init, "authorization")).toBeNull();
+  });
+
+  it("reads an order, asking the server to hold it while its status is the one given", async () => {
+    const { fetch, calls } = fakeFetch({ body: order("pending", 41) }, { body: order("confirmed", 44) }, { body: order("confirmed", 44) });
+    const api = createApi({ fetch, token: async () => "jwt" });
+    await api.order("o-1");
+    await api.order("o-1", { waitForChangeFrom: "pending" });
+    const { data } = await api.order("o-1", { minPosition: 41, waitForChangeFrom: "pending" });
+    expect(data.status).toBe("confirmed");
+    expect(calls.map((c) => c.url)).toEqual([
+      "/api/orders/o-1",
+      "/api/orders/o-1?wait_for_change_from=pending",
+      "/api/orders/o-1?min_position=41&wait_for_change_from=pending",
+    ]);
+    expect(calls.every((c) => header(c.init, "authorization") === "Bearer jwt")).toBe(true);
   });
 
   it("escapes ids in paths", async () => {
@@ -218,40 +233,91 @@ describe("api client", () => {
 });
 
 describe("awaitOutcome", () => {
-  it("waits for the command's position, then for each next one, until the order settles", async () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("asks the server to hold each read while the order is pending, and asks again at once until it is decided", async () => {
+    // Only the clock and timers are fake: a pause between reads would move the clock.
+    vi.useFakeTimers({ toFake: ["Date", "setTimeout", "clearTimeout"] });
     const { fetch, calls } = fakeFetch(
       { body: order("pending", 41) },
-      { body: order("pending", 41), headers: { "content-type": "application/json", "x-read-model-behind": "true" } },
+      { body: order("pending", 41) },
       { body: order("confirmed", 44) },
     );
-    const api = createApi({ fetch, token: async () => "t" });
-    const sleeps: number[] = [];
+    const sentAt: number[] = [];
+    const timed = (async (url, init) => {
+      sentAt.push(Date.now());
+      return fetch(url, init);
+    }) as typeof globalThis.fetch;
+    const api = createApi({ fetch: timed, token: async () => "t" });
     const seen: string[] = [];
-    const settled = await awaitOutcome(api, "o-1", {
-      position: 41,
-      onRead: (o) => seen.push(o.status),
-      sleep: async (ms) => void sleeps.push(ms),
-    });
+    const waiting = awaitOutcome(api, "o-1", { position: 41, onRead: (o) => seen.push(o.status) });
+    await vi.runAllTimersAsync();
+    const settled = await waiting;
     expect(settled.status).toBe("confirmed");
     expect(seen).toEqual(["pending", "pending", "confirmed"]);
     expect(calls.map((c) => c.url)).toEqual([
-      "/api/orders/o-1?min_position=41",
-      "/api/orders/o-1?min_position=42",
-      "/api/orders/o-1?min_position=43",
+      "/api/orders/o-1?min_position=41&wait_for_change_from=pending",
+      "/api/orders/o-1?wait_for_change_from=pending",
+      "/api/orders/o-1?wait_for_change_from=pending",
     ]);
-    expect(sleeps).toEqual([150, 300]);
+    expect(new Set(sentAt).size).toBe(1);
   });
 
-  it("returns a rejected order with its reason at once", async () => {
+  it("returns a decided order at once: a rejected one with its reason", async () => {
     const { fetch, calls } = fakeFetch({ body: order("rejected", 50) });
     const settled = await awaitOutcome(createApi({ fetch, token: async () => "t" }), "o-1", { position: 48 });
     expect(settled.reason).toMatch(/insufficient stock for TEA-GREEN/);
-    expect(calls).toHaveLength(1);
+    expect(calls.map((c) => c.url)).toEqual(["/api/orders/o-1?min_position=48&wait_for_change_from=pending"]);
   });
 
   it("gives up after its timeout with the order still pending", async () => {
-    const { fetch } = fakeFetch({ body: order("pending", 41) });
+    vi.useFakeTimers({ toFake: ["Date"] });
+    // Each read is held as long as the server holds one (10 s) and comes back still pending.
+    const { fetch, calls } = fakeFetch({ body: order("pending", 41) }, { body: order("pending", 41) }, { body: order("pending", 42) });
+    const held = (async (url, init) => {
+      vi.setSystemTime(Date.now() + 10_000);
+      return fetch(url, init);
+    }) as typeof globalThis.fetch;
+    const settled = await awaitOutcome(createApi({ fetch: held, token: async () => "t" }), "o-1", { position: 41, timeoutMs: 25_000 });
+    expect(settled.status).toBe("pending");
+    expect(settled.position).toBe(42);
+    expect(calls).toHaveLength(3);
+  });
+
+  it("reads once when its timeout has already passed", async () => {
+    const { fetch, calls } = fakeFetch({ body: order("pending", 41) });
     const settled = await awaitOutcome(createApi({ fetch, token: async () => "t" }), "o-1", { position: 41, timeoutMs: 0 });
     expect(settled.status).toBe("pending");
+    expect(calls).toHaveLength(1);
+  });
+
+  it("rejects when aborted while the server holds a read", async () => {
+    const controller = new AbortController();
+    const calls: string[] = [];
+    // A read the server holds: it ends only when the browser gives it up.
+    const holding = ((url: string, init: RequestInit = {}) => {
+      calls.push(url);
+      return new Promise<Response>((_, reject) => init.signal?.addEventListener("abort", () => reject(init.signal?.reason)));
+    }) as typeof globalThis.fetch;
+    const waiting = awaitOutcome(createApi({ fetch: holding, token: async () => "t" }), "o-1", { signal: controller.signal });
+    await vi.waitFor(() => expect(calls).toHaveLength(1));
+    const left = new Error("the shopper left the page");
+    controller.abort(left);
+    await expect(waiting).rejects.toBe(left);
+    expect(calls).toHaveLength(1);
+  });
+
+  it("rejects without another read when aborted between reads", async () => {
+    const controller = new AbortController();
+    const left = new Error("the shopper left the page");
+    const { fetch, calls } = fakeFetch({ body: order("pending", 41) }, { body: order("confirmed", 44) });
+    const waiting = awaitOutcome(createApi({ fetch, token: async () => "t" }), "o-1", {
+      signal: controller.signal,
+      onRead: () => controller.abort(left),
+    });
+    await expect(waiting).rejects.toBe(left);
+    expect(calls).toHaveLength(1);
   });
 });

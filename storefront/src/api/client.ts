@@ -1,5 +1,18 @@
 import { tracer as browserTracer, type SpanContext, type Tracer } from "@/telemetry/tracer";
-import type { AggregateType, Answer, Flip, LineRequest, Problem, ProjectionName, RegisterProduct, RequestBody, UploadRequest } from "./types";
+import type { paths } from "./schema";
+import type {
+  AggregateType,
+  Answer,
+  Flip,
+  LineRequest,
+  Problem,
+  ProjectionName,
+  RegisterProduct,
+  RequestBody,
+  ScenarioSwitch,
+  UploadRequest,
+  WaitForChangeFrom,
+} from "./types";
 
 /** A failed call, carrying the problem+json the server sent (or one describing what failed). */
 export class ApiError extends Error {
@@ -34,6 +47,12 @@ type Options = {
  * `trace`: the span this read is part of; the call becomes its client child and sends its traceparent.
  */
 type ReadOptions = { minPosition?: number; signal?: AbortSignal; trace?: SpanContext };
+
+/**
+ * `waitForChangeFrom`: while the order's status is still this one, the server holds the answer
+ * (at most 10 s) and answers as soon as it changes; past the wait, with the order as it is.
+ */
+type OrderReadOptions = ReadOptions & { waitForChangeFrom?: WaitForChangeFrom };
 
 type Call = {
   method?: "GET" | "POST" | "PUT";
@@ -113,11 +132,14 @@ export function createApi({ baseUrl = "/api", token, fetch: doFetch = globalThis
       }),
     cancelOrder: (id: string) => post<Answer<"/orders/{id}/cancel", "post", 202>>(`/orders/${seg(id)}/cancel`, undefined),
     orders: (signal?: AbortSignal) => get<Answer<"/orders", "get", 200>>("/orders", { auth: true, signal }),
-    order: (id: string, { minPosition, signal, trace }: ReadOptions = {}) =>
+    order: (id: string, { minPosition, waitForChangeFrom, signal, trace }: OrderReadOptions = {}) =>
       send<Answer<"/orders/{id}", "get", 200>>(`/orders/${seg(id)}`, {
         auth: true,
         signal,
-        query: { min_position: minPosition },
+        query: {
+          min_position: minPosition,
+          wait_for_change_from: waitForChangeFrom,
+        } satisfies paths["/orders/{id}"]["get"]["parameters"]["query"],
         trace,
         route: "/orders/{id}",
       }),
@@ -180,7 +202,7 @@ export function createApi({ baseUrl = "/api", token, fetch: doFetch = globalThis
     scenarios: (signal?: AbortSignal) => get<Answer<"/admin/scenarios", "get", 200>>("/admin/scenarios", { auth: true, signal }),
     startScenario: (id: string) =>
       post<Answer<"/admin/scenarios/{id}/start", "post", 201>>(`/admin/scenarios/${seg(id)}/start`, undefined),
-    answerRun: (runId: string, choice: string) =>
+    answerRun: (runId: string, choice: ScenarioSwitch) =>
       post<Answer<"/admin/scenarios/runs/{run_id}/answer", "post", 200>>(`/admin/scenarios/runs/${seg(runId)}/answer`, {
         switch: choice,
       } satisfies RequestBody<"/admin/scenarios/runs/{run_id}/answer", "post">),

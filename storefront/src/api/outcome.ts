@@ -10,44 +10,31 @@ type Wait = {
   trace?: SpanContext;
   /** Each state read, pending ones included, so the page can show them. */
   onRead?: (order: Order) => void;
-  /** Pause between reads, growing: the server's wait covers only events that already exist. */
-  backoff?: { firstMs: number; maxMs: number };
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  /** Give up and return the pending order after this long. */
+  /**
+   * Give up and return the pending order once this long has passed. Checked after each read, so
+   * the read under way when it passes still ends (the server holds one at most 10 s).
+   */
   timeoutMs?: number;
 };
 
 /**
- * Reads an order until the saga has settled it. Every read names the next global position it
- * needs with `min_position`, so the server holds the answer (at most 2 s) until the projection
- * has caught up; the confirmation or rejection is appended later, at a position nobody knows
- * yet, so between reads the browser pauses with a growing delay rather than asking in a loop.
+ * Reads an order until the saga has settled it. Every read asks with
+ * `wait_for_change_from=pending`, so the server holds the answer (at most 10 s) while the order
+ * is still pending and answers as soon as it is confirmed, rejected or cancelled. A pending
+ * answer means only that the server's wait ran out, so the next read is sent at once: the
+ * waiting happens on the server, and the browser neither sleeps between reads nor learns the
+ * outcome late. The first read also names the command's position with `min_position`, so it
+ * sees the shopper's own write.
  */
 export async function awaitOutcome(api: Api, orderId: string, wait: Wait): Promise<Order> {
-  const { signal, trace, onRead, backoff = { firstMs: 150, maxMs: 2000 }, sleep = pause, timeoutMs = 60_000 } = wait;
+  const { signal, trace, onRead, timeoutMs = 60_000 } = wait;
   const deadline = Date.now() + timeoutMs;
   let minPosition = wait.position;
-  let delay = backoff.firstMs;
   for (;;) {
-    const { data: order } = await api.order(orderId, { minPosition, signal, trace });
+    signal?.throwIfAborted();
+    const { data: order } = await api.order(orderId, { minPosition, waitForChangeFrom: "pending", signal, trace });
     onRead?.(order);
     if (order.status !== "pending" || Date.now() >= deadline) return order;
-    minPosition = Math.max(minPosition ?? 0, order.position) + 1;
-    await sleep(delay, signal);
-    delay = Math.min(delay * 2, backoff.maxMs);
+    minPosition = undefined;
   }
-}
-
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
 }

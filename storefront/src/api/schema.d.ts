@@ -537,45 +537,48 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         AlarmBoard: {
-            /** @description Who evaluates the alarms: prometheus locally. */
-            source: string;
             alarms: components["schemas"]["AlarmView"][];
-            slo: components["schemas"]["SloView"];
             /** @description Newest first, over the last hour. */
             history: components["schemas"]["Transition"][];
+            slo: components["schemas"]["SloView"];
+            /** @description Who evaluates the alarms: prometheus locally. */
+            source: string;
         };
         AlarmView: {
+            /** @description The alarm in the CloudWatch console, on AWS. */
+            link?: string | null;
             name: string;
-            summary: string;
-            /** @description ok, pending or firing. */
-            state: string;
             /**
              * Format: date-time
              * @description When it entered its state, when known.
              */
             since?: string | null;
+            /** @description ok, pending or firing. */
+            state: string;
+            summary: string;
+            /** Format: double */
+            threshold: number;
             /**
              * Format: double
              * @description The watched value when last evaluated above the threshold.
              */
             value?: number | null;
-            /** Format: double */
-            threshold: number;
-            /** @description The alarm in the CloudWatch console, on AWS. */
-            link?: string | null;
         };
         Answer: {
-            /** @description The choice's `switch`: which part broke, and why. */
-            switch: string;
+            /**
+             * @description The choice's `switch`: which part broke, and why.
+             * @enum {string}
+             */
+            switch: "slow_database" | "sqs_send_failure" | "sqs_message_lost" | "poison_message" | "projector_crash" | "product_read_failure" | "slow_stock_service";
         };
         AttachImage: {
             /** @description The `key` of an upload handed out for this product, after the PUT succeeded. */
             key: string;
         };
         BurnRateView: {
-            window: string;
             /** Format: double */
             rate?: number | null;
+            window: string;
         };
         /**
          * @description A product as the catalog reads answer it: the read model's row and what S3 says about its
@@ -586,30 +589,31 @@ export interface components {
         };
         /** @description One possible answer: a part and why it broke, one per switch. */
         Choice: {
-            switch: string;
             diagnosis: string;
+            /** @enum {string} */
+            switch: "slow_database" | "sqs_send_failure" | "sqs_message_lost" | "poison_message" | "projector_crash" | "product_read_failure" | "slow_stock_service";
         };
         /** @description One switch: what it breaks, its parameters and their bounds, and its state. */
         FaultView: {
+            /** @description What it breaks, in one sentence. */
+            breaks: string;
+            /** @description Absent while a game day hides it. */
+            enabled?: boolean | null;
+            /** Format: date-time */
+            flipped_at?: string | null;
+            /** @description Who flipped it last: an admin's `sub`, `environment (SHOP_FAULT_*)`, or `scenario <run>`. */
+            flipped_by?: string | null;
+            /** @description True while a running game day keeps this switch's state to itself. */
+            hidden: boolean;
             /**
              * @description `slow_database`, `sqs_send_failure`, `sqs_message_lost`, `poison_message`,
              *     `projector_crash` or `product_read_failure`.
              */
             name: string;
-            title: string;
-            /** @description What it breaks, in one sentence. */
-            breaks: string;
             parameter_specs: components["schemas"]["ParameterSpec"][];
-            /** @description Absent while a game day hides it. */
-            enabled?: boolean | null;
             /** @description The parameters it runs (or last ran) with; absent while hidden or never flipped. */
             parameters?: unknown;
-            /** @description Who flipped it last: an admin's `sub`, `environment (SHOP_FAULT_*)`, or `scenario <run>`. */
-            flipped_by?: string | null;
-            /** Format: date-time */
-            flipped_at?: string | null;
-            /** @description True while a running game day keeps this switch's state to itself. */
-            hidden: boolean;
+            title: string;
         };
         FaultsView: {
             items: components["schemas"]["FaultView"][];
@@ -623,12 +627,12 @@ export interface components {
          *     the last value, else the default.
          */
         Flip: {
-            enabled: boolean;
             /**
              * Format: int32
              * @description `slow_database`: milliseconds added before every append, 1 to 10000 (300).
              */
             added_ms?: number | null;
+            enabled: boolean;
             /** @description `projector_crash`: the event type that crashes it. */
             event_type?: string | null;
             /**
@@ -638,100 +642,63 @@ export interface components {
             percent?: number | null;
         };
         Health: {
-            status: string;
             database: string;
+            status: string;
         };
         Hop: {
-            name: string;
-            /** @description order, product, admin, event-store, sqs or stock-projector. */
-            service: string;
             /** Format: date-time */
             at: string;
-            /**
-             * Format: double
-             * @description Since the first hop.
-             */
-            offset_ms: number;
+            attributes: {
+                [key: string]: string;
+            };
             /**
              * Format: double
              * @description Since the hop before.
              */
             latency_ms: number;
-            attributes: {
-                [key: string]: string;
-            };
+            name: string;
+            /**
+             * Format: double
+             * @description Since the first hop.
+             */
+            offset_ms: number;
+            /** @description order, product, admin, event-store, sqs or stock-projector. */
+            service: string;
         };
         ImageAttached: {
-            sku: string;
-            image_url: string;
-            image: components["schemas"]["ObjectInfo"];
             correlation_id: string;
+            image: components["schemas"]["ObjectInfo"];
+            image_url: string;
             /**
              * Format: int64
              * @description Global position of the event, for `min_position` on the catalog reads.
              */
             position?: number | null;
+            sku: string;
         };
         /** @description A list, as every list in this API is shaped. */
         Items_CatalogItem: {
-            items: (components["schemas"]["ProductView"] & {
-                image?: null | components["schemas"]["ObjectInfo"];
-            })[];
+            items: components["schemas"]["CatalogItem"][];
         };
         /** @description A list, as every list in this API is shaped. */
         Items_OrderView: {
-            items: {
-                /** Format: uuid */
-                order_id: string;
-                customer_id: string;
-                /** @description pending, confirmed, rejected or cancelled. */
-                status: string;
-                lines: components["schemas"]["OrderLineView"][];
-                /** Format: int64 */
-                total_cents: number;
-                reason?: string | null;
-                /** Format: date-time */
-                placed_at: string;
-                /** Format: date-time */
-                updated_at: string;
-                /**
-                 * Format: int64
-                 * @description The global position of the last event applied to this row.
-                 */
-                position: number;
-            }[];
+            items: components["schemas"]["OrderView"][];
         };
         /** @description A list, as every list in this API is shaped. */
         Items_StoredEvent: {
-            items: {
-                /** Format: uuid */
-                event_id: string;
-                aggregate_type: string;
-                aggregate_id: string;
-                /** Format: int64 */
-                sequence: number;
-                /** Format: int64 */
-                global_position: number;
-                event_type: string;
-                event_version: string;
-                payload: Record<string, unknown>;
-                /** @description correlation_id, causation_id, traceparent, actor, command. */
-                metadata: Record<string, unknown>;
-                /** Format: date-time */
-                recorded_at: string;
-            }[];
+            items: components["schemas"]["StoredEvent"][];
         };
         /** @description One log record. */
         LogLine: {
-            /** Format: date-time */
-            time: string;
-            service: string;
+            attributes: Record<string, unknown>;
             /** @description TRACE, DEBUG, INFO, WARN or ERROR. */
             level: string;
             message: string;
-            trace_id?: string | null;
+            service: string;
             span_id?: string | null;
-            attributes: Record<string, unknown>;
+            /** Format: date-time */
+            time: string;
+            trace_id?: string | null;
         };
         LogLines: {
             logs: components["schemas"]["LogLine"][];
@@ -749,19 +716,19 @@ export interface components {
         };
         /** @description Calls from one node to another in the window. */
         MapEdge: {
-            from: string;
-            to: string;
-            /** Format: int64 */
-            requests: number;
-            /** Format: double */
-            per_minute: number;
             /**
              * Format: double
              * @description Between 0 and 1.
              */
             error_rate: number;
+            from: string;
             /** Format: double */
             p99_ms: number;
+            /** Format: double */
+            per_minute: number;
+            /** Format: int64 */
+            requests: number;
+            to: string;
         };
         /** @description A node of the service map. */
         MapNode: {
@@ -772,85 +739,117 @@ export interface components {
         MetricRange: {
             /** Format: date-time */
             from: string;
-            /** Format: date-time */
-            to: string;
+            series: components["schemas"]["Series"][];
             /** Format: int64 */
             step_seconds: number;
-            series: components["schemas"]["Series"][];
+            /** Format: date-time */
+            to: string;
         };
         /** @description What S3 says an object is. */
         ObjectInfo: {
             content_type: string;
-            /** Format: int64 */
-            size_bytes: number;
             /** Format: date-time */
             last_modified: string;
+            /** Format: int64 */
+            size_bytes: number;
         };
         /** @description A command was accepted: its events are committed; the saga and read models follow. */
         OrderAccepted: {
-            /** Format: uuid */
-            order_id: string;
-            /** @description `pending` after placing, `cancelled` after cancelling. */
-            status: string;
             /** @description Follows the command through events, the queue and the projector. */
             correlation_id: string;
+            /** Format: uuid */
+            order_id: string;
             /**
              * Format: int64
              * @description Global position of the command's last event: pass it as `min_position` to the reads.
              */
             position?: number | null;
+            /**
+             * @description `pending` after placing, `cancelled` after cancelling.
+             * @enum {string}
+             */
+            status: "pending" | "cancelled";
+        };
+        OrderEvent: {
+            OrderPlaced: {
+                customer_id: string;
+                lines: components["schemas"]["OrderLine"][];
+                /** Format: uuid */
+                order_id: string;
+                /** Format: int64 */
+                total_cents: number;
+            };
+        } | "OrderConfirmed" | {
+            OrderRejected: {
+                reason: string;
+            };
+        } | {
+            OrderCancelled: {
+                /** @description What the saga must release: the lines as placed. */
+                lines: components["schemas"]["OrderLine"][];
+            };
+        };
+        OrderLine: {
+            /** Format: int32 */
+            quantity: number;
+            sku: string;
+            /** Format: int64 */
+            unit_price_cents: number;
         };
         OrderLineRequest: {
-            /** @example TEA-EARLGREY */
-            sku: string;
             /**
              * Format: int32
              * @description Units of the SKU (bounds: see the schema).
              */
             quantity: number;
+            /** @example TEA-EARLGREY */
+            sku: string;
         };
         /** @description One line of an order, priced from the catalog when the order was placed. */
         OrderLineView: {
-            sku: string;
             /** Format: int32 */
             quantity: number;
+            sku: string;
             /** Format: int64 */
             unit_price_cents: number;
         };
         /** @description One order as its shopper (or an admin) sees it. */
         OrderView: {
+            customer_id: string;
+            lines: components["schemas"]["OrderLineView"][];
             /** Format: uuid */
             order_id: string;
-            customer_id: string;
-            /** @description pending, confirmed, rejected or cancelled. */
-            status: string;
-            lines: components["schemas"]["OrderLineView"][];
-            /** Format: int64 */
-            total_cents: number;
-            reason?: string | null;
             /** Format: date-time */
             placed_at: string;
-            /** Format: date-time */
-            updated_at: string;
             /**
              * Format: int64
              * @description The global position of the last event applied to this row.
              */
             position: number;
+            reason?: string | null;
+            /**
+             * @description pending, confirmed, rejected or cancelled.
+             * @enum {string}
+             */
+            status: "pending" | "confirmed" | "rejected" | "cancelled";
+            /** Format: int64 */
+            total_cents: number;
+            /** Format: date-time */
+            updated_at: string;
         };
         /** @description One parameter of a switch. */
         ParameterSpec: {
-            name: string;
-            description: string;
             /** Format: int32 */
-            minimum?: number | null;
+            default?: number | null;
+            description: string;
             /** Format: int32 */
             maximum?: number | null;
             /** Format: int32 */
-            default?: number | null;
-            unit?: string | null;
+            minimum?: number | null;
+            name: string;
             /** @description The values it takes, when it is a choice (`event_type`: the event types). */
             options?: string[] | null;
+            unit?: string | null;
         };
         PlaceOrder: {
             /** @description The lines, each SKU at most once (bounds: see the schema). */
@@ -858,73 +857,71 @@ export interface components {
         };
         /** @description An error (RFC 9457 problem details), sent as `application/problem+json`. */
         Problem: {
-            type: string;
-            title: string;
-            /** Format: int32 */
-            status: number;
             detail: string;
             errors?: components["schemas"]["FieldError"][];
+            /** Format: int32 */
+            status: number;
+            title: string;
+            type: string;
         };
         /** @description One product as shoppers see it. */
         ProductView: {
-            sku: string;
-            name: string;
-            description: string;
-            /** Format: int64 */
-            price_cents: number;
-            image_url?: string | null;
-            /** Format: int32 */
-            on_hand: number;
-            /** Format: int32 */
-            reserved: number;
             /** Format: int32 */
             available: number;
+            description: string;
+            image_url?: string | null;
+            name: string;
+            /** Format: int32 */
+            on_hand: number;
             /**
              * Format: int64
              * @description The global position of the last event applied to this row.
              */
             position: number;
+            /** Format: int64 */
+            price_cents: number;
+            /** Format: int32 */
+            reserved: number;
+            sku: string;
         };
         /** @description Each projection's checkpoint and lag, and the latest rebuild request. */
         ProjectionsView: {
             items: components["schemas"]["Status"][];
-            rebuild?: null | components["schemas"]["RebuildRequest"];
             projector?: null | components["schemas"]["Start"];
+            rebuild?: null | components["schemas"]["RebuildRequest"];
         };
         RebuildBody: {
-            /** @description One read model; every read model when absent or null. */
-            projection?: string | null;
+            /**
+             * @description One read model; every read model when absent or null.
+             * @enum {string|null}
+             */
+            projection?: "catalog" | "orders" | null;
         };
         /** @description A rebuild an admin asked for, as the admin API and the projector see it. */
         RebuildRequest: {
-            /** Format: uuid */
-            request_id: string;
-            /** @description `None`: every read model. */
-            projection?: string | null;
-            /** @description requested, running, done or failed. */
-            status: string;
+            error?: string | null;
             /** Format: int64 */
             events_done: number;
             /** Format: int64 */
             events_total?: number | null;
-            requested_by: string;
-            /** Format: date-time */
-            requested_at: string;
-            /** Format: date-time */
-            started_at?: string | null;
             /** Format: date-time */
             finished_at?: string | null;
-            error?: string | null;
+            /** @description `None`: every read model. */
+            projection?: string | null;
+            /** Format: uuid */
+            request_id: string;
+            /** Format: date-time */
+            requested_at: string;
+            requested_by: string;
+            /** Format: date-time */
+            started_at?: string | null;
+            /** @description requested, running, done or failed. */
+            status: string;
         };
         /** @description Whether the shop recovered from a run with nothing lost. */
         Recovery: {
             /** @description The scenario's switch is off. */
             fault_off: boolean;
-            /**
-             * Format: int64
-             * @description Orders placed since the run started that the event store has not seen decided.
-             */
-            undecided_orders: number;
             /**
              * Format: int64
              * @description Events the projections have still to apply, all together.
@@ -934,20 +931,25 @@ export interface components {
             read_models: components["schemas"]["Verified"][];
             /** @description All of the above as it should be: off, every order decided, no lag, equal to a rebuild. */
             recovered: boolean;
+            /**
+             * Format: int64
+             * @description Orders placed since the run started that the event store has not seen decided.
+             */
+            undecided_orders: number;
         };
         Register: {
+            description?: string;
+            image_url?: string | null;
+            /** Format: int32 */
+            initial_stock?: number;
+            name: string;
+            /** Format: int64 */
+            price_cents: number;
             /**
              * @description 2 to 64 of A-Z a-z 0-9 - _.
              * @example TEA-EARLGREY
              */
             sku: string;
-            name: string;
-            description?: string;
-            /** Format: int64 */
-            price_cents: number;
-            image_url?: string | null;
-            /** Format: int32 */
-            initial_stock?: number;
         };
         Restock: {
             /**
@@ -958,42 +960,42 @@ export interface components {
         };
         /** @description One play of a scenario. */
         Run: {
+            /** @description The switch the learner named. */
+            answer?: string | null;
+            /** Format: date-time */
+            answered_at?: string | null;
+            correct?: boolean | null;
+            /** Format: date-time */
+            finished_at?: string | null;
             /** Format: uuid */
             run_id: string;
             scenario: string;
-            started_by: string;
             /** Format: date-time */
             started_at: string;
-            /** @description The switch the learner named. */
-            answer?: string | null;
-            correct?: boolean | null;
-            /** Format: date-time */
-            answered_at?: string | null;
-            /** Format: date-time */
-            finished_at?: string | null;
+            started_by: string;
         };
         /** @description A run as the console shows it: the answer's explanation and signals once answered. */
         RunView: components["schemas"]["Run"] & {
-            title: string;
-            symptom: string;
-            /** @description Once answered: the switch the scenario turned on. */
-            switch?: string | null;
             explanation?: string | null;
             signals?: components["schemas"]["Signal"][] | null;
+            /** @description Once answered: the switch the scenario turned on. */
+            switch?: string | null;
+            symptom: string;
+            title: string;
         };
         /** @description A guided scenario. */
         Scenario: {
-            id: string;
-            title: string;
-            /** @description What a shopper (or the on-call) reports. */
-            symptom: string;
             /** @description Where to start looking, without giving the answer away. */
             hint: string;
+            id: string;
+            /** @description What a shopper (or the on-call) reports. */
+            symptom: string;
+            title: string;
         };
         ScenariosView: {
-            items: components["schemas"]["Scenario"][];
             /** @description The answers to choose from: a part and why it broke. */
             choices: components["schemas"]["Choice"][];
+            items: components["schemas"]["Scenario"][];
             running?: null | components["schemas"]["RunView"];
         };
         /** @description One series of a range query. */
@@ -1005,53 +1007,58 @@ export interface components {
             points: number[][];
         };
         ServiceMap: {
+            edges: components["schemas"]["MapEdge"][];
             /** Format: date-time */
             from: string;
+            nodes: components["schemas"]["MapNode"][];
             /** Format: date-time */
             to: string;
-            nodes: components["schemas"]["MapNode"][];
-            edges: components["schemas"]["MapEdge"][];
         };
         /** @description One signal and the console page that shows it (a path under the storefront). */
         Signal: {
-            what: string;
             link: string;
+            what: string;
         };
         SloView: {
-            name: string;
-            summary: string;
-            /** Format: double */
-            objective: number;
-            /** Format: double */
-            threshold_ms: number;
-            /** @description The window the budget is counted over (shortened locally). */
-            window: string;
+            burn_rates: components["schemas"]["BurnRateView"][];
             /**
              * Format: double
              * @description The share of the window's error budget not yet spent (below 0 when overspent); `None`
              *     before any order was decided in the window.
              */
             error_budget_remaining?: number | null;
-            burn_rates: components["schemas"]["BurnRateView"][];
+            name: string;
+            /** Format: double */
+            objective: number;
+            summary: string;
+            /** Format: double */
+            threshold_ms: number;
+            /** @description The window the budget is counted over (shortened locally). */
+            window: string;
         };
         SpanEventView: {
+            attributes: Record<string, unknown>;
             name: string;
             /** Format: date-time */
             time: string;
-            attributes: Record<string, unknown>;
         };
         SpanLink: {
-            trace_id: string;
             span_id: string;
+            trace_id: string;
         };
         /** @description One span as the waterfall draws it. */
         SpanView: {
-            span_id: string;
-            parent_span_id?: string | null;
-            service: string;
-            name: string;
+            attributes: Record<string, unknown>;
+            /** Format: double */
+            duration_ms: number;
+            events: components["schemas"]["SpanEventView"][];
             /** @description internal, server, client, producer or consumer. */
             kind: string;
+            links: components["schemas"]["SpanLink"][];
+            name: string;
+            parent_span_id?: string | null;
+            service: string;
+            span_id: string;
             /** Format: date-time */
             start: string;
             /**
@@ -1059,154 +1066,198 @@ export interface components {
              * @description From the trace's first span.
              */
             start_offset_ms: number;
-            /** Format: double */
-            duration_ms: number;
             /** @description unset, ok or error. */
             status: string;
             status_message?: string | null;
-            attributes: Record<string, unknown>;
-            events: components["schemas"]["SpanEventView"][];
-            links: components["schemas"]["SpanLink"][];
         };
         /** @description One start of a service. */
         Start: {
-            service: string;
-            /** Format: date-time */
-            started_at: string;
-            /**
-             * Format: int32
-             * @description Restarts so far, as the supervisor counts them; absent when it does not say (ECS).
-             */
-            restarts?: number | null;
             /**
              * Format: int32
              * @description How the previous run ended (70: the crash fault switch); absent on a first start.
              */
             last_exit_code?: number | null;
+            /**
+             * Format: int32
+             * @description Restarts so far, as the supervisor counts them; absent when it does not say (ECS).
+             */
+            restarts?: number | null;
+            service: string;
+            /** Format: date-time */
+            started_at: string;
         };
         /** @description One follower's checkpoint against the head of the log (docs/architecture.md section 4). */
         Status: {
-            name: string;
-            /** Format: int64 */
-            position: number;
             /** Format: int64 */
             head_position: number;
             /** Format: int64 */
             lag_events: number;
             /** Format: int64 */
             lag_ms: number;
+            last_error?: string | null;
+            name: string;
+            /** Format: int64 */
+            position: number;
             /** Format: date-time */
             updated_at: string;
-            last_error?: string | null;
         };
         /** @description A catalog command was accepted. */
         StockAccepted: {
-            sku: string;
             correlation_id: string;
             /**
              * Format: int64
              * @description Global position of the command's last event, for `min_position`.
              */
             position?: number | null;
+            sku: string;
+        };
+        StockEvent: {
+            ProductRegistered: {
+                description: string;
+                image_url?: string | null;
+                name: string;
+                /** Format: int64 */
+                price_cents: number;
+                sku: string;
+            };
+        } | {
+            /** @description Version 2 renamed v1's `qty` to `quantity`; see [`crate::upcast`]. */
+            StockReceived: {
+                /** Format: int32 */
+                quantity: number;
+            };
+        } | {
+            StockReserved: {
+                /** Format: uuid */
+                order_id: string;
+                /** Format: int32 */
+                quantity: number;
+            };
+        } | {
+            ReservationReleased: {
+                /** Format: uuid */
+                order_id: string;
+                /** Format: int32 */
+                quantity: number;
+            };
+        } | {
+            /** @description Added after the first release: streams written before it simply have none. */
+            ProductImageChanged: {
+                image_url: string;
+            };
         };
         /** @description One event as stored, its payload already upcast to today's shape. */
         StoredEvent: {
+            aggregate_id: string;
+            /** @enum {string} */
+            aggregate_type: "Order" | "Stock";
             /** Format: uuid */
             event_id: string;
-            aggregate_type: string;
-            aggregate_id: string;
-            /** Format: int64 */
-            sequence: number;
+            /** @enum {string} */
+            event_type: "OrderPlaced" | "OrderConfirmed" | "OrderRejected" | "OrderCancelled" | "ProductRegistered" | "StockReceived" | "StockReserved" | "ReservationReleased" | "ProductImageChanged";
+            event_version: string;
             /** Format: int64 */
             global_position: number;
-            event_type: string;
-            event_version: string;
-            payload: Record<string, unknown>;
-            /** @description correlation_id, causation_id, traceparent, actor, command. */
-            metadata: Record<string, unknown>;
+            /** @description Who and what caused the event, and its trace. */
+            metadata: {
+                actor: string;
+                causation_id: string;
+                command: string;
+                correlation_id: string;
+                traceparent: string;
+            } & {
+                [key: string]: string;
+            };
+            /** @description The event, keyed by its type (`{"OrderPlaced": {...}}`); an event without fields is its type's name as a string (`"OrderConfirmed"`). */
+            payload: components["schemas"]["OrderEvent"] | components["schemas"]["StockEvent"];
             /** Format: date-time */
             recorded_at: string;
+            /** Format: int64 */
+            sequence: number;
         };
         /** @description An aggregate's state rebuilt from its events alone, snapshots aside. */
         StreamState: {
-            aggregate_type: string;
             aggregate_id: string;
+            aggregate_type: string;
             /** Format: int64 */
             as_of_sequence?: number | null;
             state: Record<string, unknown>;
         };
         Timeline: {
             correlation_id: string;
+            hops: components["schemas"]["Hop"][];
             /** @description The W3C trace id the command's events carry, to find the same path in X-Ray or Jaeger. */
             trace_id: string | null;
-            hops: components["schemas"]["Hop"][];
         };
         TraceDetail: {
-            trace_id: string;
-            spans: components["schemas"]["SpanView"][];
-            services: string[];
+            correlation_ids: string[];
             /** @description Aggregate ids the trace's spans name (an order's id among them). */
             order_ids: string[];
-            correlation_ids: string[];
+            services: string[];
+            spans: components["schemas"]["SpanView"][];
+            trace_id: string;
             /** @description On AWS, the same trace in the X-Ray console. */
             xray_url?: string | null;
         };
         TraceList: {
-            traces: components["schemas"]["TraceSummary"][];
             /** Format: date-time */
             from: string;
-            /** Format: date-time */
-            to: string;
             /**
              * Format: date-time
              * @description Pass as `before` for the next (older) page; `None` on the last.
              */
             next_before?: string | null;
+            /** Format: date-time */
+            to: string;
+            traces: components["schemas"]["TraceSummary"][];
         };
         /** @description One trace in a list. */
         TraceSummary: {
-            /** @description 32 hex digits. */
-            trace_id: string;
-            /** @description The root span's name. */
-            root: string;
-            root_service: string;
-            /** @description Every service with a span in the trace. */
-            services: string[];
-            /** Format: date-time */
-            start: string;
             /** Format: double */
             duration_ms: number;
-            /** Format: int64 */
-            spans: number;
             /**
              * Format: int64
              * @description Spans with status error.
              */
             errors: number;
+            /** @description The root span's name. */
+            root: string;
+            root_service: string;
+            /** @description Every service with a span in the trace. */
+            services: string[];
+            /** Format: int64 */
+            spans: number;
+            /** Format: date-time */
+            start: string;
+            /** @description 32 hex digits. */
+            trace_id: string;
         };
         Transition: {
             alarm: string;
-            from: string;
-            to: string;
             /** Format: date-time */
             at: string;
+            from: string;
+            to: string;
         };
         /** @description Where an admin's browser sends the image. */
         Upload: {
-            /** @description The object's key; attach it to the product once the PUT succeeded. */
-            key: string;
-            /** @description Send the image here with `method`, and exactly `headers`. */
-            url: string;
-            method: string;
+            /** Format: date-time */
+            expires_at: string;
             headers: {
                 [key: string]: string;
             };
-            /** Format: date-time */
-            expires_at: string;
+            /** @description The object's key; attach it to the product once the PUT succeeded. */
+            key: string;
+            method: string;
+            /** @description Send the image here with `method`, and exactly `headers`. */
+            url: string;
         };
         UploadRequest: {
-            /** @description image/png, image/jpeg or image/webp. */
-            content_type: string;
+            /**
+             * @description image/png, image/jpeg or image/webp.
+             * @enum {string}
+             */
+            content_type: "image/png" | "image/jpeg" | "image/webp";
             /**
              * Format: int64
              * @description The image's exact size, 1 to 2097152 bytes: the upload accepts only this size.
@@ -1215,6 +1266,11 @@ export interface components {
         };
         /** @description One read model compared with a replay of the log up to its checkpoint. */
         Verified: {
+            /**
+             * Format: int64
+             * @description Rows in one table and not the other (each way); 0 when it equals a rebuild.
+             */
+            differing: number;
             name: string;
             /**
              * Format: int64
@@ -1223,11 +1279,6 @@ export interface components {
             position: number;
             /** Format: int64 */
             rows: number;
-            /**
-             * Format: int64
-             * @description Rows in one table and not the other (each way); 0 when it equals a rebuild.
-             */
-            differing: number;
         };
     };
     responses: never;
@@ -1241,7 +1292,7 @@ export interface operations {
     global_log: {
         parameters: {
             query?: {
-                /** @description An opaque cursor: a previous page's `next`. Absent or `0`: the start of the log. */
+                /** @description An opaque cursor: a previous page's `next`. Absent, empty or `0`: the start of the log. */
                 after?: string;
                 /** @description 1 to 1000 (default 100). */
                 limit?: number;
@@ -1252,6 +1303,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Done */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1260,6 +1312,7 @@ export interface operations {
                     "application/json": components["schemas"]["LogPage"];
                 };
             };
+            /** @description An error (problem+json) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1268,6 +1321,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1276,8 +1330,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment: retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1295,6 +1361,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Done */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1303,6 +1370,7 @@ export interface operations {
                     "application/json": components["schemas"]["FaultsView"];
                 };
             };
+            /** @description An error (problem+json) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1311,8 +1379,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment: retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1337,6 +1417,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Done */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1345,6 +1426,16 @@ export interface operations {
                     "application/json": components["schemas"]["FaultView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error (problem+json) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1353,6 +1444,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1361,6 +1453,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1378,8 +1471,38 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is over 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error (problem+json) */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment: retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1397,6 +1520,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Done */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1405,6 +1529,7 @@ export interface operations {
                     "application/json": components["schemas"]["AlarmBoard"];
                 };
             };
+            /** @description An error (problem+json) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1413,6 +1538,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1424,6 +1550,8 @@ export interface operations {
             /** @description Neither Prometheus nor CloudWatch is configured, or it did not answer */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1439,7 +1567,7 @@ export interface operations {
                 trace_id?: string;
                 /** @description Lines carrying this correlation id. */
                 correlation_id?: string;
-                /** @description At least this level: TRACE, DEBUG, INFO, WARN or ERROR. */
+                /** @description At least this level: TRACE, DEBUG, INFO, WARN or ERROR (empty: any). */
                 level?: string;
                 /** @description Text in the message, case-insensitive. */
                 q?: string;
@@ -1456,6 +1584,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Done */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1464,6 +1593,7 @@ export interface operations {
                     "application/json": components["schemas"]["LogLines"];
                 };
             };
+            /** @description An error (problem+json) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1472,6 +1602,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1480,6 +1611,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1488,8 +1620,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1505,7 +1640,10 @@ export interface operations {
                 query: string;
                 /** @description The window, 1 to 1440 minutes back (default 60). */
                 minutes?: number;
-                /** @description Seconds between points, 5 to 3600 (default: the window in about 240 points). */
+                /**
+                 * @description Seconds between points, 5 to 3600 (default: the window in about 240 points); raised when
+                 *     the window would need more than 10,000 points.
+                 */
                 step?: number;
             };
             header?: never;
@@ -1514,6 +1652,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Done */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1522,6 +1661,7 @@ export interface operations {
                     "application/json": components["schemas"]["MetricRange"];
                 };
             };
+            /** @description An error (problem+json) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1530,6 +1670,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1538,6 +1679,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1549,6 +1691,8 @@ export interface operations {
             /** @description No Prometheus (on AWS), or it did not answer */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1569,6 +1713,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Done */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1577,6 +1722,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceMap"];
                 };
             };
+            /** @description An error (problem+json) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1585,6 +1731,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1593,6 +1740,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1601,8 +1749,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1631,6 +1782,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Done */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1639,6 +1791,7 @@ export interface operations {
                     "application/json": components["schemas"]["TraceList"];
                 };
             };
+            /** @description An error (problem+json) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1647,6 +1800,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1655,6 +1809,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1663,8 +1818,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1685,6 +1843,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Done */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1693,6 +1852,7 @@ export interface operations {
                     "application/json": components["schemas"]["TraceDetail"];
                 };
             };
+            /** @description An error (problem+json) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1701,6 +1861,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1709,6 +1870,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1717,6 +1879,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1725,8 +1888,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1748,6 +1914,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Done */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -1756,6 +1923,16 @@ export interface operations {
                     "application/json": components["schemas"]["StockAccepted"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error (problem+json) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1764,6 +1941,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1781,8 +1959,38 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is over 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error (problem+json) */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment: retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1806,6 +2014,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Done */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -1814,6 +2023,16 @@ export interface operations {
                     "application/json": components["schemas"]["ImageAttached"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error (problem+json) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1822,6 +2041,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1830,6 +2050,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1838,6 +2059,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is over 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error (problem+json) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1846,8 +2086,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1871,6 +2114,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Done */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -1879,6 +2123,16 @@ export interface operations {
                     "application/json": components["schemas"]["Upload"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error (problem+json) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1887,6 +2141,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1895,6 +2150,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1903,6 +2159,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is over 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error (problem+json) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1911,8 +2186,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1936,6 +2214,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Done */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -1944,6 +2223,16 @@ export interface operations {
                     "application/json": components["schemas"]["StockAccepted"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error (problem+json) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1952,6 +2241,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1960,6 +2250,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1968,8 +2259,38 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is over 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error (problem+json) */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment: retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1987,6 +2308,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Done */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1995,6 +2317,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectionsView"];
                 };
             };
+            /** @description An error (problem+json) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2003,8 +2326,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment: retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2035,6 +2370,16 @@ export interface operations {
                     "application/json": components["schemas"]["RebuildRequest"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error (problem+json) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2043,6 +2388,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2051,8 +2397,38 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is over 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error (problem+json) */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment: retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2070,6 +2446,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Done */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2078,6 +2455,7 @@ export interface operations {
                     "application/json": components["schemas"]["ScenariosView"];
                 };
             };
+            /** @description An error (problem+json) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2086,8 +2464,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment: retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2111,6 +2501,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Done */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2119,6 +2510,16 @@ export interface operations {
                     "application/json": components["schemas"]["RunView"];
                 };
             };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error (problem+json) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2127,6 +2528,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2135,6 +2537,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2152,8 +2555,38 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is over 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error (problem+json) */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment: retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2173,6 +2606,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Done */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2181,6 +2615,7 @@ export interface operations {
                     "application/json": components["schemas"]["RunView"];
                 };
             };
+            /** @description An error (problem+json) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2189,6 +2624,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2197,8 +2633,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment: retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2218,6 +2666,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Done */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2226,6 +2675,7 @@ export interface operations {
                     "application/json": components["schemas"]["Recovery"];
                 };
             };
+            /** @description An error (problem+json) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2234,6 +2684,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2242,8 +2693,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment: retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2264,6 +2727,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Done */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -2272,6 +2736,7 @@ export interface operations {
                     "application/json": components["schemas"]["RunView"];
                 };
             };
+            /** @description An error (problem+json) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2280,6 +2745,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2288,6 +2754,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2305,6 +2772,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database is unavailable for a moment: retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     stream_events: {
@@ -2313,7 +2791,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description Order or Stock */
-                type: string;
+                type: "Order" | "Stock";
                 /** @description Order id or SKU */
                 id: string;
             };
@@ -2321,6 +2799,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Done */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2329,6 +2808,7 @@ export interface operations {
                     "application/json": components["schemas"]["Items_StoredEvent"];
                 };
             };
+            /** @description An error (problem+json) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2337,6 +2817,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2345,6 +2826,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2353,8 +2835,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment: retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2372,13 +2866,14 @@ export interface operations {
             header?: never;
             path: {
                 /** @description Order or Stock */
-                type: string;
+                type: "Order" | "Stock";
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Done */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2387,6 +2882,7 @@ export interface operations {
                     "application/json": components["schemas"]["StreamState"];
                 };
             };
+            /** @description An error (problem+json) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2395,6 +2891,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2403,6 +2900,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2411,8 +2909,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment: retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2433,6 +2943,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Done */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2441,6 +2952,7 @@ export interface operations {
                     "application/json": components["schemas"]["Timeline"];
                 };
             };
+            /** @description An error (problem+json) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2449,6 +2961,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2457,8 +2970,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment: retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2476,6 +3001,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Done */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2484,8 +3010,11 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            /** @description An error (problem+json) */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2539,8 +3068,29 @@ export interface operations {
                     "application/json": components["schemas"]["Items_OrderView"];
                 };
             };
+            /** @description An error (problem+json) */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or parameter is invalid: `errors` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment: retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2610,9 +3160,29 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is not sent as `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A field is invalid, or the key was used with another body */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment: retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2624,12 +3194,14 @@ export interface operations {
     get_order: {
         parameters: {
             query?: {
-                /**
-                 * @description Wait (at most 2 s) until the read model is current to this global position (the
-                 *     `position` a command returned): it has applied every event it reads up to there. Past the
-                 *     wait the answer carries `X-Read-Model-Behind: true`.
-                 */
+                /** @description As for every read: wait (at most 2 s) until the read model is current to this position. */
                 min_position?: number;
+                /**
+                 * @description Hold the answer (at most 10 s) while the order's status is still this one, so a client
+                 *     learns the outcome as soon as it is decided without polling: pass `pending` after placing.
+                 *     The answer past the wait is the order as it is (its status maybe unchanged): ask again.
+                 */
+                wait_for_change_from?: "pending" | "confirmed" | "rejected" | "cancelled";
             };
             header?: never;
             path: {
@@ -2648,6 +3220,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderView"];
                 };
             };
+            /** @description An error (problem+json) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2656,8 +3229,29 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description An error (problem+json) */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or parameter is invalid: `errors` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment: retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2714,6 +3308,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database is unavailable for a moment: retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     list_products: {
@@ -2741,6 +3346,7 @@ export interface operations {
                     "application/json": components["schemas"]["Items_CatalogItem"];
                 };
             };
+            /** @description An error (problem+json) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2752,6 +3358,17 @@ export interface operations {
             /** @description The failing-reads fault switch is on */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment: retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2787,7 +3404,17 @@ export interface operations {
                     "application/json": components["schemas"]["CatalogItem"];
                 };
             };
+            /** @description An error (problem+json) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or parameter is invalid: `errors` names it */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2798,6 +3425,17 @@ export interface operations {
             /** @description The failing-reads fault switch is on */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment: retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,8 +1,9 @@
 // The /api contract (docs/architecture.md) under the names the storefront uses. Every type comes
 // from ./schema.d.ts, which `npm run generate:api` generates from docs/openapi.json, the document
 // the server generates; `npm run check:api` (part of `npm run lint`) fails when it is stale.
-// The document types statuses and names as plain strings (their descriptions list the values of
-// today), so do these types: code that maps them to labels or colours keeps a fallback.
+// Where the document names a closed set (an order's status, a read model, an image type, a game
+// day's switch) these types are that union: code that maps one to a label or a colour covers each
+// value, and a value the server adds or drops fails to compile.
 import type { components, paths } from "./schema";
 
 type Schemas = components["schemas"];
@@ -37,18 +38,27 @@ export type ImageInfo = Schemas["ObjectInfo"];
 /** POST /admin/products/{sku}/image-uploads: the image's content type and exact size. */
 export type UploadRequest = Schemas["UploadRequest"];
 
+/** image/png, image/jpeg or image/webp: the types a product image may have. */
+export type ImageType = UploadRequest["content_type"];
+
 /** Where the browser PUTs an image: `url` with `method` and exactly `headers`, then attaches `key`. */
 export type ImageUpload = Schemas["Upload"];
 
 /** 202 answer of attaching an image: its URL, what S3 says of it, and where its event landed. */
 export type ImageAttached = Schemas["ImageAttached"];
 
-/** pending, confirmed, rejected or cancelled, as the document's description says. */
+/** pending, confirmed, rejected or cancelled. */
 export type OrderStatus = Order["status"];
 
 export type OrderLine = Schemas["OrderLineView"];
 
 export type Order = Schemas["OrderView"];
+
+/** GET /orders/{id}'s query: `min_position`, and `wait_for_change_from` to be told of a decision. */
+type OrderQuery = NonNullable<paths["/orders/{id}"]["get"]["parameters"]["query"]>;
+
+/** `wait_for_change_from`: the server holds the answer (at most 10 s) while the order's status is still this one. */
+export type WaitForChangeFrom = NonNullable<OrderQuery["wait_for_change_from"]>;
 
 export type LineRequest = Schemas["OrderLineRequest"];
 
@@ -62,16 +72,20 @@ export type ProductAccepted = Schemas["StockAccepted"];
 /** The `{type}` of /admin/streams/{type}/{id}: Order or Stock. */
 export type AggregateType = paths["/admin/streams/{type}/{id}/events"]["get"]["parameters"]["path"]["type"];
 
-/** correlation_id, causation_id, traceparent, actor, command, as the document's description says. */
+/** Who and what caused an event: correlation_id, causation_id, traceparent, actor, command, and any other string. */
 export type EventMetadata = StoredEvent["metadata"];
 
+/**
+ * One stored event. `payload` is the event keyed by its type (`{"OrderPlaced": {...}}`), or,
+ * for an event without fields, its type's name as a string (`"OrderConfirmed"`).
+ */
 export type StoredEvent = Schemas["StoredEvent"];
 
 export type StreamState = Schemas["StreamState"];
 
 export type EventPage = Schemas["LogPage"];
 
-/** One read model to rebuild (catalog, orders, reservations); null rebuilds every one. */
+/** One read model to rebuild (catalog or orders); null rebuilds every one. */
 export type ProjectionName = NonNullable<Schemas["RebuildBody"]["projection"]>;
 
 export type ProjectionStatus = Schemas["Status"];
@@ -112,6 +126,9 @@ export type Scenario = Schemas["Scenario"];
 
 /** One possible answer to "which part broke, and why?". */
 export type Choice = Schemas["Choice"];
+
+/** The fault switch an answer names: which part broke, and why. */
+export type ScenarioSwitch = Schemas["Answer"]["switch"];
 
 /** A run of a scenario; once answered (or finished) it reveals its switch, why, and the signals. */
 export type RunView = Schemas["RunView"];

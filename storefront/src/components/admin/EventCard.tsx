@@ -39,7 +39,7 @@ export function EventCard({ event, current }: { event: StoredEvent; current: boo
         {metadata.map(([key, value]) => (
           <div key={key} className="contents">
             <dt className="text-stone-500">{key}</dt>
-            <dd className="font-mono break-all">{typeof value === "string" ? value : JSON.stringify(value)}</dd>
+            <dd className="font-mono break-all">{value}</dd>
           </div>
         ))}
       </dl>

@@ -8,6 +8,13 @@ import { ProblemAlert } from "@/components/ProblemAlert";
 import { formatTime } from "@/lib/format";
 import { useCommand } from "@/lib/useCommand";
 
+/** The read models a rebuild may name: keyed by the document's ProjectionName, so one it adds or drops fails to compile. */
+const projectionNames: Record<ProjectionName, true> = { catalog: true, orders: true };
+
+const isProjectionName = (value: string): value is ProjectionName => Object.hasOwn(projectionNames, value);
+
+const projections = Object.keys(projectionNames).filter(isProjectionName);
+
 export const rebuildActive = (r: RebuildStatus | null | undefined) => r?.status === "requested" || r?.status === "running";
 
 function Progress({ rebuild }: { rebuild: RebuildStatus }) {
@@ -56,13 +63,18 @@ export function RebuildPanel({ rebuild, onRequested }: { rebuild: RebuildStatus 
           <select
             id="rebuild-projection"
             value={projection}
-            onChange={(e) => setProjection(e.target.value)}
+            onChange={(e) => {
+              const { value } = e.target;
+              setProjection(isProjectionName(value) ? value : "");
+            }}
             className="rounded-md border border-stone-300 px-3 py-2"
           >
             <option value="">All</option>
-            <option value="catalog">catalog</option>
-            <option value="orders">orders</option>
-            <option value="reservations">reservations</option>
+            {projections.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
           </select>
         </div>
         <Button onClick={start} disabled={active || request.busy}>

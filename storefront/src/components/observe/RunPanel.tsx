@@ -6,7 +6,7 @@
 
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
-import type { Choice, RunView, Scenario } from "@/api/types";
+import type { Choice, RunView, Scenario, ScenarioSwitch } from "@/api/types";
 import { useApi } from "@/api/useApi";
 import { Button } from "@/components/Button";
 import { ProblemAlert } from "@/components/ProblemAlert";
@@ -25,6 +25,20 @@ const places = [
   ["/admin/observe/logs/", "Logs"],
   ["/admin/projections/", "Projections"],
 ] as const;
+
+/** The switches an answer may name: keyed by the document's enum, so one it adds or drops fails to compile. */
+const switches: Record<ScenarioSwitch, true> = {
+  slow_database: true,
+  sqs_send_failure: true,
+  sqs_message_lost: true,
+  poison_message: true,
+  projector_crash: true,
+  product_read_failure: true,
+  slow_stock_service: true,
+};
+
+/** Whether a choice's switch (a string in the document's Choice) is one an answer may name. */
+const isSwitch = (name: string): name is ScenarioSwitch => Object.hasOwn(switches, name);
 
 const linkStyle = "rounded-md border border-stone-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-stone-50";
 
@@ -47,11 +61,12 @@ export function RunPanel({
   const shoppers = useSyntheticShoppers(shopping);
   const now = useNow(1_000);
   const [choice, setChoice] = useState("");
-  const answer = useCommand((pick: string) => api.answerRun(run.run_id, pick));
+  const answer = useCommand((pick: ScenarioSwitch) => api.answerRun(run.run_id, pick));
   const finish = useCommand(() => api.finishRun(run.run_id));
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (!isSwitch(choice)) return;
     const result = await answer.execute(choice);
     if (result) setRun(result);
   }
@@ -110,7 +125,7 @@ export function RunPanel({
             ))}
           </fieldset>
           {answer.error && <ProblemAlert error={answer.error} />}
-          <Button type="submit" disabled={!choice || answer.busy} className="self-start">
+          <Button type="submit" disabled={!isSwitch(choice) || answer.busy} className="self-start">
             {answer.busy ? "Checking…" : "Answer"}
           </Button>
         </form>
