@@ -288,7 +288,7 @@ md += [
     "event store, the same five metadata fields) through `CqrsFramework` over postgres-es's "
     "`PostgresEventRepository`, on tables of postgres-es's own schema beside ours; no HTTP, token, global "
     "position, idempotency record or queue. Closed loop, 2 s warm-up.",
-    "- **end to end**: `loadgen run --rate R --decided -c 64` with the projector running and every order "
+    "- **end to end**: `loadgen run --rate R --decided -c 16` with the projector running and every order "
     "published to moto: each accepted order is read with `?wait_for_change_from=pending` until confirmed or "
     "rejected; rates rise 25, 50, 100, 200 orders/s until one is not sustained.",
     "- **moto SendMessage**: `loadgen sqs`, the handler's own SDK client and message shape, to a FIFO queue of its own.",

@@ -51,13 +51,7 @@ pub async fn run(args: SqsArgs) -> anyhow::Result<()> {
             (h, errors)
         }));
     }
-    let mut all = stats::histogram();
-    let mut errors = 0;
-    for t in tasks {
-        let (h, e) = t.await?;
-        all.add(&h).expect("same bounds");
-        errors += e;
-    }
+    let (all, errors) = stats::gather(tasks).await?;
     let p = Percentiles::of(&all);
     let rate = p.count as f64 / args.duration;
     println!(

@@ -16,6 +16,20 @@ pub fn record(h: &mut Histogram<u64>, d: Duration) {
     h.saturating_record(d.as_micros().clamp(1, u128::from(u64::MAX)) as u64);
 }
 
+/// Waits for workers that each return their latencies and error count; all of them together.
+pub async fn gather(
+    workers: Vec<tokio::task::JoinHandle<(Histogram<u64>, u64)>>,
+) -> anyhow::Result<(Histogram<u64>, u64)> {
+    let mut all = histogram();
+    let mut errors = 0;
+    for worker in workers {
+        let (h, e) = worker.await?;
+        all.add(&h).expect("same bounds");
+        errors += e;
+    }
+    Ok((all, errors))
+}
+
 /// Percentiles in milliseconds.
 #[derive(Debug, Clone, Serialize)]
 pub struct Percentiles {
