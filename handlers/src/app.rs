@@ -70,7 +70,17 @@ impl Application {
         let publisher = aws
             .as_ref()
             .zip(settings.event_queue_url.clone())
-            .map(|(aws, url)| Publisher::new(aws.sqs(), url).with_faults(faults.clone()));
+            .map(|(aws, url)| {
+                let publisher = Publisher::new(aws.sqs(), url).with_faults(faults.clone());
+                // A Lambda instance serves one request at a time and is frozen between them: it
+                // sends its one message itself. Anywhere else (the local gateway) many requests
+                // share the process, and their messages share requests to the queue.
+                if settings.lambda_runtime_api.is_some() {
+                    publisher
+                } else {
+                    publisher.batching()
+                }
+            });
         let store = eventstore::shop_store(pool.clone(), settings.stock_snapshot_every, publisher)
             .with_faults(faults.clone());
         Ok(Self {

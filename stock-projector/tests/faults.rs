@@ -435,10 +435,11 @@ async fn moto_stopped_while_commands_commit_then_started_again() {
     let mut server = start_moto();
     let queue = up(sqs.clone()).await;
     let (pool, url) = fresh_database().await;
+    // Batching, as the gateway publishes: a whole batch failing at once loses no order either.
     let store = eventstore::shop_store(
         pool.clone(),
         50,
-        Some(Publisher::new(sqs.clone(), queue.clone())),
+        Some(Publisher::new(sqs.clone(), queue.clone()).batching()),
     );
     register(&store, "TEA-9", 10).await;
     let projector = Projector::start(&url, &queue, &endpoint);
