@@ -155,6 +155,13 @@ for rate, s in decided:
                  f"{s['orders_accepted_per_second']:.0f} orders/s accepted over {s['duration_s']:.0f} s; decided "
                  f"p50 {ms(vl['p50_ms'])} ms, p99 {ms(vl['p99_ms'])} ms, {v['timeouts']} not decided in 30 s",
                  "-", "sustained: >= 95% accepted, all decided, p99 <= 1 s", "yes" if ok else "no"))
+decided_profile = None
+for rate, s in decided:
+    if rate > best:
+        profile_of = load(f"profile-decided-{rate}.json")
+        if profile_of:
+            decided_profile = (rate, profile_of)
+        break
 if decided:
     ok = best >= 200
     rows.append(("local stack end to end: highest rate sustained 60 s", f"{best} orders/s" if best else
@@ -282,7 +289,8 @@ md += [
     "- **pgbench**: `pgbench -M prepared -c N -T ...` of one `INSERT` of a real OrderPlaced payload and metadata "
     "into `bench_events (LIKE events INCLUDING ALL)`: the same columns, defaults, identity and indexes.",
     "- **publishing off**: the gateway restarted without `EVENT_QUEUE_URL`.",
-    "- **durability**: the headline table with fsync, synchronous_commit and full_page_writes on (PostgreSQL's "
+    "- **durability**: the headline table, every row of it (end to end, visibility, rebuild and catch-up too), "
+    "with fsync, synchronous_commit and full_page_writes on (PostgreSQL's "
     "defaults, and what RDS runs); the second table with all three off (`ALTER SYSTEM`, reload, checked with "
     "`current_setting`), on the same cluster in the same run.",
     "- **cqrs-es**: `loadgen cqrs-es -c N`: the same `PlaceOrder` (the `Order` aggregate, prices read from the "
@@ -322,6 +330,18 @@ if profile:
     ]
     md += [f"  - `{name}` {share}%" for name, share in profile["gateway_functions"]]
     md.append("")
+
+if decided_profile:
+    rate, p = decided_profile
+    md += [
+        f"## Where the CPU went: end to end at {rate} orders/s, the first rate not sustained",
+        "",
+        f"`perf record -a -e cpu-clock -F 199` over the phase's recorded seconds ({p['samples']:,} samples on "
+        f"{machine.get('cores', '?')} cores).",
+        "",
+        f"- **Machine, by process:** {listing(p['processes'])}.",
+        "",
+    ]
 
 for label, title in [("orders", "POST /api/orders, 16 clients, publishing off, durable"),
                      ("catchup", "projector catch-up from checkpoint 0")]:

@@ -21,8 +21,10 @@ script = subprocess.run(
 def process(pid, comm):
     if pid == GATEWAY:
         return "gateway"
-    if pid == LOADGEN:
+    if pid == LOADGEN or comm == "loadgen":
         return "loadgen"
+    if comm.startswith("stock-project"):
+        return "stock-projector"
     if comm == "postgres":
         return "postgres"
     if comm in ("swapper",):

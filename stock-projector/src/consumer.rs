@@ -14,6 +14,11 @@ use eventstore::publish::EventsAppended;
 use projections::timeline::Received;
 use tokio::task::JoinHandle;
 
+/// SQS's most per receive, delete or visibility change.
+const RECEIVE_MAX: usize = 10;
+/// Messages taken into one batch at most: ten receives' worth.
+pub const MESSAGES_PER_BATCH: usize = 100;
+
 #[derive(Clone)]
 pub struct Queue {
     client: Client,
@@ -30,14 +35,42 @@ impl Queue {
         self.url.rsplit('/').next().unwrap_or(&self.url)
     }
 
-    /// Up to ten messages, waiting at most `poll_seconds` for the first. A failed receive is
-    /// logged and waits the poll out: the projector then catches up from the store anyway.
+    /// The messages waiting, waiting at most `poll_seconds` for the first: one receive of up to
+    /// ten (SQS's most), then, while receives come back full, more without waiting, up to
+    /// [`MESSAGES_PER_BATCH`]. A batch catches every follower up to the head of the store however
+    /// many messages woke it, so taking all that wait in one batch drains a backlog of wake-ups
+    /// in one catch-up instead of one per ten. A failed receive is logged and waits the poll out:
+    /// the projector then catches up from the store anyway.
     pub async fn receive(&self, poll_seconds: i32, visibility: i32) -> Vec<Message> {
+        let mut messages = self.receive_once(poll_seconds, visibility).await;
+        let mut last = messages.len();
+        while last == RECEIVE_MAX && messages.len() < MESSAGES_PER_BATCH {
+            let more = self.receive_once(0, visibility).await;
+            last = more.len();
+            messages.extend(more);
+        }
+        let now = chrono::Utc::now().timestamp_millis();
+        let oldest = messages
+            .iter()
+            .filter_map(|m| {
+                m.attributes()?
+                    .get(&MessageSystemAttributeName::SentTimestamp)?
+                    .parse::<i64>()
+                    .ok()
+            })
+            .min();
+        // An empty receive means nothing waits: the oldest message's age is zero.
+        crate::reporting::oldest_message(oldest.map_or(0.0, |sent| (now - sent) as f64 / 1000.0));
+        messages
+    }
+
+    /// One `ReceiveMessage` of up to ten.
+    async fn receive_once(&self, poll_seconds: i32, visibility: i32) -> Vec<Message> {
         let result = self
             .client
             .receive_message()
             .queue_url(&self.url)
-            .max_number_of_messages(10)
+            .max_number_of_messages(RECEIVE_MAX as i32)
             .wait_time_seconds(poll_seconds)
             .visibility_timeout(visibility)
             .message_attribute_names("All")
@@ -47,24 +80,7 @@ impl Queue {
             .send()
             .await;
         match result {
-            Ok(out) => {
-                let messages = out.messages.unwrap_or_default();
-                let now = chrono::Utc::now().timestamp_millis();
-                let oldest = messages
-                    .iter()
-                    .filter_map(|m| {
-                        m.attributes()?
-                            .get(&MessageSystemAttributeName::SentTimestamp)?
-                            .parse::<i64>()
-                            .ok()
-                    })
-                    .min();
-                // An empty receive means nothing waits: the oldest message's age is zero.
-                crate::reporting::oldest_message(
-                    oldest.map_or(0.0, |sent| (now - sent) as f64 / 1000.0),
-                );
-                messages
-            }
+            Ok(out) => out.messages.unwrap_or_default(),
             Err(e) => {
                 tracing::warn!(error = %aws_sdk_sqs::error::DisplayErrorContext(&e), "receive failed; catching up from the store");
                 tokio::time::sleep(Duration::from_secs(poll_seconds as u64)).await;
@@ -116,62 +132,64 @@ impl Queue {
             let every = Duration::from_secs((visibility as u64 / 3).max(1));
             loop {
                 tokio::time::sleep(every).await;
-                let entries: Vec<_> = handles
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, h)| {
-                        ChangeMessageVisibilityBatchRequestEntry::builder()
-                            .id(i.to_string())
-                            .receipt_handle(h)
-                            .visibility_timeout(visibility)
-                            .build()
-                            .ok()
-                    })
-                    .collect();
-                let renewed = client
-                    .change_message_visibility_batch()
-                    .queue_url(&url)
-                    .set_entries(Some(entries))
-                    .send()
-                    .await;
-                match renewed {
-                    Ok(_) => tracing::debug!(
-                        messages = handles.len(),
-                        "batch still running; visibility extended"
-                    ),
-                    Err(e) => {
-                        tracing::warn!(error = %aws_sdk_sqs::error::DisplayErrorContext(&e), "extending visibility failed")
+                for chunk in handles.chunks(RECEIVE_MAX) {
+                    let entries: Vec<_> = chunk
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, h)| {
+                            ChangeMessageVisibilityBatchRequestEntry::builder()
+                                .id(i.to_string())
+                                .receipt_handle(h)
+                                .visibility_timeout(visibility)
+                                .build()
+                                .ok()
+                        })
+                        .collect();
+                    let renewed = client
+                        .change_message_visibility_batch()
+                        .queue_url(&url)
+                        .set_entries(Some(entries))
+                        .send()
+                        .await;
+                    match renewed {
+                        Ok(_) => tracing::debug!(
+                            messages = chunk.len(),
+                            "batch still running; visibility extended"
+                        ),
+                        Err(e) => {
+                            tracing::warn!(error = %aws_sdk_sqs::error::DisplayErrorContext(&e), "extending visibility failed")
+                        }
                     }
                 }
             }
         })
     }
 
-    /// Deletes `messages`. A failed delete only means they come back, and change nothing.
+    /// Deletes `messages`, ten to a request (SQS's most). A failed delete only means they come
+    /// back, and change nothing.
     pub async fn delete(&self, messages: &[Message]) {
-        let entries: Vec<_> = handles(messages)
-            .into_iter()
-            .enumerate()
-            .filter_map(|(i, h)| {
-                DeleteMessageBatchRequestEntry::builder()
-                    .id(i.to_string())
-                    .receipt_handle(h)
-                    .build()
-                    .ok()
-            })
-            .collect();
-        if entries.is_empty() {
-            return;
-        }
-        if let Err(e) = self
-            .client
-            .delete_message_batch()
-            .queue_url(&self.url)
-            .set_entries(Some(entries))
-            .send()
-            .await
-        {
-            tracing::warn!(error = %aws_sdk_sqs::error::DisplayErrorContext(&e), "delete failed; the messages will come back and change nothing");
+        for chunk in handles(messages).chunks(RECEIVE_MAX) {
+            let entries: Vec<_> = chunk
+                .iter()
+                .enumerate()
+                .filter_map(|(i, h)| {
+                    DeleteMessageBatchRequestEntry::builder()
+                        .id(i.to_string())
+                        .receipt_handle(h)
+                        .build()
+                        .ok()
+                })
+                .collect();
+            if let Err(e) = self
+                .client
+                .delete_message_batch()
+                .queue_url(&self.url)
+                .set_entries(Some(entries))
+                .send()
+                .await
+            {
+                tracing::warn!(error = %aws_sdk_sqs::error::DisplayErrorContext(&e), "delete failed; the messages will come back and change nothing");
+            }
         }
     }
 }

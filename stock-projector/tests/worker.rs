@@ -1,6 +1,7 @@
 //! The worker driven in-process: a batch of messages is recorded for the timeline, every follower
 //! catches up from the store, and only then are the messages deleted; an unreadable message is
-//! left for the dead-letter queue; a rebuild request is served while orders keep being decided.
+//! left for the dead-letter queue; a backlog of wake-ups is taken and deleted in one batch; a
+//! rebuild request is served while orders keep being decided.
 
 use std::time::Duration;
 
@@ -84,6 +85,58 @@ async fn a_batch_is_applied_then_deleted_and_an_unreadable_message_is_kept() {
         ["not an EventsAppended message"],
         "the readable messages are deleted; the unreadable one waits for the dead-letter queue"
     );
+}
+
+#[tokio::test]
+async fn a_backlog_of_messages_is_drained_by_one_catch_up() {
+    let (pool, _) = fresh_database().await;
+    let sqs = sqs(&moto_endpoint()).await;
+    let url = fifo_queue(&sqs, &format!("backlog-{}.fifo", Uuid::new_v4().simple())).await;
+    let store = eventstore::shop_store(
+        pool.clone(),
+        50,
+        Some(Publisher::new(sqs.clone(), url.clone())),
+    );
+    register(&store, "TEA-2", 300, 50).await;
+    let mut orders = Vec::new();
+    for _ in 0..24 {
+        let (order_id, place) = place_order("c1", &[("TEA-2", 1)]);
+        store.order(order_id, place, &context()).await.unwrap();
+        orders.push(order_id);
+    }
+
+    // 25 messages wait (the registration and 24 orders): more than one receive's ten.
+    let queue = Queue::new(sqs.clone(), url.clone());
+    let received = queue.receive(1, 30).await;
+    assert_eq!(received.len(), 25, "every waiting message in one batch");
+    let worker = Worker::new(
+        Projector::new(pool.clone(), eventstore::testing::store(&pool, 50)),
+        Some(queue.clone()),
+        1,
+        30,
+    );
+    assert!(worker.handle(received).await, "every follower caught up");
+    for order_id in orders {
+        assert_eq!(
+            status_of(&pool, order_id).await.as_deref(),
+            Some("confirmed")
+        );
+    }
+    // Deleted, ten to a request: none is left in flight, where a message not deleted would sit
+    // until its 30 s visibility ran out and then come back.
+    let attributes = sqs
+        .get_queue_attributes()
+        .queue_url(&url)
+        .attribute_names(
+            aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessagesNotVisible,
+        )
+        .send()
+        .await
+        .unwrap();
+    let in_flight = attributes.attributes().unwrap()
+        [&aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessagesNotVisible]
+        .clone();
+    assert_eq!(in_flight, "0", "every received message was deleted");
 }
 
 #[tokio::test]
