@@ -10,7 +10,7 @@ use eventstore::publish::Publisher;
 use platform::Settings;
 use platform::faults::FaultSwitches;
 use platform::images::Images;
-use projections::ReadModels;
+use projections::{Progress, ReadModels};
 use sqlx::PgPool;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -31,6 +31,8 @@ pub struct AppState {
     /// `None` when no Cognito pool is configured: every route that needs a caller answers 401.
     pub verifier: Option<Arc<Verifier>>,
     pub read_models: ReadModels,
+    /// The read models' checkpoints, polled once for every read that waits on them.
+    pub progress: Progress,
     /// Where the Observe console's views read from besides the database.
     pub observe: ObserveSources,
 }
@@ -85,6 +87,7 @@ impl Application {
             .with_faults(faults.clone());
         Ok(Self {
             state: AppState {
+                progress: Progress::start(pool.clone()),
                 store,
                 pool,
                 faults,

@@ -42,7 +42,7 @@ async fn list_orders(
     principal: Principal,
     Params(q): Params<ReadQuery>,
 ) -> Result<Response, Problem> {
-    let freshness = wait(&state.pool, &projections::orders::Orders, &q).await?;
+    let freshness = wait(&state, &projections::orders::Orders, &q).await?;
     let items = read_once_more(|| orders::of_customer(&state.pool, &principal.sub))
         .await
         .map_err(Problem::internal)?;
@@ -92,7 +92,7 @@ async fn get_order(
     let read = ReadQuery {
         min_position: q.min_position,
     };
-    let freshness = wait(&state.pool, &projections::orders::Orders, &read).await?;
+    let freshness = wait(&state, &projections::orders::Orders, &read).await?;
     let mut order = read_once_more(|| orders::get(&state.pool, id))
         .await
         .map_err(Problem::internal)?;
@@ -107,9 +107,10 @@ async fn get_order(
         .filter(|o| o.customer_id == principal.sub || principal.is_admin())
         .ok_or_else(|| Problem::not_found("order"))?;
     if let Some(from) = from.filter(|from| *from == order.status)
-        && let Some(changed) = orders::wait_for_change(&state.pool, id, &from, OUTCOME_WAIT)
-            .await
-            .map_err(Problem::internal)?
+        && let Some(changed) =
+            orders::wait_for_change(&state.pool, &state.progress, id, &from, OUTCOME_WAIT)
+                .await
+                .map_err(Problem::internal)?
     {
         order = changed;
     }

@@ -28,7 +28,7 @@ async fn list_products(
     Params(q): Params<ReadQuery>,
 ) -> Result<Response, Problem> {
     injected_failure(&state).await?;
-    let freshness = wait(&state.pool, &projections::catalog::Catalog, &q).await?;
+    let freshness = wait(&state, &projections::catalog::Catalog, &q).await?;
     let products = read_once_more(|| catalog::list(&state.pool))
         .await
         .map_err(Problem::internal)?;
@@ -48,7 +48,7 @@ async fn get_product(
     Params(q): Params<ReadQuery>,
 ) -> Result<Response, Problem> {
     injected_failure(&state).await?;
-    let freshness = wait(&state.pool, &projections::catalog::Catalog, &q).await?;
+    let freshness = wait(&state, &projections::catalog::Catalog, &q).await?;
     let product = read_once_more(|| catalog::get(&state.pool, &sku))
         .await
         .map_err(Problem::internal)?

@@ -8,9 +8,9 @@ use axum::response::{IntoResponse, Response};
 use projections::ReadModel;
 use projections::freshness::{self, Freshness};
 use serde::{Deserialize, Serialize};
-use sqlx::PgPool;
 use utoipa::{IntoParams, ToSchema};
 
+use crate::AppState;
 use crate::problem::Problem;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -32,16 +32,18 @@ pub struct Items<T> {
 
 /// Waits until read model `model` is as fresh as `query` asks.
 pub async fn wait(
-    pool: &PgPool,
+    state: &AppState,
     model: &dyn ReadModel,
     query: &ReadQuery,
 ) -> Result<Freshness, Problem> {
     if query.min_position.is_some_and(|p| p < 0) {
         return Err(Problem::invalid("min_position", "must not be negative"));
     }
-    platform::db::read_once_more(|| freshness::wait_for(pool, model, query.min_position))
-        .await
-        .map_err(Problem::internal)
+    platform::db::read_once_more(|| {
+        freshness::wait_for(&state.pool, &state.progress, model, query.min_position)
+    })
+    .await
+    .map_err(Problem::internal)
 }
 
 /// `body` as JSON, marked when it may be behind what the caller asked for.

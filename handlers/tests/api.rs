@@ -867,6 +867,63 @@ async fn the_owner_reads_an_order_before_the_read_model_has_it() {
 }
 
 #[tokio::test]
+async fn reads_held_on_pending_sleep_instead_of_each_polling_the_database() {
+    let w = world().await;
+    w.register("TEA-1", 50).await;
+    sqlx::query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        .execute(&w.pool)
+        .await
+        .expect("scripts/lib.sh preloads pg_stat_statements");
+    let body = json!({"lines": [{"sku": "TEA-1", "quantity": 1}]}).to_string();
+    let mut paths = Vec::new();
+    for _ in 0..20 {
+        let (_, placed) = w
+            .send("POST", "/api/orders", Some(&w.shopper), Some(body.clone()))
+            .await;
+        paths.push(format!(
+            "/api/orders/{}?wait_for_change_from=pending",
+            placed["order_id"].as_str().unwrap()
+        ));
+    }
+    // Reads of one order row from the orders read model, by this test's database.
+    let order_reads = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT coalesce(sum(s.calls), 0)::bigint FROM pg_stat_statements s
+               JOIN pg_database d ON d.oid = s.dbid
+              WHERE d.datname = current_database() AND s.query LIKE '%FROM orders WHERE order_id = $1%'",
+        )
+        .fetch_one(&w.pool)
+        .await
+        .unwrap()
+    };
+    let before = order_reads().await;
+    // 20 reads held for 1.5 s while the saga is not running, then it decides every order.
+    let (answers, during) = tokio::join!(
+        futures::future::join_all(
+            paths
+                .iter()
+                .map(|p| w.send("GET", p, Some(&w.shopper), None))
+        ),
+        async {
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+            let during = order_reads().await - before;
+            w.project().await;
+            during
+        }
+    );
+    for (status, order) in answers {
+        assert_eq!(status, StatusCode::OK, "{order}");
+        assert_eq!(order["status"], "confirmed");
+    }
+    // Each read looks at its order when it starts and again only when the orders read model has
+    // moved, which it did not: polling every 100 ms would have read the rows about 300 times.
+    assert!(
+        during <= 3 * 20,
+        "20 held reads read their orders {during} times in 1.5 s without any change"
+    );
+}
+
+#[tokio::test]
 async fn a_read_held_on_pending_answers_as_soon_as_the_order_is_decided() {
     let w = world().await;
     w.register("TEA-1", 5).await;

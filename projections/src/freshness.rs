@@ -1,12 +1,14 @@
 //! Read-your-writes: a command answers with the global position of its last event, and a read
 //! that passes it as `min_position` waits, briefly, until the read model has applied that event.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use eventstore::log;
 use sqlx::PgPool;
+use tokio::time::Instant;
 
 use crate::checkpoint;
+use crate::progress::Progress;
 use crate::read_model::ReadModel;
 
 /// How long a read waits at most before it answers with what it has.
@@ -25,9 +27,11 @@ pub enum Freshness {
 /// `min_position`: it has applied every event of its own aggregate types up to that event. A
 /// read model's checkpoint moves only over its own events, so the catalog, asked for the position
 /// of an order's event, is current as soon as no `Stock` event before it waits; it need not (and
-/// might never) pass the order's event itself.
+/// might never) pass the order's event itself. Between checks it sleeps until the checkpoint
+/// moves ([`Progress`]).
 pub async fn wait_for(
     pool: &PgPool,
+    progress: &Progress,
     model: &dyn ReadModel,
     min_position: Option<i64>,
 ) -> sqlx::Result<Freshness> {
@@ -38,9 +42,9 @@ pub async fn wait_for(
     let Some(event) = log::cursor_at(pool, position).await? else {
         return Ok(Freshness::Behind);
     };
-    let started = Instant::now();
+    let until = Instant::now() + MAX_WAIT;
+    let mut applied = checkpoint::read(pool, model.name()).await?;
     loop {
-        let applied = checkpoint::read(pool, model.name()).await?;
         if applied >= event
             || log::unapplied_since(pool, applied, event, model.aggregate_types())
                 .await?
@@ -49,9 +53,9 @@ pub async fn wait_for(
         {
             return Ok(Freshness::Current);
         }
-        if started.elapsed() >= MAX_WAIT {
-            return Ok(Freshness::Behind);
+        match progress.past(model.name(), applied, until).await {
+            Some(moved) => applied = moved,
+            None => return Ok(Freshness::Behind),
         }
-        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }

@@ -2,7 +2,8 @@
 //! ([`checkpoint`]): the reservation [`saga`] (a process manager: its writes are commands) and
 //! the read models ([`read_model`]: [`catalog`], [`orders`], each with its reads; the
 //! [`registry`] lists them). The
-//! [`projector`] runs them all; [`freshness`] lets a read wait for a command's events;
+//! [`projector`] runs them all; [`freshness`] lets a read wait for a command's events, sleeping
+//! on the one poll of the checkpoints that [`progress`] keeps;
 //! [`rebuild`] replays the log into new read models and [`rebuild_requests`] takes an admin's
 //! request for one; [`timeline`] shows one command's path from the store and these records.
 
@@ -10,6 +11,7 @@ pub mod catalog;
 pub mod checkpoint;
 pub mod freshness;
 pub mod orders;
+pub mod progress;
 pub mod projector;
 pub mod read_model;
 pub mod rebuild;
@@ -18,6 +20,7 @@ pub mod registry;
 pub mod saga;
 pub mod timeline;
 
+pub use progress::Progress;
 pub use projector::{Projector, Status};
 pub use read_model::ReadModel;
 pub use registry::ReadModels;

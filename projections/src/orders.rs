@@ -15,6 +15,8 @@ use sqlx::{PgConnection, PgPool};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::checkpoint;
+use crate::progress::Progress;
 use crate::read_model::{ApplyError, ReadModel};
 
 pub const TABLE: &str = "orders";
@@ -96,21 +98,27 @@ pub async fn get(pool: &PgPool, order_id: Uuid) -> sqlx::Result<Option<OrderView
 
 /// Waits, at most `max`, until order `order_id`'s status in the read model is no longer `from`
 /// (the saga decided it, or it was cancelled); the order as it is then, if the read model has it.
-/// It polls by primary key rather than LISTENing: a Lambda holds no connection of its own to
-/// listen on, and a read of one row every 100 ms costs the database next to nothing.
+/// It reads the order again only when the orders read model has moved ([`Progress`]), rather
+/// than LISTENing: a Lambda holds no connection of its own to listen on.
 pub async fn wait_for_change(
     pool: &PgPool,
+    progress: &Progress,
     order_id: Uuid,
     from: &str,
     max: std::time::Duration,
 ) -> sqlx::Result<Option<OrderView>> {
-    let started = std::time::Instant::now();
+    let until = tokio::time::Instant::now() + max;
+    // The checkpoint before the order: a decision applied after this read moves it.
+    let mut seen = checkpoint::read(pool, Orders.name()).await?;
     loop {
         let order = get(pool, order_id).await?;
-        if order.as_ref().is_some_and(|o| o.status != from) || started.elapsed() >= max {
+        if order.as_ref().is_some_and(|o| o.status != from) {
             return Ok(order);
         }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        match progress.past(Orders.name(), seen, until).await {
+            Some(moved) => seen = moved,
+            None => return Ok(order),
+        }
     }
 }
 
