@@ -2,12 +2,18 @@
 //! again when a token names a key we have not seen, at most every 30 s), then issuer, expiry,
 //! `token_use`, and the app client (`client_id` on access tokens, `aud` on id tokens).
 //!
+//! A token that passed every check is remembered until it expires (as API Gateway caches an
+//! authorizer's answer): the RS256 verification is the costliest step of a request here, and a
+//! shopper sends the same token with every request for up to an hour. The cache is keyed by the
+//! whole token, signature included, so only the exact bytes that were verified are answered from
+//! it, and never past the expiry (with the same leeway) the full check applies.
+//!
 //! Issuer and JWKS URL are configuration: locally the pool is moto's, whose JWKS is served on
 //! 127.0.0.1:4566 while its tokens name the real Cognito issuer.
 
 use std::collections::HashMap;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::extract::FromRequestParts;
 use axum::http::StatusCode;
@@ -21,6 +27,10 @@ use crate::AppState;
 use crate::problem::Problem;
 
 const REFRESH_AT_MOST_EVERY: Duration = Duration::from_secs(30);
+/// Clock skew allowed on `exp`, in seconds: jsonwebtoken's default, stated so the cache uses it too.
+const LEEWAY_SECONDS: u64 = 60;
+/// Verified tokens remembered at most: a few MiB of a Lambda's memory at Cognito's token sizes.
+const VERIFIED_AT_MOST: usize = 2048;
 
 /// Which pool's tokens are accepted: its issuer, app client and JWKS URL (see
 /// [`platform::settings`]).
@@ -52,6 +62,9 @@ pub struct Verifier {
     http: reqwest::Client,
     /// The pool's keys by kid, parsed once per fetch (not per request), and when they were fetched.
     keys: RwLock<(HashMap<String, DecodingKey>, Option<Instant>)>,
+    /// Tokens that passed every check: who they name, and the Unix second after which they no
+    /// longer pass (`exp` plus the leeway).
+    verified: Mutex<HashMap<String, (Principal, u64)>>,
 }
 
 /// Who is calling.
@@ -75,6 +88,7 @@ struct Claims {
     aud: Option<String>,
     #[serde(rename = "cognito:groups", default)]
     groups: Vec<String>,
+    exp: u64,
 }
 
 impl Verifier {
@@ -86,10 +100,46 @@ impl Verifier {
                 .build()
                 .expect("a default HTTP client builds"),
             keys: RwLock::new((HashMap::new(), None)),
+            verified: Mutex::default(),
         }
     }
 
+    /// Who `token` names, if it is a valid token of the pool for this app client.
     pub async fn verify(&self, token: &str) -> Result<Principal, TokenError> {
+        let now = unix_now();
+        let known = {
+            let remembered = self
+                .verified
+                .lock()
+                .expect("no panic while the lock is held");
+            remembered
+                .get(token)
+                .filter(|(_, until)| now <= *until)
+                .map(|(principal, _)| principal.clone())
+        };
+        if let Some(principal) = known {
+            return Ok(principal);
+        }
+        let (principal, exp) = self.check(token).await?;
+        let mut remembered = self
+            .verified
+            .lock()
+            .expect("no panic while the lock is held");
+        if remembered.len() >= VERIFIED_AT_MOST {
+            remembered.retain(|_, (_, until)| now <= *until);
+            if remembered.len() >= VERIFIED_AT_MOST {
+                remembered.clear();
+            }
+        }
+        remembered.insert(
+            token.to_string(),
+            (principal.clone(), exp.saturating_add(LEEWAY_SECONDS)),
+        );
+        Ok(principal)
+    }
+
+    /// Every check of the token, and its `exp`.
+    async fn check(&self, token: &str) -> Result<(Principal, u64), TokenError> {
         let header = decode_header(token).map_err(TokenError::Malformed)?;
         if header.alg != Algorithm::RS256 {
             return Err(TokenError::Algorithm(header.alg));
@@ -97,6 +147,7 @@ impl Verifier {
         let kid = header.kid.ok_or(TokenError::NoKey)?;
         let key = self.key(&kid).await?;
         let mut validation = Validation::new(Algorithm::RS256);
+        validation.leeway = LEEWAY_SECONDS;
         validation.set_issuer(&[&self.config.issuer]);
         validation.set_required_spec_claims(&["exp", "iss", "sub"]);
         // Access tokens carry no `aud`; the client is checked below by token kind.
@@ -112,10 +163,11 @@ impl Verifier {
         if client.as_deref() != Some(self.config.client_id.as_str()) {
             return Err(TokenError::OtherClient);
         }
-        Ok(Principal {
+        let principal = Principal {
             sub: claims.sub,
             groups: claims.groups,
-        })
+        };
+        Ok((principal, claims.exp))
     }
 
     async fn key(&self, kid: &str) -> Result<DecodingKey, TokenError> {
@@ -149,6 +201,12 @@ impl Verifier {
         }
         keys.0.get(kid).cloned().ok_or(TokenError::UnknownKey)
     }
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 impl FromRequestParts<AppState> for Principal {

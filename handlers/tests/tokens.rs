@@ -132,3 +132,20 @@ async fn forged_signatures_and_algorithms_are_refused() {
     tampered.push(if last == 'A' { 'B' } else { 'A' });
     assert!(v.verify(&tampered).await.is_err());
 }
+
+#[tokio::test]
+async fn a_token_accepted_once_is_still_refused_when_tampered_with_or_expired() {
+    let v = verifier().await;
+    // Past its `exp` already, but within the 60 s leeway for another 2 s.
+    let token = sign(&access(json!({"exp": now() - 58})), "test-key-1");
+    assert!(v.verify(&token).await.is_ok());
+    assert!(v.verify(&token).await.is_ok(), "the same token again");
+    // The same claims with another signature are checked, not answered from the first.
+    let mut tampered = token.clone();
+    let last = tampered.pop().unwrap();
+    tampered.push(if last == 'A' { 'B' } else { 'A' });
+    assert!(v.verify(&tampered).await.is_err());
+    tokio::time::sleep(std::time::Duration::from_millis(3200)).await;
+    let refused = v.verify(&token).await.expect_err("expired, leeway spent");
+    assert!(refused.to_string().contains("Expired"), "{refused}");
+}

@@ -1,8 +1,13 @@
 //! Running every follower of the log: the saga and each read model, in rounds of one page each,
 //! until a round moves nothing. Rounds, not one follower to its end and then the next: a saga
-//! backlog must not starve the read models shoppers are waiting on, and the saga's own events
-//! reach the read models in the same pass.
+//! backlog must not starve the read models shoppers are waiting on. Within a round the followers
+//! step at once: each has its own checkpoint, lock and transaction, so while one waits on the
+//! database another decodes its page, and a catch-up keeps both the projector and PostgreSQL
+//! busy. The saga's own events (a confirmation) reach the read models in the next round, which
+//! [`Projector::catch_up`] runs at once.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
@@ -24,6 +29,8 @@ pub struct Projector {
     read_models: ReadModels,
     /// The crash fault switch: exit before applying an event of its type.
     faults: FaultSwitches,
+    /// The saga's next page size ([`saga::next_batch`]), shared by clones.
+    saga_batch: Arc<AtomicI64>,
 }
 
 impl Projector {
@@ -34,6 +41,7 @@ impl Projector {
             store,
             read_models: ReadModels::shop(),
             faults: FaultSwitches::default(),
+            saga_batch: Arc::new(AtomicI64::new(saga::MIN_BATCH)),
         }
     }
 
@@ -57,25 +65,30 @@ impl Projector {
         &self.read_models
     }
 
-    /// One page of each follower, the saga first. Returns what each applied, by name; stops at
-    /// the first that fails, with its name in the error.
+    /// One page of each follower, all at once. Returns what each applied, by name, the saga
+    /// first; when one fails, the others' pages are still committed and the first failure (in
+    /// that order) is the error, with its name.
     pub async fn round(&self) -> anyhow::Result<Vec<(&'static str, Applied)>> {
-        let mut applied = Vec::new();
         self.crash_if_pending().await;
-        let name = saga::FOLLOWER.name;
-        let done = saga::step(&self.pool, &self.store, saga::BATCH)
-            .await
-            .with_context(|| format!("projection {name} failed"))?;
-        applied.push((name, done));
-        for model in self.read_models.iter() {
-            self.crash_if_pending().await;
-            let name = model.name();
-            let done = read_model::step(&self.pool, model.as_ref(), model.batch())
+        let saga = async {
+            let name = saga::FOLLOWER.name;
+            let batch = self.saga_batch.load(Ordering::Relaxed);
+            let done = saga::step(&self.pool, &self.store, batch)
                 .await
                 .with_context(|| format!("projection {name} failed"))?;
-            applied.push((name, done));
-        }
-        Ok(applied)
+            self.saga_batch
+                .store(saga::next_batch(done.events), Ordering::Relaxed);
+            Ok((name, done))
+        };
+        let models = futures::future::join_all(self.read_models.iter().map(|model| async move {
+            let name = model.name();
+            read_model::step(&self.pool, model.as_ref(), model.batch())
+                .await
+                .map(|done| (name, done))
+                .with_context(|| format!("projection {name} failed"))
+        }));
+        let (saga, models) = tokio::join!(saga, models);
+        std::iter::once(saga).chain(models).collect()
     }
 
     /// Rounds until one moves nothing; returns the events applied.

@@ -25,9 +25,18 @@ pub const FOLLOWER: Follower = Follower {
     saga: true,
 };
 
-/// Events per step: small, because the saga's transaction holds its lock while it issues one
-/// command per event.
-pub const BATCH: i64 = 100;
+/// Events per step: the page a step reads starts at [`MIN_BATCH`] and doubles, up to
+/// [`MAX_BATCH`], while steps use all of it (see [`next_batch`]). Most events of a backlog cost
+/// the saga no command (an order already decided, a confirmation), and a large page spends its
+/// reads and its commit on many of them; [`STEP_BUDGET`] bounds the events that do cost one.
+pub const MIN_BATCH: i64 = 100;
+pub const MAX_BATCH: i64 = 2000;
+
+/// How long one step may spend issuing commands before it commits what it has done and lets the
+/// read models take their turn: the saga's transaction holds its lock meanwhile, and the rounds
+/// of [`crate::projector::Projector`] must not leave shoppers' read models behind a saga backlog.
+/// The events after the budget are read again in the next step.
+pub const STEP_BUDGET: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// Why the saga stopped at an event. Every step before it is kept; the event is handled again on
 /// the next pass.
@@ -55,8 +64,10 @@ pub enum SagaError {
     },
 }
 
-/// Handles up to `batch` order events after the saga's checkpoint. Zero events: caught up.
+/// Handles up to `batch` order events after the saga's checkpoint, stopping after the event that
+/// takes it past [`STEP_BUDGET`]. Zero events: caught up.
 pub async fn step(pool: &PgPool, store: &Store, batch: i64) -> Result<Applied, SagaError> {
+    let started = std::time::Instant::now();
     let name = FOLLOWER.name;
     let Some(page) = checkpoint::next_page(pool, &FOLLOWER, batch).await? else {
         return Ok(Applied::default());
@@ -64,8 +75,8 @@ pub async fn step(pool: &PgPool, store: &Store, batch: i64) -> Result<Applied, S
     let checkpoint::Page {
         mut tx,
         from,
-        to,
         events,
+        ..
     } = page;
     let statuses = order_statuses(pool, &events).await;
     let mut applied = Applied::default();
@@ -81,6 +92,9 @@ pub async fn step(pool: &PgPool, store: &Store, batch: i64) -> Result<Applied, S
                         .push(waited.num_microseconds().unwrap_or(0).max(0) as f64 / 1000.0);
                 }
                 applied.outcomes.push(outcome);
+                if started.elapsed() > STEP_BUDGET {
+                    break;
+                }
             }
             Err(error) => {
                 // Keep what is done; the failed event is tried again next step.
@@ -94,7 +108,9 @@ pub async fn step(pool: &PgPool, store: &Store, batch: i64) -> Result<Applied, S
             }
         }
     }
-    timeline::record_page(&mut tx, name, from, to, events.len()).await?;
+    // The budget may have ended the step before the page's end.
+    let to = events[applied.events - 1].cursor();
+    timeline::record_page(&mut tx, name, from, to, applied.events).await?;
     checkpoint::save(&mut tx, name, to, None).await?;
     tx.commit().await?;
     Ok(applied)
@@ -158,6 +174,15 @@ async fn react(
     on_order_event(&ledger, order_id, &order_event)
         .await
         .map_err(|source| SagaError::Stopped { event_id, source })
+}
+
+/// The page the step after one that applied `applied` events should read: twice what was used,
+/// within [`MIN_BATCH`]..=[`MAX_BATCH`]. A step the budget ended early shrinks it, so a backlog of
+/// commands does not read (and decode, and look up orders for) a page it cannot get through.
+pub fn next_batch(applied: usize) -> i64 {
+    (applied as i64)
+        .saturating_mul(2)
+        .clamp(MIN_BATCH, MAX_BATCH)
 }
 
 /// An error and its sources, as one line: what the checkpoint's `last_error` shows an operator.

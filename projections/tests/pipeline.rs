@@ -176,6 +176,89 @@ async fn orders_settle_and_read_models_equal_a_rebuild() {
     assert_eq!(rows(&pool, "orders").await.len(), 3);
 }
 
+/// The saga's applied events in each round until a round moves nothing.
+async fn saga_pages(projector: &Projector) -> Vec<usize> {
+    let mut pages = Vec::new();
+    loop {
+        let round = projector.round().await.unwrap();
+        if round.iter().all(|(_, applied)| applied.events == 0) {
+            return pages;
+        }
+        pages.push(round[0].1.events);
+    }
+}
+
+#[tokio::test]
+async fn a_saga_backlog_holds_back_no_read_model_and_a_settled_one_replays_in_growing_pages() {
+    let (pool, _) = fresh_database().await;
+    let store = eventstore::testing::store(&pool, 3);
+    register(&store, "TEA-1", 250, 10_000).await;
+    let mut ids = Vec::new();
+    for _ in 0..150 {
+        let (id, place) = place_order("c1", &[("TEA-1", 1)]);
+        store.order(id, place, &context()).await.unwrap();
+        ids.push(id);
+    }
+    let projector = Projector::new(pool.clone(), store.clone());
+    // The horizon is cluster-wide: wait until every placement is readable.
+    for _ in 0..500 {
+        if read_after(&pool, Cursor::default(), &["Order"], 1000)
+            .await
+            .unwrap()
+            .len()
+            == 150
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let first = projector.round().await.unwrap();
+    let by_name: std::collections::HashMap<_, _> =
+        first.iter().map(|(name, a)| (*name, a.events)).collect();
+    assert!(
+        by_name["reservations"] < 150,
+        "the saga takes a bounded page of a backlog that costs commands: {by_name:?}"
+    );
+    let shown: i64 = sqlx::query_scalar("SELECT count(*) FROM orders WHERE order_id = ANY($1)")
+        .bind(&ids)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        shown, 150,
+        "every order is shown after the first round, saga or not"
+    );
+    projector.settle(Duration::from_secs(20)).await.unwrap();
+    let confirmed: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM orders WHERE order_id = ANY($1) AND status = 'confirmed'",
+    )
+    .bind(&ids)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(confirmed, 150);
+
+    // Replayed from the start, a settled log costs the saga no command: its pages double.
+    sqlx::query(
+        "UPDATE projection_checkpoints SET transaction_id = '0', global_position = 0
+          WHERE name = 'reservations'",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let fresh = Projector::new(pool.clone(), store.clone());
+    assert_eq!(
+        saga_pages(&fresh).await,
+        [100, 200],
+        "300 order events, settled"
+    );
+    let reserved: i32 = sqlx::query_scalar("SELECT reserved FROM products WHERE sku = 'TEA-1'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(reserved, 150, "replaying reserved nothing twice");
+}
+
 async fn index_names(pool: &PgPool) -> Vec<String> {
     sqlx::query_scalar(
         "SELECT indexname::text FROM pg_indexes
