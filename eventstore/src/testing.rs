@@ -127,6 +127,20 @@ pub async fn register(store: &Store, sku: &str, price_cents: i64, units: u32) ->
         .expect("the product registers")
 }
 
+/// `n` orders of one unit of `sku` each, placed one after another by customer `c1`; their ids.
+pub async fn place_orders(store: &Store, sku: &str, n: usize) -> Vec<Uuid> {
+    let mut ids = Vec::with_capacity(n);
+    for _ in 0..n {
+        let (id, place) = place_order("c1", &[(sku, 1)]);
+        store
+            .order(id, place, &context())
+            .await
+            .expect("the order is placed");
+        ids.push(id);
+    }
+    ids
+}
+
 /// A `PlaceOrder` of `lines` (SKU, units) for a new order of `customer_id`.
 pub fn place_order(customer_id: &str, lines: &[(&str, u32)]) -> (Uuid, OrderCommand) {
     let order_id = Uuid::new_v4();

@@ -4,7 +4,7 @@
 
 use aggregates::OrderCommand;
 use eventstore::log::read_after;
-use eventstore::testing::{context, fresh_database, place_order, register, rows};
+use eventstore::testing::{context, fresh_database, place_order, place_orders, register, rows};
 use eventstore::{Cursor, Store, StoredEvent};
 use projections::rebuild::rebuild;
 use projections::rebuild_requests;
@@ -193,12 +193,7 @@ async fn a_saga_backlog_holds_back_no_read_model_and_a_settled_one_replays_in_gr
     let (pool, _) = fresh_database().await;
     let store = eventstore::testing::store(&pool, 3);
     register(&store, "TEA-1", 250, 10_000).await;
-    let mut ids = Vec::new();
-    for _ in 0..150 {
-        let (id, place) = place_order("c1", &[("TEA-1", 1)]);
-        store.order(id, place, &context()).await.unwrap();
-        ids.push(id);
-    }
+    let ids = place_orders(&store, "TEA-1", 150).await;
     let projector = Projector::new(pool.clone(), store.clone());
     // The horizon is cluster-wide: wait until every placement is readable.
     for _ in 0..500 {

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use eventstore::publish::Publisher;
 use eventstore::testing::{
-    context, fifo_queue, fresh_database, moto_endpoint, place_order, register, sqs,
+    context, fifo_queue, fresh_database, moto_endpoint, place_order, place_orders, register, sqs,
 };
 use projections::{Projector, ReadModels, rebuild_requests};
 use sqlx::PgPool;
@@ -98,12 +98,7 @@ async fn a_backlog_of_messages_is_drained_by_one_catch_up() {
         Some(Publisher::new(sqs.clone(), url.clone())),
     );
     register(&store, "TEA-2", 300, 50).await;
-    let mut orders = Vec::new();
-    for _ in 0..24 {
-        let (order_id, place) = place_order("c1", &[("TEA-2", 1)]);
-        store.order(order_id, place, &context()).await.unwrap();
-        orders.push(order_id);
-    }
+    let orders = place_orders(&store, "TEA-2", 24).await;
 
     // 25 messages wait (the registration and 24 orders): more than one receive's ten.
     let queue = Queue::new(sqs.clone(), url.clone());
