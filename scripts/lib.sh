@@ -6,13 +6,17 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SHOP_CACHE_DIR="${SHOP_CACHE_DIR:-$HOME/.cache/shop}"
 # Build output lives outside the clone so every clone and rerun on this machine shares it.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$SHOP_CACHE_DIR/target}"
-# The AWS SDK needs credentials even for moto; these are moto's conventional dummies.
-export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-test}"
-export AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-test}"
-export AWS_REGION="${AWS_REGION:-us-east-1}"
-export AWS_DEFAULT_REGION="$AWS_REGION"
-# Never let the SDK wait on instance metadata: there is none here.
-export AWS_EC2_METADATA_DISABLED=true
+# The AWS SDK needs credentials even for moto; these are moto's conventional dummies. Scripts
+# that talk to real AWS (scripts/deploy, destroy, smoke) set SHOP_REAL_AWS=1 before sourcing
+# this file, so the user's own credentials, profile and region are left alone.
+if [ -z "${SHOP_REAL_AWS:-}" ]; then
+  export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-test}"
+  export AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-test}"
+  export AWS_REGION="${AWS_REGION:-us-east-1}"
+  export AWS_DEFAULT_REGION="$AWS_REGION"
+  # Never let the SDK wait on instance metadata: there is none here.
+  export AWS_EC2_METADATA_DISABLED=true
+fi
 
 PG_VERSION=15
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/$PG_VERSION/bin}"
@@ -281,4 +285,27 @@ YAML
     >>"$data.log" 2>&1 &
   STARTED_PIDS+=("$!")
   wait_for_port "$port" 30 "Prometheus"
+}
+
+# The tag of this build's artifacts: the commit, and -dirty when the work tree differs from it
+# (an image tag is immutable in ECR: two different builds must never share one).
+image_tag() {
+  local tag
+  tag=$(git -C "$ROOT" rev-parse --short=12 HEAD 2>/dev/null) || die "not a git checkout: pass a tag"
+  if ! git -C "$ROOT" diff --quiet HEAD -- 2>/dev/null; then
+    tag="$tag-dirty-$(git -C "$ROOT" diff HEAD | sha256sum | cut -c1-8)"
+  fi
+  echo "$tag"
+}
+
+# A Python with boto3 for the deployment scripts: this machine's when it has boto3, otherwise
+# the project's venv (installed once). Sets PYTHON.
+ensure_boto3() {
+  if python3 -c 'import boto3' 2>/dev/null; then PYTHON=python3; return; fi
+  ensure_venv
+  if ! "$VENV/bin/python" -c 'import boto3' 2>/dev/null; then
+    say "installing boto3 into $VENV"
+    "$VENV/bin/pip" install -q boto3 || die "pip could not install boto3; check PyPI access"
+  fi
+  PYTHON="$VENV/bin/python"
 }

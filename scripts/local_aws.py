@@ -6,6 +6,9 @@ in. Used by scripts/dev; safe to run again (it finds what exists).
   local_aws.py token ENDPOINT USER PASSWORD CLIENT_ID -> prints an access token
   local_aws.py users ENDPOINT PREFIX COUNT PASSWORD  -> creates shoppers PREFIX1@example.com ..
                                                         PREFIXCOUNT@example.com (for load tests)
+  local_aws.py invite ENDPOINT EMAIL TEMPORARY_PASSWORD -> creates a user as an admin does, who must
+                                                        choose a password at the first sign-in;
+                                                        prints its status (FORCE_CHANGE_PASSWORD)
 """
 import json
 import sys
@@ -86,13 +89,17 @@ def token(endpoint, user, password, client_id):
     print(result["AuthenticationResult"]["AccessToken"])
 
 
-def users(endpoint, prefix, count, password):
-    """Shoppers for load generators: PREFIX1@example.com .. PREFIXn@example.com, one password."""
-    idp = client("cognito-idp", endpoint)
+def pool_id_of(idp, endpoint):
     pools = [p for p in idp.list_user_pools(MaxResults=60)["UserPools"] if p["Name"] == POOL]
     if not pools:
         sys.exit(f"no user pool {POOL!r} at {endpoint}: run setup first")
-    pool_id = pools[0]["Id"]
+    return pools[0]["Id"]
+
+
+def users(endpoint, prefix, count, password):
+    """Shoppers for load generators: PREFIX1@example.com .. PREFIXn@example.com, one password."""
+    idp = client("cognito-idp", endpoint)
+    pool_id = pool_id_of(idp, endpoint)
     for i in range(1, int(count) + 1):
         name = f"{prefix}{i}@example.com"
         try:
@@ -104,6 +111,19 @@ def users(endpoint, prefix, count, password):
     print(f"{count} users {prefix}1@example.com .. {prefix}{count}@example.com")
 
 
+def invite(endpoint, email, temporary_password):
+    """A user created with admin-create-user, as the deploy creates the first admin: it stays in
+    FORCE_CHANGE_PASSWORD, and signing in with the temporary password answers NEW_PASSWORD_REQUIRED
+    until the user sets one of their own. On AWS Cognito generates the temporary password and
+    e-mails it; moto does neither (without TemporaryPassword the user has no password at all)."""
+    idp = client("cognito-idp", endpoint)
+    user = idp.admin_create_user(
+        UserPoolId=pool_id_of(idp, endpoint), Username=email, TemporaryPassword=temporary_password,
+        UserAttributes=[{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}],
+        DesiredDeliveryMediums=["EMAIL"])["User"]
+    print(user["UserStatus"])
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "setup":
         setup(sys.argv[2])
@@ -111,5 +131,7 @@ if __name__ == "__main__":
         token(*sys.argv[2:])
     elif len(sys.argv) == 6 and sys.argv[1] == "users":
         users(*sys.argv[2:])
+    elif len(sys.argv) == 5 and sys.argv[1] == "invite":
+        invite(*sys.argv[2:])
     else:
         sys.exit(__doc__)

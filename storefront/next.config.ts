@@ -12,6 +12,10 @@ const config: NextConfig = {
   // The repository, not this folder: src/api/limits.ts imports ../docs/openapi.json, and Turbopack
   // resolves nothing outside its root.
   turbopack: { root: path.join(import.meta.dirname, "..") },
+  // scripts/deploy names the build after its commit, so exporting the same commit again gives
+  // the same files and the upload skips them (Next.js would otherwise pick a random id, which
+  // changes every page). Unset, Next.js chooses as usual.
+  generateBuildId: async () => process.env.SHOP_BUILD_ID ?? null,
 };
 
 export default config;

@@ -5,6 +5,7 @@
 use eventstore::testing::fresh_database;
 use platform::Settings;
 use platform::settings::DatabaseSecret;
+use sqlx::Connection;
 
 #[tokio::test]
 async fn credentials_come_from_the_secret_when_no_url_is_given() {
@@ -62,4 +63,88 @@ async fn credentials_come_from_the_secret_when_no_url_is_given() {
         format!("{error:#}").contains("database secret"),
         "{error:#}"
     );
+}
+
+/// After RDS rotates the password, new connections are refused (28P01) until the services read
+/// the secret again. A refusal has them read it at once, not at the next ten-minute refresh.
+/// The test server trusts any password, so the rotation here is of the user name, which the
+/// new connections show.
+#[tokio::test]
+async fn a_refused_password_has_the_secret_read_again_at_once() {
+    let endpoint = std::env::var("TEST_AWS_ENDPOINT_URL")
+        .expect("TEST_AWS_ENDPOINT_URL is not set: run scripts/test, which starts moto");
+    let (_, url) = fresh_database().await;
+    let base = Settings {
+        aws_endpoint_url: Some(endpoint),
+        ..Settings::from_env().unwrap()
+    };
+    let secrets = aws_sdk_secretsmanager::Client::new(&platform::aws::sdk_config(&base).await);
+    let name = format!("rds-{}", uuid::Uuid::new_v4().simple());
+    let arn = secrets
+        .create_secret()
+        .name(&name)
+        .secret_string(r#"{"username": "postgres", "password": "before-rotation"}"#)
+        .send()
+        .await
+        .unwrap()
+        .arn
+        .unwrap();
+    let rest = url.split('@').nth(1).unwrap();
+    let (server, database) = rest.split_once('/').unwrap();
+    let (host, port) = server.split_once(':').unwrap();
+    let config = Settings {
+        database_secret: Some(DatabaseSecret {
+            arn: arn.clone(),
+            host: host.to_string(),
+            port: port.parse().unwrap(),
+            name: database.split('?').next().unwrap().to_string(),
+            ssl_mode: "prefer".into(),
+        }),
+        database_url: "postgres://nobody@127.0.0.1:1/none".into(),
+        ..base.clone()
+    };
+    let pool = platform::db::connect_configured(&config).await.unwrap();
+    let rotated = format!("rotated_{}", uuid::Uuid::new_v4().simple());
+    sqlx::query(&format!("CREATE ROLE {rotated} LOGIN SUPERUSER"))
+        .execute(&pool)
+        .await
+        .unwrap();
+    secrets
+        .put_secret_value()
+        .secret_id(&arn)
+        .secret_string(format!(
+            r#"{{"username": "{rotated}", "password": "after-rotation"}}"#
+        ))
+        .send()
+        .await
+        .unwrap();
+
+    // What a connection opened with the old password meets.
+    platform::db::credentials_refused();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+    loop {
+        if pool.connect_options().get_username() == rotated {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the secret was not read again within 3 s of the refusal"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let mut fresh = sqlx::postgres::PgConnection::connect_with(&pool.connect_options())
+        .await
+        .unwrap();
+    let user: String = sqlx::query_scalar("SELECT current_user::text")
+        .fetch_one(&mut fresh)
+        .await
+        .unwrap();
+    assert_eq!(user, rotated);
+    drop(fresh);
+    pool.close().await;
+    let admin = platform::db::connect(&url, 1).await.unwrap();
+    sqlx::query(&format!("DROP ROLE IF EXISTS {rotated}"))
+        .execute(&admin)
+        .await
+        .ok();
 }

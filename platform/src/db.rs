@@ -44,9 +44,26 @@ pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// How often the RDS secret is read again when nothing asks for it sooner.
+const SECRET_REFRESH: Duration = Duration::from_secs(600);
+/// At most one read of the secret this often, however many connections fail at once.
+const SECRET_REREAD_AT_MOST_EVERY: Duration = Duration::from_secs(5);
+
+/// Woken when the database refuses the credentials (SQLSTATE 28P01): RDS rotated the password
+/// and the secret already holds the new one, so it is read again now, not at the next refresh.
+static CREDENTIALS_REFUSED: std::sync::LazyLock<tokio::sync::Notify> =
+    std::sync::LazyLock::new(tokio::sync::Notify::new);
+
+/// Says that the database refused the password: the secret is read again at once (see
+/// [`connect_configured`]). [`unavailable`] calls it for every such error.
+pub fn credentials_refused() {
+    CREDENTIALS_REFUSED.notify_one();
+}
+
 /// Connects as `config` says: `DATABASE_URL`, or on AWS the RDS secret (see
 /// [`crate::settings::DatabaseSecret`]). With a secret, the credentials are fetched again every
-/// ten minutes and handed to the pool, so new connections keep working after RDS rotates them.
+/// ten minutes, and at once when the database refuses them, and handed to the pool, so new
+/// connections keep working after RDS rotates the password.
 pub async fn connect_configured(config: &crate::Settings) -> anyhow::Result<PgPool> {
     let Some(secret) = config.database_secret.clone() else {
         return connect(&config.database_url, config.database_pool_size).await;
@@ -68,13 +85,19 @@ pub async fn connect_configured(config: &crate::Settings) -> anyhow::Result<PgPo
     let refreshed = pool.clone();
     tokio::spawn(async move {
         loop {
-            tokio::time::sleep(Duration::from_secs(600)).await;
+            tokio::select! {
+                _ = tokio::time::sleep(SECRET_REFRESH) => {}
+                _ = CREDENTIALS_REFUSED.notified() => {
+                    tracing::warn!("the database refused the password; reading its secret again");
+                }
+            }
             match secret_options(&client, &secret).await {
                 Ok(options) => refreshed.set_connect_options(options),
                 Err(error) => {
                     tracing::warn!(error = %format!("{error:#}"), "refreshing the database secret failed")
                 }
             }
+            tokio::time::sleep(SECRET_REREAD_AT_MOST_EVERY).await;
         }
     });
     Ok(pool)
@@ -129,8 +152,9 @@ fn pool_options(size: u32) -> PgPoolOptions {
 }
 
 /// Whether `error`, or any error in its chain, says the database could not be reached or went
-/// away (a restart, a failover, a connection that died while idle): worth a retry, and a 503 to
-/// a caller, not a 500.
+/// away (a restart, a failover, a connection that died while idle), or refused a password that
+/// RDS has just rotated: worth a retry, and a 503 to a caller, not a 500. A refused password
+/// also has the secret read again at once ([`credentials_refused`]).
 pub fn unavailable(error: &(dyn std::error::Error + 'static)) -> bool {
     let mut next = Some(error);
     while let Some(error) = next {
@@ -143,6 +167,11 @@ pub fn unavailable(error: &(dyn std::error::Error + 'static)) -> bool {
                 | sqlx::Error::WorkerCrashed => true,
                 // Class 08: connection exception; 57P01-57P03: the server is shutting down,
                 // crashed, or cannot take connections yet.
+                // 28P01: invalid_password, what a connection with the rotated-out password gets.
+                sqlx::Error::Database(db) if db.code().as_deref() == Some("28P01") => {
+                    credentials_refused();
+                    true
+                }
                 sqlx::Error::Database(db) => db
                     .code()
                     .is_some_and(|c| c.starts_with("08") || c.starts_with("57P0")),

@@ -16,7 +16,24 @@ type AuthResult = { AccessToken: string; IdToken: string; RefreshToken?: string;
 export type CodeDelivery = { destination: string | null; medium: string | null };
 
 /** The Cognito operations the storefront calls (the X-Amz-Target after the service name). */
-export type Operation = "InitiateAuth" | "SignUp" | "ConfirmSignUp" | "ResendConfirmationCode" | "GlobalSignOut";
+export type Operation =
+  | "InitiateAuth"
+  | "RespondToAuthChallenge"
+  | "SignUp"
+  | "ConfirmSignUp"
+  | "ResendConfirmationCode"
+  | "GlobalSignOut";
+
+/**
+ * A sign-in Cognito has not finished: the account was created by an admin (admin-create-user) and
+ * is in FORCE_CHANGE_PASSWORD, so the temporary password only earns this challenge. `username` is
+ * the one Cognito names in the challenge (a generated id on AWS, the e-mail address locally);
+ * `session` ties the answer to this sign-in and expires after a few minutes (3 by default).
+ */
+export type NewPasswordChallenge = { username: string; session: string };
+
+/** What a sign-in with a password gives: tokens, or the new password Cognito asks for first. */
+export type SignInResult = { kind: "tokens"; tokens: Tokens } | { kind: "new-password-required"; challenge: NewPasswordChallenge };
 
 /** Cognito's own error, e.g. NotAuthorizedException, with its message for the user. */
 export class CognitoError extends Error {
@@ -55,22 +72,24 @@ async function call<T>(config: RuntimeConfig, operation: Operation, body: object
   return answer;
 }
 
-async function initiateAuth(
+/** Cognito's answer to InitiateAuth and RespondToAuthChallenge: tokens, or a further challenge. */
+type AuthAnswer = {
+  AuthenticationResult?: AuthResult;
+  ChallengeName?: string;
+  Session?: string;
+  ChallengeParameters?: Record<string, string>;
+};
+
+const unsupportedChallenge = (answer: AuthAnswer) =>
+  new CognitoError(answer.ChallengeName ?? "Challenge", "This account needs a step the storefront does not offer yet.");
+
+function initiateAuth(
   config: RuntimeConfig,
   flow: "USER_PASSWORD_AUTH" | "REFRESH_TOKEN_AUTH",
   parameters: Record<string, string>,
   doFetch: typeof fetch,
-): Promise<AuthResult> {
-  const body = await call<{ AuthenticationResult?: AuthResult; ChallengeName?: string }>(
-    config,
-    "InitiateAuth",
-    { AuthFlow: flow, ClientId: config.user_pool_client_id, AuthParameters: parameters },
-    doFetch,
-  );
-  if (!body.AuthenticationResult) {
-    throw new CognitoError(body.ChallengeName ?? "Challenge", "This account needs a step the storefront does not offer yet.");
-  }
-  return body.AuthenticationResult;
+): Promise<AuthAnswer> {
+  return call<AuthAnswer>(config, "InitiateAuth", { AuthFlow: flow, ClientId: config.user_pool_client_id, AuthParameters: parameters }, doFetch);
 }
 
 function tokensOf(result: AuthResult, refreshToken: string | null, now: number): Tokens {
@@ -87,15 +106,51 @@ export async function signIn(
   username: string,
   password: string,
   doFetch: typeof fetch = fetch,
+): Promise<SignInResult> {
+  const answer = await initiateAuth(config, "USER_PASSWORD_AUTH", { USERNAME: username, PASSWORD: password }, doFetch);
+  if (answer.AuthenticationResult) return { kind: "tokens", tokens: tokensOf(answer.AuthenticationResult, null, Date.now()) };
+  if (answer.ChallengeName === "NEW_PASSWORD_REQUIRED" && answer.Session) {
+    // AWS names the user USER_ID_FOR_SRP (the pool's generated username), moto USERNAME.
+    const named = answer.ChallengeParameters?.USERNAME ?? answer.ChallengeParameters?.USER_ID_FOR_SRP;
+    return { kind: "new-password-required", challenge: { username: named || username, session: answer.Session } };
+  }
+  throw unsupportedChallenge(answer);
+}
+
+/**
+ * Answers NEW_PASSWORD_REQUIRED with the password the user chose (it replaces the temporary one
+ * and the account becomes CONFIRMED); the tokens are those of a normal sign-in.
+ */
+export async function respondToNewPasswordChallenge(
+  config: RuntimeConfig,
+  challenge: NewPasswordChallenge,
+  newPassword: string,
+  doFetch: typeof fetch = fetch,
 ): Promise<Tokens> {
-  const result = await initiateAuth(config, "USER_PASSWORD_AUTH", { USERNAME: username, PASSWORD: password }, doFetch);
-  return tokensOf(result, null, Date.now());
+  const answer = await call<AuthAnswer>(
+    config,
+    "RespondToAuthChallenge",
+    {
+      ChallengeName: "NEW_PASSWORD_REQUIRED",
+      ClientId: config.user_pool_client_id,
+      Session: challenge.session,
+      ChallengeResponses: { USERNAME: challenge.username, NEW_PASSWORD: newPassword },
+    },
+    doFetch,
+  );
+  if (answer.AuthenticationResult) return tokensOf(answer.AuthenticationResult, null, Date.now());
+  // E.g. MFA_SETUP when the pool requires MFA: the password is changed already, sign-in is not.
+  throw new CognitoError(
+    answer.ChallengeName ?? "Challenge",
+    "Your new password is saved, but this account needs a further step the storefront does not offer yet.",
+  );
 }
 
 export async function refresh(config: RuntimeConfig, tokens: Tokens, doFetch: typeof fetch = fetch): Promise<Tokens> {
   if (!tokens.refreshToken) throw new CognitoError("NoRefreshToken", "Your session has ended. Sign in again.");
-  const result = await initiateAuth(config, "REFRESH_TOKEN_AUTH", { REFRESH_TOKEN: tokens.refreshToken }, doFetch);
-  return tokensOf(result, tokens.refreshToken, Date.now());
+  const answer = await initiateAuth(config, "REFRESH_TOKEN_AUTH", { REFRESH_TOKEN: tokens.refreshToken }, doFetch);
+  if (!answer.AuthenticationResult) throw unsupportedChallenge(answer);
+  return tokensOf(answer.AuthenticationResult, tokens.refreshToken, Date.now());
 }
 
 type DeliveryDetails = { CodeDeliveryDetails?: { Destination?: string; DeliveryMedium?: string } };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CognitoError } from "./cognito";
-import { explain } from "./errors";
+import { explain, isExpiredChallenge } from "./errors";
 
 const cognito = (code: string, message = "Cognito's words") => new CognitoError(code, message);
 
@@ -42,6 +42,42 @@ describe("explain", () => {
     );
     expect(explain("SignUp", quota)).toMatchObject({ field: "form", text: expect.stringMatching(/as many e-mails as it may today/) });
     expect(explain("SignUp", cognito("LimitExceededException", "Rate exceeded"))).toMatchObject({ field: "form" });
+  });
+
+  it("words the new-password challenge's errors: a refused password next to the field, an ended session as sign in again", () => {
+    // AWS's words for RespondToAuthChallenge, and moto's (which names no rule).
+    expect(
+      explain("RespondToAuthChallenge", cognito("InvalidPasswordException", "Password does not conform to policy: Password not long enough")),
+    ).toEqual({ field: "password", code: "InvalidPasswordException", text: "Cognito refused this password: Password not long enough." });
+    expect(
+      explain(
+        "RespondToAuthChallenge",
+        cognito("InvalidPasswordException", "The provided password does not confirm to the configured password policy"),
+      ),
+    ).toMatchObject({ field: "password", text: "Cognito refused this password: The provided password does not confirm to the configured password policy." });
+
+    const expired = [
+      cognito("NotAuthorizedException", "Invalid session for the user, session is expired."),
+      cognito("NotAuthorizedException", "Invalid session for the user."),
+      // moto, for a session it does not know (it never expires one).
+      cognito("ResourceNotFoundException", "0b5e2f2c-2f7a-4b36-9d27-6a1a2b0e7a11"),
+    ];
+    for (const error of expired) {
+      expect(isExpiredChallenge(error)).toBe(true);
+      expect(explain("RespondToAuthChallenge", error)).toMatchObject({
+        field: "form",
+        text: expect.stringMatching(/took too long.*Sign in again with the temporary password/),
+      });
+    }
+
+    // Not an ended session: said as Cognito says it, and the step stays.
+    const disabled = cognito("NotAuthorizedException", "User is disabled.");
+    expect(isExpiredChallenge(disabled)).toBe(false);
+    expect(explain("RespondToAuthChallenge", disabled)).toMatchObject({ field: "form", text: "User is disabled." });
+    expect(isExpiredChallenge(cognito("InvalidPasswordException", "session"))).toBe(false);
+    expect(isExpiredChallenge(new Error("Invalid session"))).toBe(false);
+    // Sign-in's own NotAuthorizedException is still the wrong password.
+    expect(explain("InitiateAuth", cognito("NotAuthorizedException", "Incorrect username or password."))).toMatchObject({ field: "password" });
   });
 
   it("keeps Cognito's message for what it does not know, and words network and plain errors", () => {

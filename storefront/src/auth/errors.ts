@@ -47,9 +47,14 @@ export function explain(operation: Operation, error: unknown): Explained {
     case "UserNotConfirmedException":
       return at("email", "This account is not confirmed yet: enter the code we e-mailed you.");
     case "NotAuthorizedException":
+      if (operation === "RespondToAuthChallenge") return at("form", isExpiredChallenge(error) ? EXPIRED_CHALLENGE : message);
       if (operation === "ConfirmSignUp") return at("code", "This account is already confirmed: sign in.");
       if (operation === "GlobalSignOut") return at("form", "Your session has already ended.");
       if (operation === "InitiateAuth") return at("password", "Incorrect e-mail address or password.");
+      return at("form", message);
+    case "ResourceNotFoundException":
+      // moto's answer to a session it does not know (AWS: NotAuthorizedException, above).
+      if (operation === "RespondToAuthChallenge") return at("form", EXPIRED_CHALLENGE);
       return at("form", message);
     case "NetworkError":
       return at("form", "The sign-in service could not be reached. Check your connection and try again.");
@@ -58,8 +63,26 @@ export function explain(operation: Operation, error: unknown): Explained {
   }
 }
 
-/** "Password did not conform with policy: Password must have numeric characters" -> the reason. */
+const EXPIRED_CHALLENGE =
+  "Choosing a new password took too long and Cognito ended that sign-in. Sign in again with the temporary password, then choose the new one.";
+
+/**
+ * Whether RespondToAuthChallenge failed because the challenge's session is over: AWS says
+ * NotAuthorizedException "Invalid session for the user, session is expired." after 3 minutes (by
+ * default), or "Invalid session for the user." for one already used; moto, whose sessions never
+ * expire, says ResourceNotFoundException for one it does not know (after a restart, or used). The
+ * user has to sign in again for a new session.
+ */
+export function isExpiredChallenge(error: unknown): boolean {
+  if (!(error instanceof CognitoError)) return false;
+  return (error.code === "NotAuthorizedException" && /session/i.test(error.message)) || error.code === "ResourceNotFoundException";
+}
+
+/**
+ * "Password did not conform with policy: Password must have numeric characters" (SignUp) or
+ * "Password does not conform to policy: Password not long enough" (RespondToAuthChallenge) -> the reason.
+ */
 function withoutPrefix(message: string): string {
-  const reason = message.replace(/^password did not conform with policy:\s*/i, "").trim();
+  const reason = message.replace(/^password (did|does) not conform (with|to) policy:\s*/i, "").trim();
   return /[.!?]$/.test(reason) ? reason : `${reason}.`;
 }

@@ -4,7 +4,17 @@ import { useCallback, useMemo } from "react";
 import { useConfig } from "@/config/ConfigProvider";
 import type { RuntimeConfig } from "@/config/config";
 import { stored, useStored } from "@/lib/stored";
-import { CognitoError, globalSignOut, refresh, signIn as cognitoSignIn, userOf, type Tokens, type User } from "./cognito";
+import {
+  CognitoError,
+  globalSignOut,
+  refresh,
+  respondToNewPasswordChallenge,
+  signIn as cognitoSignIn,
+  userOf,
+  type NewPasswordChallenge,
+  type Tokens,
+  type User,
+} from "./cognito";
 
 /** Refresh this long before the access token expires, so no call goes out with a dying token. */
 const REFRESH_MARGIN_MS = 60_000;
@@ -40,11 +50,43 @@ export function currentToken(config: RuntimeConfig | null): Promise<string | nul
   return refreshing;
 }
 
+/** A sign-in with a password: signed in, or Cognito wants a new password first (the page asks for it). */
+export type SignInOutcome = { kind: "signed-in"; user: User } | { kind: "new-password-required"; challenge: NewPasswordChallenge };
+
+/** Every way of signing in ends here: the tokens are kept in this browser, the user is who they name. */
+function keep(tokens: Tokens): User {
+  sessionStore.set(tokens);
+  return userOf(tokens);
+}
+
+/** Signs in with USER_PASSWORD_AUTH; the tokens are kept unless Cognito asks for a new password. */
+export async function signInWithPassword(
+  config: RuntimeConfig,
+  username: string,
+  password: string,
+  doFetch: typeof fetch = fetch,
+): Promise<SignInOutcome> {
+  const result = await cognitoSignIn(config, username, password, doFetch);
+  return result.kind === "tokens" ? { kind: "signed-in", user: keep(result.tokens) } : result;
+}
+
+/** Answers NEW_PASSWORD_REQUIRED and keeps the tokens, as a sign-in does. */
+export async function signInWithNewPassword(
+  config: RuntimeConfig,
+  challenge: NewPasswordChallenge,
+  newPassword: string,
+  doFetch: typeof fetch = fetch,
+): Promise<User> {
+  return keep(await respondToNewPasswordChallenge(config, challenge, newPassword, doFetch));
+}
+
 export type Session = {
   /** undefined until the browser's stored session has been read. */
   user: User | null | undefined;
   isAdmin: boolean;
-  signIn: (username: string, password: string) => Promise<User>;
+  signIn: (username: string, password: string) => Promise<SignInOutcome>;
+  /** Finishes a sign-in that Cognito answered with NEW_PASSWORD_REQUIRED, with the password the user chose. */
+  completeNewPassword: (challenge: NewPasswordChallenge, newPassword: string) => Promise<User>;
   /** Forgets the tokens in this browser; other devices stay signed in. */
   signOut: () => void;
   /**
@@ -65,9 +107,14 @@ export function useSession(): Session {
   const signIn = useCallback(
     async (username: string, password: string) => {
       if (configState.status !== "ready") throw new Error("Sign-in is not available: the storefront has no configuration.");
-      const fresh = await cognitoSignIn(configState.config, username, password);
-      sessionStore.set(fresh);
-      return userOf(fresh);
+      return signInWithPassword(configState.config, username, password);
+    },
+    [configState],
+  );
+  const completeNewPassword = useCallback(
+    async (challenge: NewPasswordChallenge, newPassword: string) => {
+      if (configState.status !== "ready") throw new Error("Sign-in is not available: the storefront has no configuration.");
+      return signInWithNewPassword(configState.config, challenge, newPassword);
     },
     [configState],
   );
@@ -87,5 +134,5 @@ export function useSession(): Session {
     sessionStore.set(null);
   }, [configState]);
 
-  return { user, isAdmin: user?.groups.includes("admin") ?? false, signIn, signOut, signOutEverywhere };
+  return { user, isAdmin: user?.groups.includes("admin") ?? false, signIn, completeNewPassword, signOut, signOutEverywhere };
 }

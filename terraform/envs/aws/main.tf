@@ -6,6 +6,18 @@ locals {
   log_bucket      = "${var.name}-access-logs-${local.account_id}"
   lambda_packages = coalesce(var.lambda_package_dir, abspath("${path.root}/../../../target/lambda"))
 
+  # The storefront export's pages, from the Next.js app folder: src/app/<path>/page.tsx is
+  # <path>/index.html in the export (trailingSlash), so /<path>/ is a page. Route groups,
+  # "(name)", add no path segment; private folders, "_name", are no route. CloudFront answers a
+  # directory-style path that is none of these with the export's /404.html and status 404
+  # (modules/storefront), so a new page needs a terraform apply before it is served.
+  storefront_app_dir = "${path.root}/../../../storefront/src/app"
+  storefront_pages = sort(distinct([
+    for f in fileset(local.storefront_app_dir, "**/page.{tsx,ts,jsx,js,mdx}") :
+    replace(dirname(f) == "." ? "/" : "/${dirname(f)}/", "/\\([^/]*\\)//", "")
+    if !strcontains("/${f}", "/_")
+  ]))
+
   # The two buckets CloudFront serves: the storefront export at / and product images at
   # /images/* (so image keys start with images/ and CloudFront may read nothing else there).
   # An admin's browser PUTs images straight to their bucket, from the storefront's origin.
@@ -37,6 +49,15 @@ locals {
   stock_service_port = 8081
 }
 
+# terraform/bootstrap's deploy role may create and change only IAM roles that carry its
+# permissions boundary: the GitHub workflows name it in TF_VAR_permissions_boundary_policy, and
+# every role below gets it. Unset (or empty), the roles have none, as before.
+data "aws_partition" "current" {}
+
+locals {
+  permissions_boundary = coalesce(var.permissions_boundary_policy, "-") == "-" ? null : "arn:${data.aws_partition.current.partition}:iam::${local.account_id}:policy/${var.permissions_boundary_policy}"
+}
+
 module "encryption" {
   source = "../../modules/encryption"
   name   = var.name
@@ -48,11 +69,16 @@ module "network" {
   name                  = var.name
   cidr_block            = var.vpc_cidr
   az_count              = var.az_count
+  availability_zone_ids = var.availability_zone_ids
+  excluded_zone_ids     = var.excluded_zone_ids
+  nat_gateway           = var.nat_gateway
   interface_endpoints   = var.interface_endpoints
   endpoint_subnet_count = var.endpoint_subnet_count
   stock_service_port    = local.stock_service_port
   kms_key_arn           = module.encryption.key_arn
   log_retention_days    = var.log_retention_days
+
+  permissions_boundary = local.permissions_boundary
 }
 
 module "database" {
@@ -74,6 +100,8 @@ module "database" {
   deletion_protection   = var.deletion_protection
   skip_final_snapshot   = var.skip_final_snapshot
   log_retention_days    = var.log_retention_days
+
+  permissions_boundary = local.permissions_boundary
 }
 
 module "queue" {
@@ -147,6 +175,8 @@ module "functions" {
       OBSERVE_CONSOLE_REGION = var.region
     }
   }
+
+  permissions_boundary = local.permissions_boundary
 }
 
 module "api" {
@@ -158,6 +188,8 @@ module "api" {
   invoke_arns        = module.functions.invoke_arns
   kms_key_arn        = module.encryption.key_arn
   log_retention_days = var.log_retention_days
+
+  permissions_boundary = local.permissions_boundary
 }
 
 module "projector" {
@@ -186,6 +218,8 @@ module "projector" {
   adot_collector_image    = var.adot_collector_image
   log_retention_days      = var.log_retention_days
   force_delete_repository = var.force_destroy_buckets
+
+  permissions_boundary = local.permissions_boundary
 }
 
 module "storefront" {
@@ -200,6 +234,7 @@ module "storefront" {
   log_bucket_domain_name             = module.access_logs.bucket_domain_name
   price_class                        = var.price_class
   web_acl_arn                        = var.web_acl_arn
+  site_pages                         = local.storefront_pages
 
   # What the storefront reads at run time from /config.json. cognito_endpoint null means
   # the real Cognito endpoint of the region (the local stack points it at moto).
@@ -229,10 +264,11 @@ module "observability" {
   cloudfront_distribution_id = module.storefront.distribution_id
 }
 
-# The collectors reach X-Ray only through its interface endpoint: no route leaves the VPC.
+# The collectors reach X-Ray through its interface endpoint, or through the NAT gateway when
+# there is one.
 check "xray_endpoint_for_collectors" {
   assert {
-    condition     = !(var.adot_lambda_layer || var.adot_projector_sidecar) || contains(var.interface_endpoints, "xray")
-    error_message = "The ADOT collectors (adot_lambda_layer, adot_projector_sidecar) export spans to X-Ray, which the private subnets reach only through the xray interface endpoint: keep \"xray\" in interface_endpoints or turn the collectors off."
+    condition     = !(var.adot_lambda_layer || var.adot_projector_sidecar) || contains(var.interface_endpoints, "xray") || var.nat_gateway
+    error_message = "The ADOT collectors (adot_lambda_layer, adot_projector_sidecar) export spans to X-Ray, which the private subnets reach only through the xray interface endpoint or a NAT gateway: keep \"xray\" in interface_endpoints, set nat_gateway = true, or turn the collectors off."
   }
 }

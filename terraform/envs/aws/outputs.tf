@@ -38,6 +38,26 @@ output "ecr_repository_url" {
   value       = module.projector.repository_url
 }
 
+output "adot_collector_image_uri" {
+  description = "The projector's ADOT collector sidecar image as the task pulls it, through the account's ECR pull-through cache; null with adot_projector_sidecar = false. Pull it once with ECR credentials (docker pull, after aws ecr get-login-password) before the service starts: the cache's first pull needs a route out that the private subnets have only with nat_gateway = true."
+  value       = module.projector.collector_image
+}
+
+output "ecr_pull_through_cache_prefix" {
+  description = "Repository prefix of the ECR pull-through cache rule (<name>-ecr-public). terraform destroy leaves the cache repositories ECR created under it (aws ecr describe-repositories, names starting <prefix>/): delete them after the destroy. Null without a pulled-through image."
+  value       = module.projector.pull_through_cache_prefix
+}
+
+output "availability_zone_ids" {
+  description = "Zone IDs of the private subnets (pin them with availability_zone_ids to keep the subnets where they are)."
+  value       = module.network.availability_zone_ids
+}
+
+output "nat_gateway_public_ip" {
+  description = "Address the workloads' internet traffic leaves from with nat_gateway = true; null otherwise."
+  value       = module.network.nat_gateway_public_ip
+}
+
 output "storefront_bucket" {
   description = "Upload the storefront export here."
   value       = module.buckets["storefront"].bucket

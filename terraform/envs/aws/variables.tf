@@ -19,15 +19,41 @@ variable "vpc_cidr" {
 }
 
 variable "az_count" {
-  description = "Availability zones with a private subnet."
+  description = "Availability zones with a private subnet: the first az_count by zone ID that offer every service of interface_endpoints (and are not excluded_zone_ids)."
   type        = number
   default     = 2
 }
 
+variable "availability_zone_ids" {
+  description = "Zone IDs of the private subnets (for example [\"use1-az1\", \"use1-az2\"]) in place of choosing az_count of them; null chooses."
+  type        = list(string)
+  default     = null
+}
+
+variable "excluded_zone_ids" {
+  description = "Zone IDs never used (use1-az3, and the zones without Fargate in us-west-1 and ap-northeast-1); see modules/network."
+  type        = list(string)
+  default     = ["use1-az3", "usw1-az2", "apne1-az3"]
+}
+
+variable "nat_gateway" {
+  description = "One NAT gateway (public subnet, internet gateway, Elastic IP) as a route out for what PrivateLink does not serve; about $1.08 a day plus $0.045 per GB and $0.12 a day for its IPv4 address (docs/deploy.md)."
+  type        = bool
+  default     = false
+}
+
 variable "interface_endpoints" {
-  description = "Services reached through interface endpoints (suffix of com.amazonaws.<region>.<service>); drop one the region lacks."
+  description = "Services reached through interface endpoints (suffix of com.amazonaws.<region>.<service>); drop one the region lacks (with nat_gateway = true where the services need it)."
   type        = list(string)
   default     = ["sqs", "secretsmanager", "ecr.api", "ecr.dkr", "logs", "xray", "cognito-idp", "monitoring"]
+
+  # The services verify every token themselves against COGNITO_JWKS_URL
+  # (https://cognito-idp.<region>.amazonaws.com/<pool>/.well-known/jwks.json), fetched at run
+  # time from inside the VPC: through the cognito-idp endpoint, or through the NAT gateway.
+  validation {
+    condition     = contains(var.interface_endpoints, "cognito-idp") || var.nat_gateway
+    error_message = "interface_endpoints has no \"cognito-idp\" and nat_gateway is false: the functions could not fetch the user pool's signing keys (COGNITO_JWKS_URL) from inside the VPC, so they could not verify any token and every signed-in request would be refused with 401. Keep \"cognito-idp\", or set nat_gateway = true where the region has no Cognito interface endpoint."
+  }
 }
 
 variable "endpoint_subnet_count" {
@@ -207,4 +233,15 @@ variable "alarm_email" {
   description = "E-mail address that receives alarms; null for none."
   type        = string
   default     = null
+}
+
+variable "permissions_boundary_policy" {
+  description = "Name of a customer managed policy in the account set as permissions boundary on every IAM role of the deployment: <name>-workload-boundary when terraform/bootstrap's deploy role applies (the GitHub workflows set TF_VAR_permissions_boundary_policy). Null or empty for none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.permissions_boundary_policy == null || can(regex("^[A-Za-z0-9+=,.@_-]*$", var.permissions_boundary_policy))
+    error_message = "permissions_boundary_policy is an IAM policy name (letters, digits and +=,.@_-), not an ARN."
+  }
 }

@@ -292,8 +292,9 @@ data "aws_iam_policy_document" "apigw_assume" {
 resource "aws_iam_role" "cloudwatch" {
   count = var.manage_account_cloudwatch_role ? 1 : 0
 
-  name               = "${var.name}-apigateway-cloudwatch"
-  assume_role_policy = data.aws_iam_policy_document.apigw_assume.json
+  name                 = "${var.name}-apigateway-cloudwatch"
+  assume_role_policy   = data.aws_iam_policy_document.apigw_assume.json
+  permissions_boundary = var.permissions_boundary
 }
 
 resource "aws_iam_role_policy_attachment" "cloudwatch" {

@@ -58,3 +58,9 @@ variable "authorization_scopes" {
   type        = list(string)
   default     = ["aws.cognito.signin.user.admin"]
 }
+
+variable "permissions_boundary" {
+  description = "ARN of the managed policy set as permissions boundary on every IAM role this module creates; null for none. terraform/bootstrap's deploy role may only create and change roles that carry its boundary."
+  type        = string
+  default     = null
+}

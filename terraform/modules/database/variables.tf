@@ -88,3 +88,9 @@ variable "slow_query_ms" {
   type        = number
   default     = 500
 }
+
+variable "permissions_boundary" {
+  description = "ARN of the managed policy set as permissions boundary on every IAM role this module creates; null for none. terraform/bootstrap's deploy role may only create and change roles that carry its boundary."
+  type        = string
+  default     = null
+}

@@ -60,8 +60,9 @@ data "aws_iam_policy_document" "assume" {
 resource "aws_iam_role" "this" {
   for_each = local.functions
 
-  name               = "${var.name}-${each.key}-lambda"
-  assume_role_policy = data.aws_iam_policy_document.assume.json
+  name                 = "${var.name}-${each.key}-lambda"
+  assume_role_policy   = data.aws_iam_policy_document.assume.json
+  permissions_boundary = var.permissions_boundary
 }
 
 # ENI management for VPC access; AWSLambdaVPCAccessExecutionRole would also grant log
@@ -108,15 +109,6 @@ data "aws_iam_policy_document" "function" {
       sid       = "NotifyProjector"
       actions   = ["sqs:SendMessage"]
       resources = [var.queue_arn]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = each.value.reads_alarms ? [1] : []
-    content {
-      sid       = "AlarmBoard"
-      actions   = ["cloudwatch:DescribeAlarms", "cloudwatch:DescribeAlarmHistory"]
-      resources = ["arn:${data.aws_partition.current.partition}:cloudwatch:${data.aws_region.current.name}:*:alarm:${var.name}-*"]
     }
   }
 
@@ -167,6 +159,30 @@ resource "aws_iam_role_policy" "function" {
   name   = "${each.key}-least-privilege"
   role   = aws_iam_role.this[each.key].id
   policy = data.aws_iam_policy_document.function[each.key].json
+}
+
+# The Observe console's alarm board (reads_alarms: the admin function only) reads the
+# deployment's alarms: DescribeAlarms with the deployment's name prefix, asking for metric and
+# composite alarms, and DescribeAlarmHistory of the last hour without an alarm name
+# (observe/src/cloudwatch.rs). Both need "*": CloudWatch returns composite alarms (the SLO burn
+# alerts) only to a caller allowed DescribeAlarms on every alarm, and authorizes a history request
+# that names no alarm against "*". A policy of its own, so that the one "*" here and its checkov
+# skip cover these two read-only actions and nothing else of the function's policy.
+data "aws_iam_policy_document" "alarm_board" {
+  #checkov:skip=CKV_AWS_356:DescribeAlarms returns composite alarms only when allowed on "*", and DescribeAlarmHistory without an alarm name is authorized against "*"; both only read alarm configuration, state and history.
+  statement {
+    sid       = "AlarmBoard"
+    actions   = ["cloudwatch:DescribeAlarms", "cloudwatch:DescribeAlarmHistory"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role_policy" "alarm_board" {
+  for_each = { for name, f in local.functions : name => f if f.reads_alarms }
+
+  name   = "${each.key}-alarm-board"
+  role   = aws_iam_role.this[each.key].id
+  policy = data.aws_iam_policy_document.alarm_board.json
 }
 
 resource "aws_cloudwatch_log_group" "this" {
@@ -234,6 +250,7 @@ resource "aws_lambda_function" "this" {
 
   depends_on = [
     aws_iam_role_policy.function,
+    aws_iam_role_policy.alarm_board,
     aws_iam_role_policy_attachment.eni,
   ]
 }

@@ -84,3 +84,9 @@ variable "database_pool_size" {
   type        = number
   default     = 2
 }
+
+variable "permissions_boundary" {
+  description = "ARN of the managed policy set as permissions boundary on every IAM role this module creates; null for none. terraform/bootstrap's deploy role may only create and change roles that carry its boundary."
+  type        = string
+  default     = null
+}

@@ -1,16 +1,47 @@
-# Private-only network: no internet gateway and no NAT. Everything the workloads call is an
-# AWS API reached through VPC endpoints, which keeps that traffic inside the VPC and gives the
-# workloads no route to the internet. See docs/deploy.md for the cost comparison with NAT.
-
-data "aws_availability_zones" "available" {
-  #checkov:skip=CKV_AWS_394:Only the first az_count zones (in name order) are used, so a zone AWS adds later never joins the subnets.
-  state = "available"
-}
+# Private subnets only by default: no internet gateway and no NAT. Everything the workloads call
+# is an AWS API reached through VPC endpoints, which keeps that traffic inside the VPC and gives
+# the workloads no route to the internet. nat_gateway = true adds one NAT gateway as a fallback
+# for what PrivateLink does not serve (see docs/deploy.md for the cost comparison).
 
 data "aws_region" "current" {}
 
+# Zones this account may use without opting in, minus the ones known to lack services this
+# deployment needs (excluded_zone_ids). Zone IDs, not names: names are shuffled per account
+# (us-east-1a is a different building in each), IDs are not.
+data "aws_availability_zones" "available" {
+  #checkov:skip=CKV_AWS_394:Zones are chosen below by zone ID among those offering every interface endpoint service, in ID order, so a zone AWS adds later changes nothing that is deployed (see the network module's locals).
+  state            = "available"
+  exclude_zone_ids = var.excluded_zone_ids
+
+  filter {
+    name   = "opt-in-status"
+    values = ["opt-in-not-required"]
+  }
+}
+
+# Which zones each interface endpoint service is offered in: an endpoint cannot have an ENI in a
+# subnet of a zone its service does not serve (in older us-east-1 accounts, use1-az3 lacks
+# several), and a workload in a subnet without the endpoint reaches it only across zones.
+data "aws_vpc_endpoint_service" "interface" {
+  for_each = toset(var.interface_endpoints)
+
+  service_name = "com.amazonaws.${data.aws_region.current.name}.${each.value}"
+  service_type = "Interface"
+}
+
 locals {
-  azs = slice(data.aws_availability_zones.available.names, 0, var.az_count)
+  # aws_availability_zones lists names and zone IDs in the same order.
+  zone_name_by_id = zipmap(data.aws_availability_zones.available.zone_ids, data.aws_availability_zones.available.names)
+  # Zones (by ID, sorted, so the choice is the same on every plan and in every account) where
+  # every interface endpoint service is offered.
+  usable_zone_ids = sort([for id, zone in local.zone_name_by_id : id if alltrue([
+    for svc in data.aws_vpc_endpoint_service.interface : contains(tolist(svc.availability_zones), zone)
+  ])])
+  pinned_zone_ids = var.availability_zone_ids == null ? [] : var.availability_zone_ids
+  # availability_zone_ids pins the zones (an existing deployment keeps its subnets); otherwise
+  # the first az_count usable zones in ID order.
+  zone_ids = var.availability_zone_ids != null ? var.availability_zone_ids : slice(local.usable_zone_ids, 0, min(var.az_count, length(local.usable_zone_ids)))
+  azs      = [for id in local.zone_ids : lookup(local.zone_name_by_id, id, id)]
 }
 
 resource "aws_vpc" "this" {
@@ -20,6 +51,17 @@ resource "aws_vpc" "this" {
   enable_dns_hostnames = true
 
   tags = { Name = var.name }
+
+  lifecycle {
+    precondition {
+      condition     = var.availability_zone_ids != null || length(local.usable_zone_ids) >= var.az_count
+      error_message = "Only ${length(local.usable_zone_ids)} zone(s) of ${data.aws_region.current.name} (${join(", ", local.usable_zone_ids)}) offer every interface endpoint service of interface_endpoints (${join(", ", var.interface_endpoints)}) and are not in excluded_zone_ids; az_count is ${var.az_count}. Drop a service that few zones offer (with nat_gateway = true where the services need it) or lower az_count (RDS needs 2)."
+    }
+    precondition {
+      condition     = var.availability_zone_ids == null || length(setsubtract(local.pinned_zone_ids, local.usable_zone_ids)) == 0
+      error_message = "availability_zone_ids names ${join(", ", setsubtract(local.pinned_zone_ids, local.usable_zone_ids))}, which do not offer every interface endpoint service of interface_endpoints or are excluded; usable zones here: ${join(", ", local.usable_zone_ids)}."
+    }
+  }
 }
 
 # The default security group would otherwise allow all traffic between its members.
@@ -28,10 +70,11 @@ resource "aws_default_security_group" "this" {
 }
 
 resource "aws_subnet" "private" {
-  count = var.az_count
+  count = length(local.zone_ids)
 
-  vpc_id                  = aws_vpc.this.id
-  availability_zone       = local.azs[count.index]
+  vpc_id = aws_vpc.this.id
+  # By ID: the zone the checks above chose, whatever this account calls it.
+  availability_zone_id    = local.zone_ids[count.index]
   cidr_block              = cidrsubnet(var.cidr_block, 4, count.index)
   map_public_ip_on_launch = false
 
@@ -44,10 +87,90 @@ resource "aws_route_table" "private" {
 }
 
 resource "aws_route_table_association" "private" {
-  count = var.az_count
+  count = length(local.zone_ids)
 
   subnet_id      = aws_subnet.private[count.index].id
   route_table_id = aws_route_table.private.id
+}
+
+# --- optional NAT gateway -------------------------------------------------------------------
+# A route out for what PrivateLink does not serve: a region without an interface endpoint the
+# services need (drop it from interface_endpoints), the first pull of an image through the ECR
+# pull-through cache, Cognito's JWKS should the cognito-idp endpoint not serve it. One public
+# subnet in the first zone, an internet gateway, one NAT gateway with an Elastic IP, and a default
+# route from the private route table through it. One zone only: a NAT gateway costs about
+# $1.08 a day plus $0.045 per GB (and $0.12 a day for its public IPv4 address), and a fallback
+# does not need to survive the loss of a zone. Traffic to the interface endpoints' services still
+# goes to the endpoints (their private DNS names resolve to them); to S3, to the gateway endpoint.
+
+resource "aws_internet_gateway" "this" {
+  count = var.nat_gateway ? 1 : 0
+
+  vpc_id = aws_vpc.this.id
+  tags   = { Name = var.name }
+}
+
+# The last /20 of the VPC, which the private subnets (at most four, from the first) never take.
+# Nothing runs here but the NAT gateway, so no public addresses are handed out.
+resource "aws_subnet" "public" {
+  count = var.nat_gateway ? 1 : 0
+
+  vpc_id                  = aws_vpc.this.id
+  availability_zone_id    = local.zone_ids[0]
+  cidr_block              = cidrsubnet(var.cidr_block, 4, 15)
+  map_public_ip_on_launch = false
+
+  tags = { Name = "${var.name}-public-${local.azs[0]}" }
+}
+
+resource "aws_route_table" "public" {
+  count = var.nat_gateway ? 1 : 0
+
+  vpc_id = aws_vpc.this.id
+  tags   = { Name = "${var.name}-public" }
+}
+
+resource "aws_route" "public_internet" {
+  count = var.nat_gateway ? 1 : 0
+
+  route_table_id         = aws_route_table.public[0].id
+  destination_cidr_block = "0.0.0.0/0"
+  gateway_id             = aws_internet_gateway.this[0].id
+}
+
+resource "aws_route_table_association" "public" {
+  count = var.nat_gateway ? 1 : 0
+
+  subnet_id      = aws_subnet.public[0].id
+  route_table_id = aws_route_table.public[0].id
+}
+
+resource "aws_eip" "nat" {
+  count = var.nat_gateway ? 1 : 0
+
+  domain = "vpc"
+  tags   = { Name = "${var.name}-nat" }
+
+  depends_on = [aws_internet_gateway.this]
+}
+
+resource "aws_nat_gateway" "this" {
+  count = var.nat_gateway ? 1 : 0
+
+  allocation_id = aws_eip.nat[0].id
+  subnet_id     = aws_subnet.public[0].id
+  tags          = { Name = var.name }
+
+  depends_on = [aws_internet_gateway.this]
+}
+
+# The private subnets share one route table, so one route sends all of them through the NAT.
+resource "aws_route" "private_nat" {
+  count = var.nat_gateway ? 1 : 0
+
+  route_table_id         = aws_route_table.private.id
+  destination_cidr_block = "0.0.0.0/0"
+  nat_gateway_id         = aws_nat_gateway.this[0].id
 }
 
 # ECR stores image layers in S3; the gateway endpoint is free, unlike interface endpoints.
@@ -74,7 +197,7 @@ resource "aws_vpc_endpoint" "interface" {
   service_name        = "com.amazonaws.${data.aws_region.current.name}.${each.value}"
   vpc_endpoint_type   = "Interface"
   private_dns_enabled = true
-  subnet_ids          = slice(aws_subnet.private[*].id, 0, min(var.endpoint_subnet_count, var.az_count))
+  subnet_ids          = slice(aws_subnet.private[*].id, 0, min(var.endpoint_subnet_count, length(local.zone_ids)))
   security_group_ids  = [aws_security_group.endpoints.id]
 
   tags = { Name = "${var.name}-${each.value}" }
@@ -151,6 +274,19 @@ resource "aws_vpc_security_group_egress_rule" "workload_postgres" {
   to_port           = 5432
 }
 
+# With the NAT gateway, HTTPS to anywhere: the route out is useless while the groups allow only
+# the endpoints, S3 and PostgreSQL. HTTPS only; no other port leaves the VPC.
+resource "aws_vpc_security_group_egress_rule" "workload_https_nat" {
+  for_each = var.nat_gateway ? local.workload_security_groups : {}
+
+  security_group_id = each.value
+  description       = "HTTPS to the internet through the NAT gateway"
+  cidr_ipv4         = "0.0.0.0/0"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+
 # The order path's synchronous stock check: the Order function asks the projector's /stock
 # (GET, 150 ms timeout) on its HTTP listener, found by its Cloud Map name below. Only the Lambda
 # group may connect, and only to that port; the projector's group admits nothing else. product
@@ -206,8 +342,9 @@ data "aws_iam_policy_document" "flow_assume" {
 }
 
 resource "aws_iam_role" "flow" {
-  name               = "${var.name}-vpc-flow-logs"
-  assume_role_policy = data.aws_iam_policy_document.flow_assume.json
+  name                 = "${var.name}-vpc-flow-logs"
+  assume_role_policy   = data.aws_iam_policy_document.flow_assume.json
+  permissions_boundary = var.permissions_boundary
 }
 
 data "aws_iam_policy_document" "flow" {

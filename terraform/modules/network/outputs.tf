@@ -13,6 +13,21 @@ output "private_subnet_ids" {
   value       = aws_subnet.private[*].id
 }
 
+output "availability_zone_ids" {
+  description = "Zone IDs of the private subnets, in subnet order."
+  value       = local.zone_ids
+}
+
+output "availability_zones" {
+  description = "This account's names of those zones, in subnet order."
+  value       = local.azs
+}
+
+output "nat_gateway_public_ip" {
+  description = "Public address the workloads' internet traffic leaves from when nat_gateway is on; null otherwise."
+  value       = one(aws_eip.nat[*].public_ip)
+}
+
 output "lambda_security_group_id" {
   description = "Security group for the Lambda functions."
   value       = aws_security_group.lambda.id

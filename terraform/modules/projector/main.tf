@@ -15,9 +15,12 @@ locals {
   pull_through_prefix = "${var.name}-ecr-public"
   # <account>.dkr.ecr.<region>.<partition's domain>, as ECR spells it for the projector's repository.
   registry = split("/", aws_ecr_repository.this.repository_url)[0]
+  # The prefix is the rule's, by name rather than by reference: the task definition is only a
+  # description, and the rule has to exist (and hold the image) before a task starts, which the
+  # service's depends_on and scripts/deploy's warm-up see to.
   collector_image = local.pull_through ? join("/", [
     local.registry,
-    one(aws_ecr_pull_through_cache_rule.ecr_public[*].ecr_repository_prefix),
+    local.pull_through_prefix,
     trimprefix(var.adot_collector_image, local.ecr_public),
   ]) : var.adot_collector_image
   repository_arn_prefix = "arn:${data.aws_partition.current.partition}:ecr:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:repository"
@@ -108,8 +111,9 @@ data "aws_iam_policy_document" "assume" {
 
 # Execution role: what ECS itself needs to start the task (pull the image, ship logs).
 resource "aws_iam_role" "execution" {
-  name               = "${var.name}-projector-execution"
-  assume_role_policy = data.aws_iam_policy_document.assume.json
+  name                 = "${var.name}-projector-execution"
+  assume_role_policy   = data.aws_iam_policy_document.assume.json
+  permissions_boundary = var.permissions_boundary
 }
 
 data "aws_iam_policy_document" "execution" {
@@ -158,8 +162,9 @@ resource "aws_iam_role_policy" "execution" {
 
 # Task role: what the projector's own code calls.
 resource "aws_iam_role" "task" {
-  name               = "${var.name}-projector-task"
-  assume_role_policy = data.aws_iam_policy_document.assume.json
+  name                 = "${var.name}-projector-task"
+  assume_role_policy   = data.aws_iam_policy_document.assume.json
+  permissions_boundary = var.permissions_boundary
 }
 
 data "aws_iam_policy_document" "task" {
@@ -332,6 +337,9 @@ resource "aws_ecs_service" "this" {
 
   propagate_tags          = "SERVICE"
   enable_ecs_managed_tags = true
+
+  # A task pulls the collector through the cache rule: the rule first.
+  depends_on = [aws_ecr_pull_through_cache_rule.ecr_public]
 
   lifecycle {
     ignore_changes = [desired_count]

@@ -19,8 +19,13 @@ output "log_group_name" {
 }
 
 output "collector_image" {
-  description = "Image of the ADOT collector sidecar as the task pulls it; null without a sidecar."
+  description = "Image of the ADOT collector sidecar as the task pulls it (<account>.dkr.ecr.<region>.amazonaws.com/<prefix>/<upstream path>:<tag> through the pull-through cache); null without a sidecar. Pull it once with ECR credentials before the service starts: the private subnets have no route to public.ecr.aws, which the cache's first pull needs."
   value       = local.with_sidecar ? local.collector_image : null
+}
+
+output "pull_through_cache_prefix" {
+  description = "Repository prefix of the pull-through cache rule for public.ecr.aws (<name>-ecr-public); ECR creates the cache repositories under <prefix>/ on first pull, and terraform destroy leaves them behind. Null when no image is pulled through the cache."
+  value       = one(aws_ecr_pull_through_cache_rule.ecr_public[*].ecr_repository_prefix)
 }
 
 output "stock_service_url" {

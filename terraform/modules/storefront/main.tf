@@ -1,18 +1,17 @@
 # One origin for the browser: the storefront at /, the API at /api/*, images at /images/*.
 # Same origin means no CORS and no token ever sent to a second host.
 
-data "aws_cloudfront_cache_policy" "optimized" {
-  name = "Managed-CachingOptimized"
-}
-
-data "aws_cloudfront_cache_policy" "disabled" {
-  name = "Managed-CachingDisabled"
-}
-
-# Everything but Host: API Gateway routes on its own host name and answers 403 to any other.
-# With caching disabled this policy also forwards the Authorization header.
-data "aws_cloudfront_origin_request_policy" "all_viewer_except_host" {
-  name = "Managed-AllViewerExceptHostHeader"
+# AWS's managed policies, by the ids AWS documents for them (the same in every account): no
+# lookup at plan time, so a plan reads nothing from CloudFront (and one against an emulator
+# without these policies still plans).
+locals {
+  managed_cache_policy = {
+    optimized = "658327ea-f89d-4fab-a63d-7e88639e58f6" # Managed-CachingOptimized
+    disabled  = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad" # Managed-CachingDisabled
+  }
+  # Everything but Host: API Gateway routes on its own host name and answers 403 to any other.
+  # With caching disabled this policy also forwards the Authorization header.
+  all_viewer_except_host = "b689b0a8-53d0-40ab-baf2-68738e2966ac" # Managed-AllViewerExceptHostHeader
 }
 
 locals {
@@ -29,14 +28,68 @@ resource "aws_cloudfront_origin_access_control" "s3" {
   signing_protocol                  = "sigv4"
 }
 
-# S3 behind origin access control has no index documents: map directory-style paths of the
-# static export to their index.html.
-resource "aws_cloudfront_function" "index" {
-  name    = "${var.name}-index-html"
-  runtime = "cloudfront-js-2.0"
-  comment = "Serve path/index.html for /path and /path/"
-  publish = true
-  code    = <<-JS
+# A missing storefront path should answer the export's /404.html with status 404, not S3's XML
+# 403 (the bucket gives CloudFront s3:GetObject only, so S3 says 403 for a key it lacks). How:
+#
+# - Not custom_error_response: it belongs to the whole distribution, not to a behaviour, so it
+#   would also replace the API's own 403 and 404 answers under /api/* (a shopper's order that is
+#   not theirs, a route for admins only, an unknown product: problem+json the storefront reads)
+#   with the HTML page, and turn every 403 into a 404.
+# - Not a viewer-response function alone: CloudFront runs none when the origin answers 400 or
+#   above, so it never sees S3's 403.
+# - Not Lambda@Edge (its origin-response trigger does run on errors): a function in us-east-1
+#   whatever the region, a second provider, a zip to build, and replicas that AWS removes only
+#   hours after the distribution lets go of them, which terraform destroy runs into.
+#
+# Instead the static export's pages are known in advance (site_pages: every page is a folder
+# with an index.html, and ids travel in the query string, never in the path): the viewer-request
+# function below maps a directory-style path to its page's index.html, and any other to
+# /404.html, which S3 answers 200; the viewer-response function then sets 404 on that answer. The
+# default behaviour alone has these functions, so /api/* and /images/* answer exactly as their
+# origins do. A path with an extension (an asset) is passed to S3 as asked, and a missing one is
+# still S3's 403. With site_pages null, every directory-style path maps to its index.html, as before.
+locals {
+  know_pages = var.site_pages != null
+  pages      = var.site_pages == null ? [] : var.site_pages
+  # {"/cart/": true, ...}: a JS object literal for both functions.
+  pages_js = jsonencode({ for p in local.pages : p => true })
+  # Shared by both functions: whether a request path (as the viewer sent it, or as the request
+  # function rewrote it) is a page the export does not have. A viewer-response function sees
+  # event.request; whichever of the two it is, the answer is the same.
+  not_found_js = <<-JS
+    var pages = ${local.pages_js};
+    // The page a path asks for ("/cart/" for /cart, /cart/ and /cart/index.html), or null for
+    // a file (a last segment with a dot: assets, /404.html).
+    function pageOf(uri) {
+      if (uri.endsWith('/index.html')) {
+        return uri.slice(0, -'index.html'.length);
+      }
+      if (uri.endsWith('/')) {
+        return uri;
+      }
+      return uri.split('/').pop().indexOf('.') === -1 ? uri + '/' : null;
+    }
+    function notFound(uri) {
+      var page = pageOf(uri);
+      return uri === '/404.html' || (page !== null && pages[page] !== true);
+    }
+  JS
+
+  # Viewer request, with site_pages: a page's index.html, or /404.html.
+  page_request_js = <<-JS
+    ${local.not_found_js}
+    function handler(event) {
+      var request = event.request;
+      var page = pageOf(request.uri);
+      if (page !== null) {
+        request.uri = pages[page] === true ? page + 'index.html' : '/404.html';
+      }
+      return request;
+    }
+  JS
+
+  # Viewer request, without site_pages: every directory-style path is a page.
+  index_request_js = <<-JS
     function handler(event) {
       var request = event.request;
       var uri = request.uri;
@@ -48,6 +101,52 @@ resource "aws_cloudfront_function" "index" {
       return request;
     }
   JS
+
+  # Viewer response, with site_pages: 404 on the answer of /404.html.
+  not_found_response_js = <<-JS
+    ${local.not_found_js}
+    function handler(event) {
+      var response = event.response;
+      if (response.statusCode === 200 && notFound(event.request.uri)) {
+        response.statusCode = 404;
+        response.statusDescription = 'Not Found';
+      }
+      return response;
+    }
+  JS
+}
+
+# S3 behind origin access control has no index documents: map directory-style paths of the
+# static export to their index.html (and, with site_pages, paths that are no page to /404.html).
+resource "aws_cloudfront_function" "index" {
+  name    = "${var.name}-index-html"
+  runtime = "cloudfront-js-2.0"
+  comment = local.know_pages ? "Serve path/index.html for /path and /path/ of an export page, /404.html for other paths" : "Serve path/index.html for /path and /path/"
+  publish = true
+  code    = local.know_pages ? local.page_request_js : local.index_request_js
+
+  lifecycle {
+    precondition {
+      condition     = !local.know_pages || contains(local.pages, "/")
+      error_message = "site_pages has no \"/\" (the storefront's home page): the page list is empty or wrong (is storefront/src/app where envs/aws looks?), and every page would answer 404."
+    }
+    precondition {
+      condition     = alltrue([for p in local.pages : startswith(p, "/") && endswith(p, "/") && !strcontains(p, "[")])
+      error_message = "site_pages must be paths like /cart/ (a leading and a trailing slash) and no dynamic segment ([id]): the export serves ids in the query string. Got ${jsonencode(local.pages)}."
+    }
+  }
+}
+
+# 404 on the answer of /404.html (from S3 or CloudFront's cache, 200 there). It runs only when
+# that answer is below 400, which it always is for /404.html once the export is uploaded.
+resource "aws_cloudfront_function" "not_found" {
+  count = local.know_pages ? 1 : 0
+
+  name    = "${var.name}-not-found-status"
+  runtime = "cloudfront-js-2.0"
+  comment = "Status 404 for paths that are no page of the storefront export"
+  publish = true
+  code    = local.not_found_response_js
 }
 
 resource "aws_cloudfront_response_headers_policy" "security" {
@@ -121,13 +220,21 @@ resource "aws_cloudfront_distribution" "this" {
     viewer_protocol_policy     = "redirect-to-https"
     allowed_methods            = ["GET", "HEAD", "OPTIONS"]
     cached_methods             = ["GET", "HEAD"]
-    cache_policy_id            = data.aws_cloudfront_cache_policy.optimized.id
+    cache_policy_id            = local.managed_cache_policy.optimized
     response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
     compress                   = true
 
     function_association {
       event_type   = "viewer-request"
       function_arn = aws_cloudfront_function.index.arn
+    }
+
+    dynamic "function_association" {
+      for_each = aws_cloudfront_function.not_found
+      content {
+        event_type   = "viewer-response"
+        function_arn = function_association.value.arn
+      }
     }
   }
 
@@ -138,8 +245,8 @@ resource "aws_cloudfront_distribution" "this" {
     viewer_protocol_policy     = "redirect-to-https"
     allowed_methods            = ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]
     cached_methods             = ["GET", "HEAD"]
-    cache_policy_id            = data.aws_cloudfront_cache_policy.disabled.id
-    origin_request_policy_id   = data.aws_cloudfront_origin_request_policy.all_viewer_except_host.id
+    cache_policy_id            = local.managed_cache_policy.disabled
+    origin_request_policy_id   = local.all_viewer_except_host
     response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
     compress                   = true
   }
@@ -150,7 +257,7 @@ resource "aws_cloudfront_distribution" "this" {
     viewer_protocol_policy     = "redirect-to-https"
     allowed_methods            = ["GET", "HEAD"]
     cached_methods             = ["GET", "HEAD"]
-    cache_policy_id            = data.aws_cloudfront_cache_policy.optimized.id
+    cache_policy_id            = local.managed_cache_policy.optimized
     response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
     compress                   = true
   }

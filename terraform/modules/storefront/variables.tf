@@ -54,3 +54,9 @@ variable "site_config" {
     cognito_endpoint    = optional(string)
   })
 }
+
+variable "site_pages" {
+  description = "Pages of the storefront's static export as paths with a trailing slash (\"/\", \"/cart/\", ...): a directory-style path that is none of them answers the export's /404.html with status 404. Null maps every directory-style path to its index.html and leaves a missing one to S3 (403)."
+  type        = list(string)
+  default     = null
+}

@@ -37,8 +37,9 @@ function useFinish(next: string, onStep: (step: Step) => void) {
     if (password === null) return router.push(signInPage);
     onStep({ kind: "signing-in", email });
     try {
-      await signIn(email, password);
-      router.push(next);
+      // A new password asked for (never, for an account just signed up) is the sign-in page's step.
+      const outcome = await signIn(email, password);
+      router.push(outcome.kind === "signed-in" ? next : signInPage);
     } catch {
       router.push(signInPage);
     }
