@@ -171,20 +171,22 @@ def aws_telemetry(region, name, order_id, wait, checks):
         return
     # X-Ray writes 1-XXXXXXXX-YYYYYYYYYYYYYYYYYYYYYYYY; the services log the same 32 hex digits.
     trace_ids = [t["Id"].replace("1-", "", 1).replace("-", "") for t in traces]
-    group = f"/aws/lambda/{name}-order"
+    # The order's URL is in its reads (the product function) and its cancel (the order function).
+    groups = [f"/aws/lambda/{name}-order", f"/aws/lambda/{name}-product"]
 
     def lines():
         found = []
-        for trace_id in trace_ids:
-            found += logs.filter_log_events(logGroupName=group, startTime=int(start.timestamp() * 1000),
-                                            filterPattern=f'"{trace_id}"', limit=20)["events"]
+        for group in groups:
+            for trace_id in trace_ids:
+                found += logs.filter_log_events(logGroupName=group, startTime=int(start.timestamp() * 1000),
+                                                filterPattern=f'"{trace_id}"', limit=20)["events"]
         return found
     events = until(wait, lines, every=10)
     if events:
-        checks.ok(f"its log lines are in CloudWatch Logs: {len(events)} in {group} with its trace ids")
+        checks.ok(f"its log lines are in CloudWatch Logs: {len(events)} in {' and '.join(groups)} with its trace ids")
     else:
-        checks.failed_(f"no line with the trace ids {', '.join(trace_ids)} in {group} after {wait} s",
-                       f"CloudWatch Logs Insights on {group}")
+        checks.failed_(f"no line with the trace ids {', '.join(trace_ids)} in {' or '.join(groups)} after {wait} s",
+                       f"CloudWatch Logs Insights on {groups[0]} and {groups[1]}")
 
 
 if __name__ == "__main__":

@@ -103,14 +103,20 @@ def leftovers(target):
     look("user pool", lambda: [p["Name"] for p in target.client("cognito-idp").list_user_pools(MaxResults=60)["UserPools"]
                                if p["Name"] == name])
     look("queue", lambda: target.client("sqs").list_queues(QueueNamePrefix=f"{name}-").get("QueueUrls", []))
-    look("function", lambda: [f["FunctionName"] for f in target.client("lambda").list_functions()["Functions"]
+    def every(service, operation, key, **args):
+        """Every item of a paginated listing (an account may have more than a page)."""
+        pages = target.client(service).get_paginator(operation).paginate(**args)
+        return [item for page in pages for item in page[key]]
+
+    look("function", lambda: [f["FunctionName"] for f in every("lambda", "list_functions", "Functions")
                               if f["FunctionName"].startswith(f"{name}-")])
-    look("IAM role", lambda: [r["RoleName"] for r in target.client("iam").list_roles()["Roles"]
+    look("IAM role", lambda: [r["RoleName"] for r in every("iam", "list_roles", "Roles")
                               if r["RoleName"].startswith(f"{name}-")])
     look("log group", lambda: [g["logGroupName"] for prefix in (f"/aws/lambda/{name}-", f"/ecs/{name}/", f"/{name}/")
-                               for g in target.client("logs").describe_log_groups(logGroupNamePrefix=prefix)["logGroups"]])
-    look("ECR repository", lambda: [r["repositoryName"] for r in target.client("ecr").describe_repositories()["repositories"]
-                                    if r["repositoryName"].startswith(f"{name}")])
+                               for g in every("logs", "describe_log_groups", "logGroups", logGroupNamePrefix=prefix)])
+    look("ECR repository", lambda: [r["repositoryName"] for r in every("ecr", "describe_repositories", "repositories")
+                                    if r["repositoryName"].startswith(f"{name}/")
+                                    or r["repositoryName"].startswith(f"{name}-ecr-public/")])
     look("ECS cluster", lambda: [c for c in target.client("ecs").list_clusters()["clusterArns"]
                                  if c.rsplit("/", 1)[-1].startswith(name)
                                  and target.client("ecs").describe_clusters(clusters=[c])["clusters"][0]["status"] == "ACTIVE"])
