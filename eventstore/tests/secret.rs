@@ -7,8 +7,8 @@ use platform::Settings;
 use platform::settings::DatabaseSecret;
 use sqlx::Connection;
 
-#[tokio::test]
-async fn credentials_come_from_the_secret_when_no_url_is_given() {
+/// A fresh database, the settings pointed at moto, and a Secrets Manager client there.
+async fn setup() -> (String, Settings, aws_sdk_secretsmanager::Client) {
     let endpoint = std::env::var("TEST_AWS_ENDPOINT_URL")
         .expect("TEST_AWS_ENDPOINT_URL is not set: run scripts/test, which starts moto");
     let (_, url) = fresh_database().await;
@@ -17,29 +17,47 @@ async fn credentials_come_from_the_secret_when_no_url_is_given() {
         ..Settings::from_env().unwrap()
     };
     let secrets = aws_sdk_secretsmanager::Client::new(&platform::aws::sdk_config(&base).await);
-    let arn = secrets
+    (url, base, secrets)
+}
+
+/// A new secret holding `value` (username/password JSON); its ARN.
+async fn create_secret(secrets: &aws_sdk_secretsmanager::Client, value: &str) -> String {
+    secrets
         .create_secret()
         .name(format!("rds-{}", uuid::Uuid::new_v4().simple()))
-        .secret_string(r#"{"username": "postgres", "password": "not-needed-by-trust-auth"}"#)
+        .secret_string(value)
         .send()
         .await
         .unwrap()
         .arn
-        .unwrap();
-    // postgres://postgres@HOST:PORT/NAME
+        .unwrap()
+}
+
+/// The secret `arn` for the database of `url` (postgres://postgres@HOST:PORT/NAME).
+fn secret_for(url: &str, arn: &str) -> DatabaseSecret {
     let rest = url.split('@').nth(1).unwrap();
     let (server, name) = rest.split_once('/').unwrap();
     let (host, port) = server.split_once(':').unwrap();
-    let secret = |arn: &str| DatabaseSecret {
+    DatabaseSecret {
         arn: arn.to_string(),
         host: host.to_string(),
         port: port.parse().unwrap(),
         name: name.split('?').next().unwrap().to_string(),
         // The test server has no TLS; RDS is `require` (the default).
         ssl_mode: "prefer".into(),
-    };
+    }
+}
+
+#[tokio::test]
+async fn credentials_come_from_the_secret_when_no_url_is_given() {
+    let (url, base, secrets) = setup().await;
+    let arn = create_secret(
+        &secrets,
+        r#"{"username": "postgres", "password": "not-needed-by-trust-auth"}"#,
+    )
+    .await;
     let config = Settings {
-        database_secret: Some(secret(&arn)),
+        database_secret: Some(secret_for(&url, &arn)),
         database_url: "postgres://nobody@127.0.0.1:1/none".into(),
         ..base.clone()
     };
@@ -51,7 +69,8 @@ async fn credentials_come_from_the_secret_when_no_url_is_given() {
     assert_eq!(user, "postgres");
 
     let missing = Settings {
-        database_secret: Some(secret(
+        database_secret: Some(secret_for(
+            &url,
             "arn:aws:secretsmanager:us-east-1:000000000000:secret:none",
         )),
         ..base
@@ -71,37 +90,16 @@ async fn credentials_come_from_the_secret_when_no_url_is_given() {
 /// new connections show.
 #[tokio::test]
 async fn a_refused_password_has_the_secret_read_again_at_once() {
-    let endpoint = std::env::var("TEST_AWS_ENDPOINT_URL")
-        .expect("TEST_AWS_ENDPOINT_URL is not set: run scripts/test, which starts moto");
-    let (_, url) = fresh_database().await;
-    let base = Settings {
-        aws_endpoint_url: Some(endpoint),
-        ..Settings::from_env().unwrap()
-    };
-    let secrets = aws_sdk_secretsmanager::Client::new(&platform::aws::sdk_config(&base).await);
-    let name = format!("rds-{}", uuid::Uuid::new_v4().simple());
-    let arn = secrets
-        .create_secret()
-        .name(&name)
-        .secret_string(r#"{"username": "postgres", "password": "before-rotation"}"#)
-        .send()
-        .await
-        .unwrap()
-        .arn
-        .unwrap();
-    let rest = url.split('@').nth(1).unwrap();
-    let (server, database) = rest.split_once('/').unwrap();
-    let (host, port) = server.split_once(':').unwrap();
+    let (url, base, secrets) = setup().await;
+    let arn = create_secret(
+        &secrets,
+        r#"{"username": "postgres", "password": "before-rotation"}"#,
+    )
+    .await;
     let config = Settings {
-        database_secret: Some(DatabaseSecret {
-            arn: arn.clone(),
-            host: host.to_string(),
-            port: port.parse().unwrap(),
-            name: database.split('?').next().unwrap().to_string(),
-            ssl_mode: "prefer".into(),
-        }),
+        database_secret: Some(secret_for(&url, &arn)),
         database_url: "postgres://nobody@127.0.0.1:1/none".into(),
-        ..base.clone()
+        ..base
     };
     let pool = platform::db::connect_configured(&config).await.unwrap();
     let rotated = format!("rotated_{}", uuid::Uuid::new_v4().simple());

@@ -49,15 +49,17 @@ const SECRET_REFRESH: Duration = Duration::from_secs(600);
 /// At most one read of the secret this often, however many connections fail at once.
 const SECRET_REREAD_AT_MOST_EVERY: Duration = Duration::from_secs(5);
 
-/// Woken when the database refuses the credentials (SQLSTATE 28P01): RDS rotated the password
+/// Counts the database's refusals of the credentials (SQLSTATE 28P01): RDS rotated the password
 /// and the secret already holds the new one, so it is read again now, not at the next refresh.
-static CREDENTIALS_REFUSED: std::sync::LazyLock<tokio::sync::Notify> =
-    std::sync::LazyLock::new(tokio::sync::Notify::new);
+/// A watch rather than a single wake-up: every pool of the process sees each refusal, and one
+/// that comes while a pool is reading the secret is not lost.
+static CREDENTIALS_REFUSED: std::sync::LazyLock<tokio::sync::watch::Sender<u64>> =
+    std::sync::LazyLock::new(|| tokio::sync::watch::Sender::new(0));
 
 /// Says that the database refused the password: the secret is read again at once (see
 /// [`connect_configured`]). [`unavailable`] calls it for every such error.
 pub fn credentials_refused() {
-    CREDENTIALS_REFUSED.notify_one();
+    CREDENTIALS_REFUSED.send_modify(|refusals| *refusals += 1);
 }
 
 /// Connects as `config` says: `DATABASE_URL`, or on AWS the RDS secret (see
@@ -83,11 +85,12 @@ pub async fn connect_configured(config: &crate::Settings) -> anyhow::Result<PgPo
         })?;
     migrate(&pool).await?;
     let refreshed = pool.clone();
+    let mut refusals = CREDENTIALS_REFUSED.subscribe();
     tokio::spawn(async move {
         loop {
             tokio::select! {
                 _ = tokio::time::sleep(SECRET_REFRESH) => {}
-                _ = CREDENTIALS_REFUSED.notified() => {
+                Ok(()) = refusals.changed() => {
                     tracing::warn!("the database refused the password; reading its secret again");
                 }
             }

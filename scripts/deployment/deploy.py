@@ -12,6 +12,7 @@ with its reason (deployment/emulator.py).
 """
 
 import argparse
+import collections
 import os
 import re
 import subprocess
@@ -135,8 +136,8 @@ def deploy(argv):
             applied, planned = emulator.split(terraform.planned_changes(plan), work.graph_edges())
             info(f"the emulator serves {len(applied)} of the {len(applied) + len(planned)} changes; "
                  f"{len(planned)} only planned:")
-            for kind in sorted({change_type(a) for a in planned}):
-                count = sum(1 for a in planned if change_type(a) == kind)
+            kinds = collections.Counter(emulator.resource_type(a) for a in planned)
+            for kind, count in sorted(kinds.items()):
                 info(f"  {kind} x{count}: {emulator.UNSERVED.get(kind, 'depends on one of the above')}")
             work.plan("deploy.tfplan", tf_vars, targets=applied, log="deploy-targeted-plan.log")
         work.apply("deploy.tfplan")
@@ -206,10 +207,6 @@ def deploy(argv):
                      "(docs/deploy.md, 'Rehearsing against moto').")
     summary(f"shop '{target.name}' deployed in {steps.elapsed() / 60:.1f} min", rows, notes)
     return 0
-
-
-def change_type(address):
-    return emulator.resource_type(address)
 
 
 def run_script(name, *args):

@@ -84,12 +84,3 @@ def warm_cache(target, image_uri, minutes=5):
                     f"{done.stderr.strip()[-800:]}\nWithout it the projector's task cannot start; rerun "
                     "scripts/deploy, or deploy with --nat, or --var adot_projector_sidecar=false")
             time.sleep(10)
-
-
-def pushed_digest(layout, tag):
-    """The manifest digest of the built image (for the summary)."""
-    index = json.loads(open(os.path.join(layout, "index.json")).read())
-    for manifest in index.get("manifests", []):
-        if manifest.get("annotations", {}).get("org.opencontainers.image.ref.name") == tag:
-            return manifest["digest"]
-    return "unknown"
