@@ -4,12 +4,14 @@
 //! [`registry`] lists them). The
 //! [`projector`] runs them all; [`freshness`] lets a read wait for a command's events, sleeping
 //! on the one poll of the checkpoints that [`progress`] keeps;
+//! [`guard`] is the seam for what looks at each page before it is applied;
 //! [`rebuild`] replays the log into new read models and [`rebuild_requests`] takes an admin's
 //! request for one; [`timeline`] shows one command's path from the store and these records.
 
 pub mod catalog;
 pub mod checkpoint;
 pub mod freshness;
+pub mod guard;
 pub mod orders;
 pub mod progress;
 pub mod projector;
@@ -20,6 +22,7 @@ pub mod registry;
 pub mod saga;
 pub mod timeline;
 
+pub use guard::PageGuard;
 pub use progress::Progress;
 pub use projector::{Projector, Status};
 pub use read_model::ReadModel;

@@ -13,11 +13,11 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use eventstore::{Store, log};
-use platform::faults::FaultSwitches;
 use serde::Serialize;
 use sqlx::PgPool;
 
 use crate::checkpoint::{self, Follower};
+use crate::guard::PageGuard;
 use crate::read_model::{self, Applied};
 use crate::registry::ReadModels;
 use crate::saga;
@@ -27,8 +27,8 @@ pub struct Projector {
     pool: PgPool,
     store: Store,
     read_models: ReadModels,
-    /// The crash fault switch: exit before applying an event of its type.
-    faults: FaultSwitches,
+    /// What looks at each page before it is applied (the crash fault switch, say).
+    guard: Option<Arc<dyn PageGuard>>,
     /// The saga's next page size ([`saga::next_batch`]), shared by clones.
     saga_batch: Arc<AtomicI64>,
 }
@@ -40,7 +40,7 @@ impl Projector {
             pool,
             store,
             read_models: ReadModels::shop(),
-            faults: FaultSwitches::default(),
+            guard: None,
             saga_batch: Arc::new(AtomicI64::new(saga::MIN_BATCH)),
         }
     }
@@ -51,9 +51,9 @@ impl Projector {
         self
     }
 
-    /// The same projector with the crash fault switch (see [`platform::faults`]).
-    pub fn with_faults(mut self, faults: FaultSwitches) -> Self {
-        self.faults = faults;
+    /// The same projector showing every page to `guard` before applying it.
+    pub fn with_guard(mut self, guard: Arc<dyn PageGuard>) -> Self {
+        self.guard = Some(guard);
         self
     }
 
@@ -69,11 +69,11 @@ impl Projector {
     /// first; when one fails, the others' pages are still committed and the first failure (in
     /// that order) is the error, with its name.
     pub async fn round(&self) -> anyhow::Result<Vec<(&'static str, Applied)>> {
-        self.crash_if_pending().await;
+        let guard = self.guard.as_deref();
         let saga = async {
             let name = saga::FOLLOWER.name;
             let batch = self.saga_batch.load(Ordering::Relaxed);
-            let done = saga::step(&self.pool, &self.store, batch)
+            let done = saga::step(&self.pool, &self.store, batch, guard)
                 .await
                 .with_context(|| format!("projection {name} failed"))?;
             self.saga_batch
@@ -82,7 +82,7 @@ impl Projector {
         };
         let models = futures::future::join_all(self.read_models.iter().map(|model| async move {
             let name = model.name();
-            read_model::step(&self.pool, model.as_ref(), model.batch())
+            read_model::step(&self.pool, model.as_ref(), model.batch(), guard)
                 .await
                 .map(|done| (name, done))
                 .with_context(|| format!("projection {name} failed"))
@@ -125,36 +125,9 @@ impl Projector {
         }
     }
 
-    /// Whether some follower has an event of `event_type` still to apply.
-    pub async fn pending_of_type(&self, event_type: &str) -> sqlx::Result<bool> {
-        for follower in self.read_models.followers() {
-            if self.unapplied(follower, Some(event_type)).await? > 0 {
-                return Ok(true);
-            }
-        }
-        Ok(false)
-    }
-
     async fn unapplied(&self, follower: Follower, event_type: Option<&str>) -> sqlx::Result<i64> {
         let cursor = checkpoint::read(&self.pool, follower.name).await?;
         log::unapplied(&self.pool, cursor, follower.aggregate_types, event_type).await
-    }
-
-    /// The crash fault switch: exit as a bug would, before applying an event of its type.
-    async fn crash_if_pending(&self) {
-        let faults = self.faults.current().await;
-        let Some(kind) = &faults.crash_on_event else {
-            return;
-        };
-        if self.pending_of_type(kind).await.unwrap_or(false) {
-            tracing::error!(
-                event_type = %kind,
-                "crashing on purpose before applying a {kind} event (fault switch projector_crash)"
-            );
-            platform::telemetry::flush_now();
-            metrics::counter!("ProjectorCrashes").increment(1);
-            std::process::exit(70);
-        }
     }
 
     /// Each follower's checkpoint against the head of the log.

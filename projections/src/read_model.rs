@@ -13,6 +13,7 @@ use eventstore::StoredEvent;
 use sqlx::{PgConnection, PgPool};
 
 use crate::checkpoint::{self, Follower};
+use crate::guard::PageGuard;
 use crate::timeline;
 
 /// Why a page could not be applied.
@@ -81,7 +82,12 @@ impl Applied {
 
 /// Applies `model`'s next page: up to `batch` events after its checkpoint, written with the new
 /// checkpoint in one transaction. Zero events means it is caught up.
-pub async fn step(pool: &PgPool, model: &dyn ReadModel, batch: i64) -> anyhow::Result<Applied> {
+pub async fn step(
+    pool: &PgPool,
+    model: &dyn ReadModel,
+    batch: i64,
+    guard: Option<&dyn PageGuard>,
+) -> anyhow::Result<Applied> {
     let name = model.name();
     let Some(page) = checkpoint::next_page(pool, &follower(model), batch).await? else {
         return Ok(Applied::default());
@@ -92,6 +98,9 @@ pub async fn step(pool: &PgPool, model: &dyn ReadModel, batch: i64) -> anyhow::R
         to,
         events,
     } = page;
+    if let Some(guard) = guard {
+        guard.before_apply(name, &events).await;
+    }
     // One span per event (bounded), each a child of the span that appended it, so the event's
     // own trace shows when each read model took it in. Only when spans leave the process: this
     // is the hot path of a catch-up.

@@ -16,6 +16,7 @@ use tracing::Instrument;
 use uuid::Uuid;
 
 use crate::checkpoint::{self, Follower};
+use crate::guard::PageGuard;
 use crate::read_model::Applied;
 use crate::timeline;
 
@@ -66,7 +67,12 @@ pub enum SagaError {
 
 /// Handles up to `batch` order events after the saga's checkpoint, stopping after the event that
 /// takes it past [`STEP_BUDGET`]. Zero events: caught up.
-pub async fn step(pool: &PgPool, store: &Store, batch: i64) -> Result<Applied, SagaError> {
+pub async fn step(
+    pool: &PgPool,
+    store: &Store,
+    batch: i64,
+    guard: Option<&dyn PageGuard>,
+) -> Result<Applied, SagaError> {
     let started = std::time::Instant::now();
     let name = FOLLOWER.name;
     let Some(page) = checkpoint::next_page(pool, &FOLLOWER, batch).await? else {
@@ -78,6 +84,9 @@ pub async fn step(pool: &PgPool, store: &Store, batch: i64) -> Result<Applied, S
         events,
         ..
     } = page;
+    if let Some(guard) = guard {
+        guard.before_apply(name, &events).await;
+    }
     let statuses = order_statuses(pool, &events).await;
     let mut applied = Applied::default();
     for event in &events {

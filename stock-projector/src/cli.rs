@@ -2,6 +2,7 @@
 //! models, and the container's `healthcheck`.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
@@ -12,6 +13,7 @@ use projections::{Projector, ReadModels};
 use tokio::sync::watch;
 
 use crate::consumer::Queue;
+use crate::crash::CrashSwitch;
 use crate::http;
 use crate::worker::Worker;
 
@@ -208,7 +210,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     // four sends per order on the queue's critical path.
     let store =
         shop_store(pool.clone(), settings.stock_snapshot_every, None).with_faults(faults.clone());
-    let projector = Projector::new(pool, store).with_faults(faults.clone());
+    let projector = Projector::new(pool, store).with_guard(Arc::new(CrashSwitch(faults.clone())));
     let (stop_tx, stop) = watch::channel(false);
     tokio::spawn(async move {
         platform::shutdown::signal().await;
