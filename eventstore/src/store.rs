@@ -265,13 +265,33 @@ impl Store {
 }
 
 fn command_span(aggregate_type: &str, id: &str, command: &str) -> tracing::Span {
-    tracing::info_span!(
+    let span = tracing::info_span!(
         "command",
         otel.name = command,
         command,
         aggregate_type,
-        aggregate_id = id
-    )
+        aggregate_id = id,
+        order_id = tracing::field::Empty,
+        sku = tracing::field::Empty,
+    );
+    record_subject(&span, aggregate_type, id);
+    span
+}
+
+/// Names on `span` the order or product that aggregate `id` is, as `order_id` or `sku`: the
+/// attributes the collector indexes as X-Ray annotations (terraform's `xray_annotations`), so
+/// `annotation.order_id = "…"` finds an order's traces, locally and on AWS. The span must
+/// declare both fields.
+pub fn record_subject(span: &tracing::Span, aggregate_type: &str, id: &str) {
+    match aggregate_type {
+        "Order" => {
+            span.record("order_id", id);
+        }
+        "Stock" => {
+            span.record("sku", id);
+        }
+        _ => {}
+    }
 }
 
 /// Full jitter over an exponential window (2 ms doubling to 64 ms), so writers that collided

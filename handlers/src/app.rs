@@ -44,6 +44,9 @@ pub struct ObserveSources {
     pub prometheus: Option<observe::prometheus::Prometheus>,
     pub cloudwatch: Option<observe::cloudwatch::CloudWatch>,
     pub console_region: Option<String>,
+    /// On AWS: Logs Insights queries run in CloudWatch Logs, traces come from X-Ray.
+    pub logs_insights: Option<observe::cloudwatch_logs::LogsInsights>,
+    pub xray: Option<observe::xray::XRay>,
 }
 
 pub struct Application {
@@ -58,6 +61,8 @@ impl Application {
         // waits for the longer of the two, not for both.
         let needs_aws = settings.event_queue_url.is_some()
             || settings.observe.alarm_prefix.is_some()
+            || !settings.observe.log_groups.is_empty()
+            || settings.observe.xray
             || settings.images_bucket.is_some();
         let aws = needs_aws.then(|| {
             let settings = settings.clone();
@@ -120,6 +125,18 @@ impl Application {
                         },
                     ),
                     console_region: settings.observe.console_region.clone(),
+                    logs_insights: aws
+                        .as_ref()
+                        .filter(|_| !settings.observe.log_groups.is_empty())
+                        .map(|aws| observe::cloudwatch_logs::LogsInsights {
+                            client: aws_sdk_cloudwatchlogs::Client::new(aws.config()),
+                            log_groups: settings.observe.log_groups.clone(),
+                        }),
+                    xray: aws.as_ref().filter(|_| settings.observe.xray).map(|aws| {
+                        observe::xray::XRay {
+                            client: aws_sdk_xray::Client::new(aws.config()),
+                        }
+                    }),
                 },
             },
         })

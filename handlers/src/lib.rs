@@ -108,6 +108,8 @@ async fn measure(
     let method = request.method().to_string();
     let started = std::time::Instant::now();
     let response = next.run(request).await;
+    // On the request's server span (the trace layer's, around this one): X-Ray's http.status.
+    tracing::Span::current().record("http.response.status_code", response.status().as_u16());
     let labels = [
         ("Route", route),
         ("Method", method),
@@ -221,6 +223,8 @@ fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Spa
         otel.kind = "server",
         http.request.method = method,
         http.route = route,
+        url.path = request.uri().path(),
+        http.response.status_code = tracing::field::Empty,
         correlation_id = tracing::field::Empty,
     );
     let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok());

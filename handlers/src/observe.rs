@@ -1,18 +1,22 @@
-//! The Observe console's routes (admin only): traces, one trace, the service map and logs from
-//! the telemetry the local OTLP receiver keeps; metrics and alarms from Prometheus. Every query
-//! is bounded: a window of at most a day and a page of at most a few hundred rows. Locally all
-//! of it answers; on AWS, where X-Ray and CloudWatch hold the signals, the Prometheus routes
-//! answer 503 and a trace links to X-Ray.
+//! The Observe console's routes (admin only): traces (searched by an X-Ray filter expression),
+//! one trace, the service map and logs (queried in CloudWatch Logs Insights' language) from the
+//! telemetry the local OTLP receiver keeps; metrics and alarms from Prometheus. Every query is
+//! bounded: a window of at most a day and a page of at most a few hundred rows. On AWS the same
+//! expressions and queries go to X-Ray and CloudWatch Logs themselves (`OBSERVE_XRAY`,
+//! `OBSERVE_LOG_GROUPS`), alarms come from CloudWatch and a trace links to the X-Ray console;
+//! the Prometheus routes answer 503 there, and the service map still reads the local store.
 
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use observe::alarms::AlarmBoard;
+use observe::insights::{QueryError, QueryResults};
 use observe::prometheus::{MetricRange, PrometheusError};
 use observe::query::{LogFilter, LogLines, ServiceMap, TraceDetail, TraceFilter, TraceList};
-use serde::Deserialize;
-use utoipa::IntoParams;
+use observe::saved::SavedQuery;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -28,6 +32,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(trace))
         .routes(routes!(service_map))
         .routes(routes!(logs))
+        .routes(routes!(insights))
+        .routes(routes!(saved_queries))
         .routes(routes!(metrics))
         .routes(routes!(alarms))
 }
@@ -50,6 +56,18 @@ fn bounded(field: &str, value: Option<i64>, default: i64, max: i64) -> Result<i6
 
 fn minutes(value: Option<i64>, default: i64) -> Result<i64, Problem> {
     bounded("minutes", value, default, MAX_MINUTES)
+}
+
+/// A time parameter the window arithmetic and PostgreSQL both take: years 1970 to 9999.
+fn instant(field: &str, value: Option<DateTime<Utc>>) -> Result<Option<DateTime<Utc>>, Problem> {
+    use chrono::Datelike;
+    match value {
+        Some(t) if !(1970..=9999).contains(&t.year()) => Err(Problem::invalid(
+            field,
+            "must be a time between the years 1970 and 9999",
+        )),
+        other => Ok(other),
+    }
 }
 
 fn hex_id(value: &str, len: usize) -> bool {
@@ -88,6 +106,10 @@ pub struct TraceQuery {
     limit: Option<i64>,
     /// Only traces with an error span.
     errors: Option<bool>,
+    /// An X-Ray filter expression (`service("order") { fault }`, `annotation.order_id = "…"`),
+    /// at most 2000 characters.
+    #[param(max_length = 2000)]
+    filter: Option<String>,
     /// Traces that started before this time: a previous page's `next_before`.
     before: Option<DateTime<Utc>>,
 }
@@ -114,17 +136,115 @@ async fn traces(
             "must be at most 128 characters, without NUL",
         ));
     }
+    if query.filter.as_deref().is_some_and(|f| f.contains('\0')) {
+        return Err(Problem::invalid("filter", "must not contain NUL"));
+    }
+    let expression = query
+        .filter
+        .as_deref()
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+        .map(querylang::xray::parse)
+        .transpose()
+        .map_err(|e| Problem::invalid("filter", e.to_string()))?;
     let filter = TraceFilter {
         q: q.map(str::to_string),
+        filter: expression,
         minutes,
         limit,
         errors_only: query.errors.unwrap_or(false),
-        before: query.before,
+        before: instant("before", query.before)?,
     };
-    observe::query::traces(&state.pool, &filter)
-        .await
-        .map(Json)
-        .map_err(Problem::internal)
+    let found = match &state.observe.xray {
+        // The same expression, to X-Ray itself.
+        Some(xray) => {
+            let expression = observe::xray::expression(
+                query
+                    .filter
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|f| !f.is_empty()),
+                filter.q.as_deref(),
+                filter.errors_only,
+            )
+            .map_err(|e| query_problem("filter", e))?;
+            xray.traces(expression, filter.minutes, filter.limit, filter.before)
+                .await
+        }
+        None => observe::query::traces(&state.pool, &filter).await,
+    };
+    found.map(Json).map_err(|e| query_problem("filter", e))
+}
+
+/// A query's failure: the learner's text (422, naming `field`) or the database's (500).
+fn query_problem(field: &str, error: QueryError) -> Problem {
+    match error {
+        QueryError::Invalid { message, .. } => Problem::invalid(field, message),
+        QueryError::Database(e) => Problem::internal(e),
+        QueryError::Unavailable(e) => unanswered(e),
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SavedQueries {
+    queries: &'static [SavedQuery],
+}
+
+/// The saved Logs Insights queries and X-Ray filter expressions (terraform/saved-queries.json),
+/// the same that CloudWatch saves when deployed.
+#[utoipa::path(get, path = "/admin/observe/saved-queries", tag = "observe",
+    responses((status = 200, body = SavedQueries),
+        (status = 401, body = Problem, content_type = PROBLEM),
+        (status = 403, body = Problem, content_type = PROBLEM)),
+    security(("bearer" = [])))]
+async fn saved_queries(_: Admin) -> Json<SavedQueries> {
+    Json(SavedQueries {
+        queries: observe::saved::all(),
+    })
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct InsightsQuery {
+    /// A CloudWatch Logs Insights query, at most 10000 characters.
+    #[param(min_length = 1, max_length = 10000)]
+    query: String,
+    /// The window, 1 to 1440 minutes back from `end` (default 60).
+    #[param(minimum = 1, maximum = 1440)]
+    minutes: Option<i64>,
+    /// The window's end (default now).
+    end: Option<DateTime<Utc>>,
+}
+
+/// A CloudWatch Logs Insights query over the log lines, answered as GetQueryResults answers.
+#[utoipa::path(get, path = "/admin/observe/logs/insights", tag = "observe", params(InsightsQuery),
+    responses((status = 200, body = QueryResults),
+        (status = 401, body = Problem, content_type = PROBLEM),
+        (status = 403, body = Problem, content_type = PROBLEM),
+        (status = 422, body = Problem, content_type = PROBLEM),
+        (status = 503, body = Problem, content_type = PROBLEM)),
+    security(("bearer" = [])))]
+async fn insights(
+    State(state): State<AppState>,
+    _: Admin,
+    Params(query): Params<InsightsQuery>,
+) -> Result<Json<QueryResults>, Problem> {
+    let minutes = minutes(query.minutes, 60)?;
+    if query.query.trim().is_empty() {
+        return Err(Problem::invalid("query", "must not be empty"));
+    }
+    if query.query.contains('\0') {
+        return Err(Problem::invalid("query", "must not contain NUL"));
+    }
+    let to = instant("end", query.end)?.unwrap_or_else(Utc::now);
+    let from = to - Duration::minutes(minutes);
+    let answer = match &state.observe.logs_insights {
+        // The same query, to CloudWatch Logs Insights itself.
+        Some(logs) => logs.run(&query.query, from, to).await,
+        None => observe::insights::run(&state.pool, &query.query, from, to).await,
+    };
+    answer.map(Json).map_err(|e| query_problem("query", e))
 }
 
 /// One trace's spans in start order, with the orders and correlations it carries.
@@ -146,9 +266,14 @@ async fn trace(
     if !hex_id(&trace_id, 32) {
         return Err(Problem::invalid("trace_id", "must be 32 hex digits"));
     }
-    let mut detail = observe::query::trace(&state.pool, &trace_id)
-        .await
-        .map_err(Problem::internal)?
+    let found = match &state.observe.xray {
+        Some(xray) => xray.trace(&trace_id).await,
+        None => observe::query::trace(&state.pool, &trace_id)
+            .await
+            .map_err(QueryError::from),
+    };
+    let mut detail = found
+        .map_err(|e| query_problem("trace_id", e))?
         .ok_or_else(|| Problem::not_found("trace"))?;
     if let Some(region) = &state.observe.console_region {
         // X-Ray spells the same id 1-<8 hex>-<24 hex>.

@@ -1080,6 +1080,34 @@ async fn the_observe_routes_are_admin_only_bounded_and_name_what_is_wrong() {
         ("/api/admin/observe/logs?limit=501", "limit"),
         ("/api/admin/observe/metrics?query=", "query"),
         ("/api/admin/observe/metrics?query=up&step=1", "step"),
+        ("/api/admin/observe/traces?filter=service(order)", "filter"),
+        ("/api/admin/observe/traces?filter=fault%00", "filter"),
+        (
+            "/api/admin/observe/traces?before=0001-01-01T00:00:00Z",
+            "before",
+        ),
+        (
+            "/api/admin/observe/logs/insights?query=stats%20count(*)%20by",
+            "query",
+        ),
+        (
+            "/api/admin/observe/logs/insights?query=pattern%20@message",
+            "query",
+        ),
+        ("/api/admin/observe/logs/insights?query=%20", "query"),
+        (
+            "/api/admin/observe/logs/insights?query=filter%20a%00",
+            "query",
+        ),
+        (
+            "/api/admin/observe/logs/insights?query=limit%205&minutes=1441",
+            "minutes",
+        ),
+        (
+            "/api/admin/observe/logs/insights?query=limit%205&end=99999-01-01T00:00:00Z",
+            "end",
+        ),
+        ("/api/admin/observe/logs/insights", "query"),
     ] {
         let (status, problem) = w.send("GET", path, Some(&w.admin), None).await;
         assert_eq!(
@@ -1089,6 +1117,54 @@ async fn the_observe_routes_are_admin_only_bounded_and_name_what_is_wrong() {
         );
         assert_eq!(problem["errors"][0]["field"], field, "{path}: {problem}");
     }
+    // AWS's languages: an X-Ray filter expression finds the trace, a Logs Insights query
+    // answers as GetQueryResults does, and a query that does not parse says where.
+    let (status, found) = w
+        .send(
+            "GET",
+            "/api/admin/observe/traces?filter=annotation.correlation_id%20%3D%20%22corr-observe%22%20AND%20service(%22order%22)",
+            Some(&w.admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    assert_eq!(found["traces"][0]["trace_id"], trace_id);
+    let insights = "/api/admin/observe/logs/insights?query=stats%20count(*)%20as%20n&minutes=5";
+    assert_eq!(
+        w.send("GET", insights, Some(&w.shopper), None).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, answer) = w.send("GET", insights, Some(&w.admin), None).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["status"], "Complete");
+    assert_eq!(answer["fields"], json!(["n"]));
+    assert_eq!(answer["results"][0][0]["field"], "n");
+    assert!(answer["statistics"]["records_scanned"].is_i64(), "{answer}");
+    let (_, problem) = w
+        .send(
+            "GET",
+            "/api/admin/observe/logs/insights?query=fields%20@timestamp%20%7C",
+            Some(&w.admin),
+            None,
+        )
+        .await;
+    assert!(
+        problem["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("at character 20: expected a command"),
+        "{problem}"
+    );
+    let (status, saved) = w
+        .send(
+            "GET",
+            "/api/admin/observe/saved-queries",
+            Some(&w.admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(saved["queries"].as_array().is_some_and(|q| !q.is_empty()));
     let unknown = "/api/admin/observe/traces/0123456789abcdef0123456789abcdef";
     assert_eq!(
         w.send("GET", unknown, Some(&w.admin), None).await.0,

@@ -5,10 +5,13 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
+use querylang::sql::{Param, Statement};
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::{FromRow, PgPool};
 use utoipa::ToSchema;
+
+use crate::bounded::QueryError;
 
 /// Spans read for one trace at most: a trace bigger than this is shown truncated.
 pub const TRACE_SPANS: i64 = 5000;
@@ -44,6 +47,8 @@ pub struct TraceList {
 pub struct TraceFilter {
     /// A trace id, or a correlation, order or message id a span carries.
     pub q: Option<String>,
+    /// An X-Ray filter expression the trace meets.
+    pub filter: Option<querylang::xray::Filter>,
     pub minutes: i64,
     pub limit: i64,
     /// Only traces with an error span.
@@ -52,41 +57,61 @@ pub struct TraceFilter {
     pub before: Option<DateTime<Utc>>,
 }
 
+/// How long a trace search may run.
+const FILTER_SECONDS: u32 = 10;
+
 /// The traces that started in the last `minutes` (and before `before`), newest first; with
 /// `q`, only those whose trace id is `q` or with a span carrying `q` as a correlation, order or
-/// message id.
-pub async fn traces(pool: &PgPool, filter: &TraceFilter) -> sqlx::Result<TraceList> {
+/// message id; with `filter`, only those the X-Ray filter expression holds for.
+pub async fn traces(pool: &PgPool, filter: &TraceFilter) -> Result<TraceList, QueryError> {
     let to = Utc::now();
     let from = to - Duration::minutes(filter.minutes);
-    let traces = sqlx::query_as::<_, TraceSummary>(
-        "WITH chosen AS (
-            SELECT trace_id FROM observe.spans
-            WHERE start_time >= $1
-              AND ($2::text IS NULL OR trace_id = lower($2) OR $2 = ANY(keys))
-            GROUP BY trace_id
-            HAVING (NOT $4 OR bool_or(status = 'error'))
-               AND ($5::timestamptz IS NULL OR min(start_time) < $5)
-            ORDER BY min(start_time) DESC
-            LIMIT $3)
-         SELECT s.trace_id,
-                (array_agg(s.name ORDER BY (s.parent_span_id IS NULL) DESC, s.start_time))[1] AS root,
-                (array_agg(s.service ORDER BY (s.parent_span_id IS NULL) DESC, s.start_time))[1] AS root_service,
-                array_agg(DISTINCT s.service) AS services,
-                min(s.start_time) AS start,
-                EXTRACT(EPOCH FROM max(s.end_time) - min(s.start_time))::float8 * 1000 AS duration_ms,
-                count(*) AS spans,
-                count(*) FILTER (WHERE s.status = 'error') AS errors
-         FROM observe.spans s JOIN chosen USING (trace_id)
-         GROUP BY s.trace_id
-         ORDER BY start DESC",
-    )
-    .bind(from)
-    .bind(&filter.q)
-    .bind(filter.limit)
-    .bind(filter.errors_only)
-    .bind(filter.before)
-    .fetch_all(pool)
-    .await?;
+    let mut st = Statement::new();
+    st.push("WITH chosen AS (SELECT s.trace_id FROM observe.spans s WHERE s.start_time >= ")
+        .bind(Param::Text(from.to_rfc3339()))
+        .push("::timestamptz GROUP BY s.trace_id HAVING true");
+    if let Some(q) = &filter.q {
+        st.push(" AND bool_or(s.trace_id = lower(")
+            .bind_text(q)
+            .push(") OR ")
+            .bind_text(q)
+            .push(" = ANY(s.keys))");
+    }
+    if filter.errors_only {
+        st.push(" AND bool_or(s.status = 'error')");
+    }
+    if let Some(before) = filter.before {
+        st.push(" AND min(s.start_time) < ")
+            .bind(Param::Text(before.to_rfc3339()))
+            .push("::timestamptz");
+    }
+    if let Some(expression) = &filter.filter {
+        st.push(" AND ");
+        querylang::xray::compile(expression, &mut st, "observe.spans");
+    }
+    st.push(" ORDER BY min(s.start_time) DESC LIMIT ")
+        .bind(Param::Int(filter.limit))
+        .push(
+            ") SELECT s.trace_id, \
+                (array_agg(s.name ORDER BY (s.parent_span_id IS NULL) DESC, s.start_time))[1] AS root, \
+                (array_agg(s.service ORDER BY (s.parent_span_id IS NULL) DESC, s.start_time))[1] AS root_service, \
+                array_agg(DISTINCT s.service) AS services, \
+                min(s.start_time) AS start, \
+                EXTRACT(EPOCH FROM max(s.end_time) - min(s.start_time))::float8 * 1000 AS duration_ms, \
+                count(*) AS spans, \
+                count(*) FILTER (WHERE s.status = 'error') AS errors \
+             FROM observe.spans s JOIN chosen USING (trace_id) \
+             GROUP BY s.trace_id \
+             ORDER BY start DESC",
+        );
+    let traces: Vec<TraceSummary> = crate::bounded::fetch_all(pool, &st, FILTER_SECONDS)
+        .await?
+        .ok_or_else(|| QueryError::Invalid {
+            message: format!(
+                "the search ran past {FILTER_SECONDS} s: narrow the window or the expression"
+            ),
+            position: None,
+        })?;
     let next_before = (traces.len() as i64 == filter.limit)
         .then(|| traces.last().map(|t| t.start))
         .flatten();
@@ -146,20 +171,21 @@ pub struct TraceDetail {
     pub xray_url: Option<String>,
 }
 
+/// One span as stored (or, on AWS, as an X-Ray segment reads: [`crate::xray`]).
 #[derive(FromRow)]
-struct SpanRecord {
-    span_id: String,
-    parent_span_id: Option<String>,
-    service: String,
-    name: String,
-    kind: String,
-    start_time: DateTime<Utc>,
-    duration_ms: f64,
-    status: String,
-    status_message: Option<String>,
-    attributes: Value,
-    events: Value,
-    links: Value,
+pub(crate) struct SpanRecord {
+    pub span_id: String,
+    pub parent_span_id: Option<String>,
+    pub service: String,
+    pub name: String,
+    pub kind: String,
+    pub start_time: DateTime<Utc>,
+    pub duration_ms: f64,
+    pub status: String,
+    pub status_message: Option<String>,
+    pub attributes: Value,
+    pub events: Value,
+    pub links: Value,
 }
 
 /// Every span of `trace_id` in start order, or `None` when none is stored.
@@ -173,9 +199,14 @@ pub async fn trace(pool: &PgPool, trace_id: &str) -> sqlx::Result<Option<TraceDe
     .bind(TRACE_SPANS)
     .fetch_all(pool)
     .await?;
-    let Some(first) = records.first().map(|r| r.start_time) else {
-        return Ok(None);
-    };
+    Ok(detail(trace_id, records))
+}
+
+/// The trace of `records`, in start order, with the services, orders and correlations they
+/// name; `None` without any.
+pub(crate) fn detail(trace_id: &str, mut records: Vec<SpanRecord>) -> Option<TraceDetail> {
+    records.sort_by_key(|r| r.start_time);
+    let first = records.first().map(|r| r.start_time)?;
     let mut services = Vec::new();
     let mut order_ids = Vec::new();
     let mut correlation_ids = Vec::new();
@@ -226,14 +257,14 @@ pub async fn trace(pool: &PgPool, trace_id: &str) -> sqlx::Result<Option<TraceDe
             links: serde_json::from_value(r.links).unwrap_or_default(),
         });
     }
-    Ok(Some(TraceDetail {
+    Some(TraceDetail {
         trace_id: trace_id.to_string(),
         spans,
         services,
         order_ids,
         correlation_ids,
         xray_url: None,
-    }))
+    })
 }
 
 fn push_unique(list: &mut Vec<String>, value: &str) {

@@ -22,6 +22,11 @@ impl Clients {
         Self(sdk_config(config).await)
     }
 
+    /// The loaded configuration, for the clients of services this crate does not name.
+    pub fn config(&self) -> &aws_config::SdkConfig {
+        &self.0
+    }
+
     pub fn sqs(&self) -> aws_sdk_sqs::Client {
         aws_sdk_sqs::Client::new(&self.0)
     }

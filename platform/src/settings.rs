@@ -116,6 +116,11 @@ pub struct Observe {
     /// `OBSERVE_ALARM_PREFIX`: set on AWS (by Terraform, `<name>-`), the console reads the state
     /// of the CloudWatch alarms named by it and observability/alarms.json.
     pub alarm_prefix: Option<String>,
+    /// `OBSERVE_LOG_GROUPS`: set on AWS (by Terraform, comma-separated), the console's Logs
+    /// Insights queries run in CloudWatch Logs over these groups instead of the local store.
+    pub log_groups: Vec<String>,
+    /// `OBSERVE_XRAY=1`: set on AWS (by Terraform), the console's traces come from X-Ray.
+    pub xray: bool,
 }
 
 /// A setting that is set but invalid.
@@ -242,6 +247,18 @@ impl Settings {
                 prometheus_url: env.get("PROMETHEUS_URL"),
                 console_region: env.get("OBSERVE_CONSOLE_REGION"),
                 alarm_prefix: env.get("OBSERVE_ALARM_PREFIX"),
+                log_groups: env
+                    .get("OBSERVE_LOG_GROUPS")
+                    .map(|groups| {
+                        groups
+                            .split(',')
+                            .map(str::trim)
+                            .filter(|g| !g.is_empty())
+                            .map(str::to_string)
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                xray: env.get("OBSERVE_XRAY").is_some_and(|v| v == "1"),
             },
         };
         Ok(settings)

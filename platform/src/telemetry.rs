@@ -284,7 +284,7 @@ fn install(
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let logs = tracing_subscriber::fmt::layer()
         .fmt_fields(JsonFields::new())
-        .event_format(FlatJson)
+        .event_format(FlatJson { service })
         .with_filter(filter);
     let traces = provider.as_ref().map(|p| {
         let tracer = ServiceTracer {
@@ -311,6 +311,10 @@ fn install(
             "command",
             "projection",
             "event_type",
+            "order_id",
+            "sku",
+            // The function a line of the local gateway is from: its `service`, as on AWS.
+            "faas.name",
         ]);
         opentelemetry_appender_tracing::layer::OpenTelemetryTracingBridge::builder(l)
             .with_tracing_span_attributes(searched)
@@ -385,8 +389,13 @@ pub fn context_from(traceparent: &str, xray: Option<&str>) -> opentelemetry::Con
     opentelemetry::global::get_text_map_propagator(|p| p.extract(&carrier))
 }
 
-/// One flat JSON object per event.
-struct FlatJson;
+/// One flat JSON object per event, naming the service it is from: on AWS, where each line
+/// lands in its function's log group, a Logs Insights query over several groups groups by it,
+/// as the local console's does.
+struct FlatJson {
+    /// The process's own service; a line inside [`serving`] names that service instead.
+    service: &'static str,
+}
 
 impl<S, N> FormatEvent<S, N> for FlatJson
 where
@@ -408,6 +417,8 @@ where
         );
         line.insert("level".into(), event.metadata().level().as_str().into());
         line.insert("target".into(), event.metadata().target().into());
+        let service = SERVING.try_with(|name| *name).unwrap_or(self.service);
+        line.insert("service".into(), service.into());
         // Span fields, outermost first, so an inner span's value wins.
         if let Some(scope) = ctx.event_scope() {
             for span in scope.from_root() {

@@ -302,7 +302,10 @@ pub fn event_span(follower: &str, event: &StoredEvent) -> tracing::Span {
         global_position = event.global_position,
         aggregate_id = %event.aggregate_id,
         correlation_id = %event.meta("correlation_id"),
+        order_id = tracing::field::Empty,
+        sku = tracing::field::Empty,
     );
+    eventstore::store::record_subject(&span, &event.aggregate_type, &event.aggregate_id);
     let traceparent = event.meta("traceparent");
     if !traceparent.is_empty() {
         let _ = span.set_parent(platform::telemetry::context_from(traceparent, None));

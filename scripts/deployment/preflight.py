@@ -25,7 +25,7 @@ ACTIONS = [
     "s3:CreateBucket", "sqs:CreateQueue", "apigateway:POST", "logs:CreateLogGroup",
     "cloudwatch:PutMetricAlarm", "cloudwatch:PutCompositeAlarm", "sns:CreateTopic",
     "servicediscovery:CreatePrivateDnsNamespace", "application-autoscaling:RegisterScalableTarget",
-    "secretsmanager:DescribeSecret",
+    "secretsmanager:DescribeSecret", "xray:CreateGroup",
 ]
 
 

@@ -2,7 +2,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import catalog from "../../scripts/seed/catalog.json";
 import { call } from "./api";
-import { availableOf, launch, openPage, screenshot, signIn } from "./browser";
+import { availableOf, expectedFailures, launch, openPage, screenshot, signIn } from "./browser";
 
 const ADMIN = ["admin@example.com", "Admin-pass-1"] as const;
 
@@ -20,17 +20,6 @@ async function orderCount(page: Page): Promise<number> {
   const orders = await call<{ items: unknown[] }>(page, "GET", "/orders");
   expect(orders.status, "GET /api/orders").toBe(200);
   return orders.body.items.length;
-}
-
-/**
- * Takes out of `errors` (keeping the array the page pushes to) what Chromium logs for an answer the
- * test expects to fail, and returns how many it took.
- */
-function expectedFailures(errors: string[], pattern: RegExp): number {
-  const kept = errors.filter((e) => !pattern.test(e));
-  const taken = errors.length - kept.length;
-  errors.splice(0, errors.length, ...kept);
-  return taken;
 }
 
 // One story, told in order: a shopper buys; asks for more than is left and is refused at once, on

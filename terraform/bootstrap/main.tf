@@ -520,6 +520,29 @@ data "aws_iam_policy_document" "deploy_edge" {
     }
   }
 
+  # The saved Logs Insights queries (modules/observability). A query definition has no ARN, so
+  # these calls name no resource.
+  statement {
+    sid       = "LogsQueryDefinitionsInRegion"
+    actions   = ["logs:PutQueryDefinition", "logs:DescribeQueryDefinitions", "logs:DeleteQueryDefinition"]
+    resources = ["*"]
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestedRegion"
+      values   = [local.region]
+    }
+  }
+
+  # The deployment's X-Ray groups (modules/observability), <name>-*: their ARNs carry the name.
+  statement {
+    sid = "XRayTheDeploymentsGroups"
+    actions = [
+      "xray:CreateGroup", "xray:GetGroup", "xray:UpdateGroup", "xray:DeleteGroup",
+      "xray:TagResource", "xray:UntagResource", "xray:ListTagsForResource",
+    ]
+    resources = ["arn:${local.partition}:xray:${local.region}:${local.account}:group/${var.name}-*"]
+  }
+
   # scripts/deploy's smoke test finds the order's trace in X-Ray (and its log lines in the
   # order function's log group, above). Trace queries name no resource.
   statement {
@@ -706,6 +729,7 @@ data "aws_iam_policy_document" "plan" {
       "cognito-idp:ListTagsForResource", "cognito-idp:ListUserPools", "kms:DescribeKey",
       "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags", "kms:ListAliases",
       "logs:DescribeLogGroups", "logs:ListTagsForResource", "logs:ListTagsLogGroup",
+      "logs:DescribeQueryDefinitions", "xray:GetGroup", "xray:ListTagsForResource",
       "cloudwatch:DescribeAlarms", "cloudwatch:GetDashboard", "cloudwatch:ListTagsForResource",
       "sns:GetTopicAttributes", "sns:GetSubscriptionAttributes", "sns:ListSubscriptionsByTopic",
       "sns:ListTagsForResource",

@@ -167,6 +167,20 @@ describe("api client", () => {
     expect(calls.every((c) => header(c.init, "authorization") === "Bearer jwt")).toBe(true);
   });
 
+  it("runs the query languages' reads: a Logs Insights query, a trace filter, the saved queries", async () => {
+    const { fetch, calls } = fakeFetch({ body: {} }, { body: {} }, { body: { queries: [] } });
+    const observe = observeApi(createApi({ fetch, token: async () => "jwt" }));
+    await observe.insights({ query: "fields @message | limit 5", minutes: 15, end: "2026-12-07T23:45:00Z" });
+    await observe.traces({ filter: 'service("order") { fault }', minutes: 60 });
+    expect(await observe.savedQueries()).toEqual({ queries: [] });
+    expect(calls.map((c) => c.url)).toEqual([
+      "/api/admin/observe/logs/insights?query=fields+%40message+%7C+limit+5&minutes=15&end=2026-12-07T23%3A45%3A00Z",
+      "/api/admin/observe/traces?minutes=60&filter=service%28%22order%22%29+%7B+fault+%7D",
+      "/api/admin/observe/saved-queries",
+    ]);
+    expect(calls.every((c) => header(c.init, "authorization") === "Bearer jwt")).toBe(true);
+  });
+
   it("flips a fault switch with PUT, and carries the field a 422 names", async () => {
     const problem = {
       type: "about:blank",

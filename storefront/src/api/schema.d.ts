@@ -91,6 +91,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/observe/logs/insights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A CloudWatch Logs Insights query over the log lines, answered as GetQueryResults answers. */
+        get: operations["insights"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/observe/metrics": {
         parameters: {
             query?: never;
@@ -100,6 +117,26 @@ export interface paths {
         };
         /** A PromQL range query against the local Prometheus, for the console's charts. */
         get: operations["metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/observe/saved-queries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The saved Logs Insights queries and X-Ray filter expressions (terraform/saved-queries.json),
+         *     the same that CloudWatch saves when deployed.
+         */
+        get: operations["saved_queries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -587,6 +624,11 @@ export interface components {
         CatalogItem: components["schemas"]["ProductView"] & {
             image?: null | components["schemas"]["ObjectInfo"];
         };
+        ChartView: {
+            group_fields: string[];
+            time_field: string;
+            value_fields: string[];
+        };
         /** @description One possible answer: a part and why it broke, one per switch. */
         Choice: {
             diagnosis: string;
@@ -890,6 +932,20 @@ export interface components {
             projector?: null | components["schemas"]["Start"];
             rebuild?: null | components["schemas"]["RebuildRequest"];
         };
+        /**
+         * @description A result as CloudWatch's GetQueryResults gives it, with the columns and, for a time series,
+         *     how to draw it.
+         */
+        QueryResults: {
+            chart?: null | components["schemas"]["ChartView"];
+            /** @description The result's columns, in order. */
+            fields: string[];
+            /** @description Each row: the fields it has, each value as text. */
+            results: components["schemas"]["ResultField"][][];
+            statistics: components["schemas"]["Statistics"];
+            /** @description `Complete`, or `Timeout` when the query ran out of time. */
+            status: string;
+        };
         RebuildBody: {
             /**
              * @description One read model; every read model when absent or null.
@@ -958,6 +1014,10 @@ export interface components {
              */
             quantity: number;
         };
+        ResultField: {
+            field: string;
+            value: string;
+        };
         /** @description One play of a scenario. */
         Run: {
             /** @description The switch the learner named. */
@@ -982,6 +1042,18 @@ export interface components {
             switch?: string | null;
             symptom: string;
             title: string;
+        };
+        SavedQueries: {
+            queries: components["schemas"]["SavedQuery"][];
+        };
+        SavedQuery: {
+            description: string;
+            /** @description `insights` (CloudWatch Logs Insights) or `xray` (an X-Ray filter expression). */
+            language: string;
+            name: string;
+            query: string;
+            /** @description For `insights`: the services whose log groups it runs over on AWS. */
+            services?: string[];
         };
         /** @description A guided scenario. */
         Scenario: {
@@ -1085,6 +1157,12 @@ export interface components {
             service: string;
             /** Format: date-time */
             started_at: string;
+        };
+        Statistics: {
+            /** Format: int64 */
+            records_matched: number;
+            /** Format: int64 */
+            records_scanned: number;
         };
         /** @description One follower's checkpoint against the head of the log (docs/architecture.md section 4). */
         Status: {
@@ -1633,6 +1711,71 @@ export interface operations {
             };
         };
     };
+    insights: {
+        parameters: {
+            query: {
+                /** @description A CloudWatch Logs Insights query, at most 10000 characters. */
+                query: string;
+                /** @description The window, 1 to 1440 minutes back from `end` (default 60). */
+                minutes?: number;
+                /** @description The window's end (default now). */
+                end?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryResults"];
+                };
+            };
+            /** @description An error (problem+json) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error (problem+json) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error (problem+json) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error (problem+json) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     metrics: {
         parameters: {
             query: {
@@ -1689,6 +1832,55 @@ export interface operations {
                 };
             };
             /** @description No Prometheus (on AWS), or it did not answer */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    saved_queries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedQueries"];
+                };
+            };
+            /** @description An error (problem+json) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error (problem+json) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment: retry after `Retry-After` */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -1773,6 +1965,11 @@ export interface operations {
                 limit?: number;
                 /** @description Only traces with an error span. */
                 errors?: boolean;
+                /**
+                 * @description An X-Ray filter expression (`service("order") { fault }`, `annotation.order_id = "…"`),
+                 *     at most 2000 characters.
+                 */
+                filter?: string;
                 /** @description Traces that started before this time: a previous page's `next_before`. */
                 before?: string;
             };

@@ -6,9 +6,15 @@ describe("links", () => {
     expect(traceSearchHref("0b7c1a52-5f43-4d4e-9a39-3c2b8f2f8a11")).toBe("/admin/observe/?q=0b7c1a52-5f43-4d4e-9a39-3c2b8f2f8a11");
     expect(traceSearchHref()).toBe("/admin/observe/");
     expect(traceSearchHref("", { minutes: 360, errors: true })).toBe("/admin/observe/?minutes=360&errors=true");
+    expect(traceSearchHref("", { filter: 'service("order") { fault }' })).toBe(
+      "/admin/observe/?filter=service%28%22order%22%29+%7B+fault+%7D",
+    );
     expect(observeTraceHref("ab".repeat(16), "cd".repeat(8))).toBe(`/admin/observe/trace/?id=${"ab".repeat(16)}&span=${"cd".repeat(8)}`);
     expect(observeTraceHref("ab".repeat(16), null)).toBe(`/admin/observe/trace/?id=${"ab".repeat(16)}`);
-    expect(logsHref({ correlation_id: "c 1", level: undefined, q: "" })).toBe("/admin/observe/logs/?correlation_id=c+1");
+    expect(logsHref({ query: "fields @message | limit 5", minutes: 15 })).toBe(
+      "/admin/observe/logs/?query=fields+%40message+%7C+limit+5&minutes=15",
+    );
+    expect(logsHref()).toBe("/admin/observe/logs/");
   });
 });
 

@@ -1,6 +1,5 @@
-// Where the Observe console's pages live. Ids and filters travel in the query string, as
-// everywhere in the static export; an empty filter is left out of the link.
-import type { LogQuery } from "@/api/observe";
+// Where the Observe console's pages live. Ids, filters and queries travel in the query string, as
+// everywhere in the static export; an empty one is left out of the link.
 
 const withQuery = (path: string, params: Record<string, string | number | undefined>) => {
   const query = new URLSearchParams();
@@ -11,18 +10,22 @@ const withQuery = (path: string, params: Record<string, string | number | undefi
   return text ? `${path}?${text}` : path;
 };
 
-/** The trace search: a trace id, an order id or a correlation id; one match opens that trace. */
-export const traceSearchHref = (q?: string, { minutes, errors }: { minutes?: number; errors?: boolean } = {}) =>
-  withQuery("/admin/observe/", { q, minutes, errors: errors ? "true" : undefined });
+/**
+ * The trace search: a trace id, an order id or a correlation id (one match opens that trace),
+ * and an X-Ray filter expression.
+ */
+export const traceSearchHref = (
+  q?: string,
+  { minutes, errors, filter }: { minutes?: number; errors?: boolean; filter?: string } = {},
+) => withQuery("/admin/observe/", { q, minutes, errors: errors ? "true" : undefined, filter });
 
 /** One trace's waterfall, with `spanId`'s row open when given. */
 export const observeTraceHref = (traceId: string, spanId?: string | null) =>
   withQuery("/admin/observe/trace/", { id: traceId, span: spanId ?? undefined });
 
-export type LogFilter = Omit<LogQuery, "limit" | "before">;
-
-/** The log lines matching `filter`. */
-export const logsHref = (filter: LogFilter = {}) => withQuery("/admin/observe/logs/", { ...filter });
+/** The Logs page running a Logs Insights `query` over the last `minutes` (its own default query without one). */
+export const logsHref = ({ query, minutes }: { query?: string; minutes?: number } = {}) =>
+  withQuery("/admin/observe/logs/", { query, minutes });
 
 /**
  * The order an event-store timeline is about: the first hop on an Order stream (its `stream`

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chartWindows, windowLabel, windowParam } from "./windows";
+import { chartWindows, searchWindows, windowLabel, windowParam, windowReaching } from "./windows";
 
 describe("windows", () => {
   it("are labelled in minutes or hours", () => {
@@ -11,5 +11,13 @@ describe("windows", () => {
     expect(windowParam("7", chartWindows, 60)).toBe(60);
     expect(windowParam(null, chartWindows, 60)).toBe(60);
     expect(windowParam("", chartWindows, 15)).toBe(15);
+  });
+
+  it("reach back to a past moment with a minute to spare, or as far as they go", () => {
+    const now = Date.UTC(2026, 11, 7, 12);
+    expect(windowReaching(now - 5 * 60_000, now, searchWindows)).toBe(15);
+    expect(windowReaching(now - 14.5 * 60_000, now, searchWindows)).toBe(60);
+    expect(windowReaching(now - 3 * 3_600_000, now, searchWindows)).toBe(360);
+    expect(windowReaching(now - 48 * 3_600_000, now, searchWindows)).toBe(1440);
   });
 });

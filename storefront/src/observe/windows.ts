@@ -16,3 +16,12 @@ export function windowParam(text: string | null, allowed: readonly number[], fal
   const minutes = Number(text);
   return text && allowed.includes(minutes) ? minutes : fallback;
 }
+
+/**
+ * The shortest of `windows` that reaches back from `now` to `since` (both in ms) with a minute to
+ * spare, or the longest when none does: the window a link to a past moment's log lines opens.
+ */
+export function windowReaching(since: number, now: number, windows: readonly number[]): number {
+  const minutes = (now - since) / 60_000 + 1;
+  return windows.find((w) => w >= minutes) ?? Math.max(...windows);
+}

@@ -47,6 +47,17 @@ locals {
   # The projector's HTTP listener (PROJECTOR_HTTP_ADDR): its health check, and the stock service
   # the Order function calls, which the network opens to the Lambda functions' group.
   stock_service_port = 8081
+
+  # The span attributes both ADOT collectors (the functions' layer, the projector's sidecar)
+  # index as X-Ray annotations, so that filter expressions and groups can search them
+  # (annotation.order_id = "..."); the services' other attributes reach X-Ray as metadata, shown
+  # in a trace but not searchable. X-Ray keeps at most 50 annotations per trace.
+  xray_annotations = ["order_id", "correlation_id", "command", "event_type", "sku"]
+
+  # The saved queries (terraform/saved-queries.json, beside envs/ so that scripts/deploy's
+  # staged copy of terraform/ has it too): modules/observability makes a Logs Insights query
+  # definition of each "insights" one, over the log groups of the services it names.
+  saved_queries = jsondecode(file("${path.module}/../../saved-queries.json"))
 }
 
 # terraform/bootstrap's deploy role may create and change only IAM roles that carry its
@@ -148,20 +159,21 @@ module "buckets" {
 module "functions" {
   source = "../../modules/functions"
 
-  name                 = var.name
-  package_dir          = local.lambda_packages
-  subnet_ids           = module.network.private_subnet_ids
-  security_group_id    = module.network.lambda_security_group_id
-  kms_key_arn          = module.encryption.key_arn
-  database_secret_arn  = module.database.master_secret_arn
-  queue_arn            = module.queue.queue_arn
-  images_bucket_arn    = module.buckets["images"].bucket_arn
-  environment          = local.service_environment
-  memory_mb            = var.lambda_memory_mb
-  timeout_seconds      = var.lambda_timeout_seconds
-  adot_collector_layer = var.adot_lambda_layer
-  layers               = var.lambda_layers
-  log_retention_days   = var.log_retention_days
+  name                    = var.name
+  package_dir             = local.lambda_packages
+  subnet_ids              = module.network.private_subnet_ids
+  security_group_id       = module.network.lambda_security_group_id
+  kms_key_arn             = module.encryption.key_arn
+  database_secret_arn     = module.database.master_secret_arn
+  queue_arn               = module.queue.queue_arn
+  images_bucket_arn       = module.buckets["images"].bucket_arn
+  environment             = local.service_environment
+  memory_mb               = var.lambda_memory_mb
+  timeout_seconds         = var.lambda_timeout_seconds
+  adot_collector_layer    = var.adot_lambda_layer
+  xray_indexed_attributes = local.xray_annotations
+  layers                  = var.lambda_layers
+  log_retention_days      = var.log_retention_days
   function_environment = {
     # The Order function asks the projector's stock service before placing an order (150 ms,
     # STOCK_CHECK_TIMEOUT_MS left at its default; unreachable, orders go on unchecked).
@@ -216,6 +228,7 @@ module "projector" {
   max_count               = var.projector_max_count
   adot_collector          = var.adot_projector_sidecar
   adot_collector_image    = var.adot_collector_image
+  xray_indexed_attributes = local.xray_annotations
   log_retention_days      = var.log_retention_days
   force_delete_repository = var.force_destroy_buckets
 
@@ -262,6 +275,11 @@ module "observability" {
   ecs_service_name       = module.projector.service_name
   # CloudFront's metrics are in us-east-1 (see the check in modules/observability).
   cloudfront_distribution_id = module.storefront.distribution_id
+  # The saved queries, and the log group of each service they may name.
+  saved_queries = local.saved_queries
+  log_group_names = merge(module.functions.log_group_names, {
+    stock-projector = module.projector.log_group_name
+  })
 }
 
 # The collectors reach X-Ray through its interface endpoint, or through the NAT gateway when

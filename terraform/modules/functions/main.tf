@@ -40,8 +40,37 @@ locals {
 locals {
   adot_layer = "arn:${data.aws_partition.current.partition}:lambda:${data.aws_region.current.name}:901920570463:layer:aws-otel-collector-amd64-ver-0-117-0:1"
   layers     = concat(var.adot_collector_layer ? [local.adot_layer] : [], var.layers)
-  # The services export to the extension unless the caller named another endpoint.
+
+  # The extension's configuration: the layer's default (/opt/collector-config/config.yaml) with
+  # the awsxray exporter told which span attributes to index as X-Ray annotations, which filter
+  # expressions can search (annotation.order_id = "..."); the others stay metadata, shown in a
+  # trace but not searchable. Only OTLP/HTTP on localhost:4318, what the services export with,
+  # and only traces: on AWS the services send no OTLP metrics or logs (their logs are stdout,
+  # their metrics EMF lines in it). The layer reads it from OPENTELEMETRY_COLLECTOR_CONFIG_URI,
+  # here its env: provider and a variable of its own, so no file in the zip and no S3 object;
+  # JSON, which is YAML, on one line.
+  collector_config = {
+    receivers = { otlp = { protocols = { http = { endpoint = "localhost:4318" } } } }
+    exporters = {
+      awsxray = {
+        index_all_attributes = false
+        indexed_attributes   = var.xray_indexed_attributes
+      }
+    }
+    service = {
+      pipelines = { traces = { receivers = ["otlp"], exporters = ["awsxray"] } }
+      # As the layer's default: the collector's own metrics on loopback only.
+      telemetry = { metrics = { address = "localhost:8888" } }
+    }
+  }
+
+  # The services export to the extension unless the caller named another endpoint; a
+  # configuration the caller names for the extension wins over this one too.
   environment = merge(
+    var.adot_collector_layer ? {
+      OPENTELEMETRY_COLLECTOR_CONFIG_URI = "env:ADOT_COLLECTOR_CONFIG"
+      ADOT_COLLECTOR_CONFIG              = jsonencode(local.collector_config)
+    } : {},
     var.environment,
     var.adot_collector_layer && lookup(var.environment, "OTEL_EXPORTER_OTLP_ENDPOINT", "") == "" ? { OTEL_EXPORTER_OTLP_ENDPOINT = "http://localhost:4318" } : {},
   )

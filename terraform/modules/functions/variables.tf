@@ -62,9 +62,16 @@ variable "function_environment" {
 }
 
 variable "adot_collector_layer" {
-  description = "Add the AWS Distro for OpenTelemetry collector layer to every function, and point OTEL_EXPORTER_OTLP_ENDPOINT at it unless environment sets one: the functions' own spans then reach X-Ray."
+  description = "Add the AWS Distro for OpenTelemetry collector layer to every function, configure it (OPENTELEMETRY_COLLECTOR_CONFIG_URI: OTLP/HTTP in, X-Ray out, xray_indexed_attributes as annotations), and point OTEL_EXPORTER_OTLP_ENDPOINT at it unless environment sets one: the functions' own spans then reach X-Ray."
   type        = bool
   default     = true
+}
+
+variable "xray_indexed_attributes" {
+  description = "Span attributes the collector layer's awsxray exporter indexes as X-Ray annotations (searchable in filter expressions and groups); every other attribute stays metadata. X-Ray keeps at most 50 annotations per trace."
+  type        = list(string)
+  default     = []
+  nullable    = false
 }
 
 variable "layers" {

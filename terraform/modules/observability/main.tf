@@ -476,3 +476,44 @@ locals {
     [for a in aws_cloudwatch_composite_alarm.burn : a.alarm_name],
   ))
 }
+
+# X-Ray groups: a filter expression X-Ray applies to the traces as they arrive, each group with
+# a service map and trace list of its own in the console. The expressions are X-Ray's filter
+# language, as a learner types it into the trace search.
+locals {
+  xray_groups = {
+    faults      = "fault = true"
+    slow-orders = "service(\"order\") AND responsetime > 1"
+  }
+}
+
+resource "aws_xray_group" "this" {
+  for_each = local.xray_groups
+
+  group_name        = "${var.name}-${each.key}"
+  filter_expression = each.value
+
+  lifecycle {
+    precondition {
+      condition     = length("${var.name}-${each.key}") <= 32
+      error_message = "The X-Ray group name ${var.name}-${each.key} is longer than X-Ray's 32 characters: shorten name."
+    }
+  }
+}
+
+# Saved Logs Insights queries: one per "insights" entry of terraform/saved-queries.json (read
+# by envs/aws), named <name>/<its name> (the console shows <name> as a folder), over the log
+# groups of the services it names. A query definition has no description field, so the
+# description goes first, as a comment line. The file's "xray" entries are filter expressions
+# for the console to offer; they make nothing here.
+locals {
+  insights_queries = { for q in var.saved_queries : q.name => q if q.language == "insights" }
+}
+
+resource "aws_cloudwatch_query_definition" "saved" {
+  for_each = local.insights_queries
+
+  name            = "${var.name}/${each.key}"
+  query_string    = "# ${replace(each.value.description, "\n", " ")}\n${each.value.query}"
+  log_group_names = [for s in each.value.services : var.log_group_names[s]]
+}

@@ -246,13 +246,37 @@ locals {
     { for k, v in { dependsOn = [{ containerName = "otel-collector", condition = "START" }] } : k => v if local.with_sidecar },
   )
 
-  # Not essential: losing the collector loses traces, not projections.
+  # The sidecar's configuration: the traces pipeline of the image's ECS default
+  # (/etc/ecs/ecs-default-config.yaml), with the awsxray exporter told which span attributes to
+  # index as X-Ray annotations, which filter expressions can search (annotation.order_id =
+  # "..."); the others stay metadata, shown in a trace but not searchable. Only OTLP/HTTP on
+  # loopback, where the projector exports: not the default's X-Ray UDP and StatsD receivers, nor
+  # its metrics pipeline to EMF (the projector writes its metrics as EMF lines to stdout, and
+  # sends no OTLP metrics or logs on AWS). JSON, which is YAML, on one line.
+  collector_config = {
+    receivers  = { otlp = { protocols = { http = { endpoint = "127.0.0.1:4318" } } } }
+    processors = { "batch/traces" = { timeout = "1s", send_batch_size = 50 } }
+    exporters = {
+      awsxray = {
+        index_all_attributes = false
+        indexed_attributes   = var.xray_indexed_attributes
+      }
+    }
+    service = {
+      pipelines = { traces = { receivers = ["otlp"], processors = ["batch/traces"], exporters = ["awsxray"] } }
+    }
+  }
+
+  # Not essential: losing the collector loses traces, not projections. The ADOT image reads its
+  # configuration from AOT_CONFIG_CONTENT when that is set; the flag says the same to any
+  # collector built on the upstream one, whose env: provider reads a variable.
   collector_container = {
     name                   = "otel-collector"
     image                  = local.collector_image
     essential              = false
     readonlyRootFilesystem = true
-    command                = ["--config=/etc/ecs/ecs-default-config.yaml"]
+    command                = ["--config=env:AOT_CONFIG_CONTENT"]
+    environment            = [{ name = "AOT_CONFIG_CONTENT", value = jsonencode(local.collector_config) }]
     logConfiguration       = local.log_configuration
   }
 }

@@ -107,6 +107,13 @@ variable "adot_collector" {
   default     = true
 }
 
+variable "xray_indexed_attributes" {
+  description = "Span attributes the collector sidecar's awsxray exporter indexes as X-Ray annotations (searchable in filter expressions and groups); every other attribute stays metadata. X-Ray keeps at most 50 annotations per trace."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
 variable "adot_collector_image" {
   description = "Image of the collector sidecar. An ECR Public image (public.ecr.aws/...) is pulled through a pull-through cache rule this module creates, since the VPC has no route to public registries; any other image must be in a private ECR repository of the account. Null means the default."
   type        = string

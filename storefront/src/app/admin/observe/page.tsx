@@ -3,15 +3,18 @@
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useEffect, useState, type FormEvent } from "react";
-import type { TraceSummary } from "@/api/observe";
+import type { TraceList, TraceSummary } from "@/api/observe";
 import { useObserveApi } from "@/api/useApi";
 import { Button } from "@/components/Button";
 import { Field } from "@/components/Field";
+import { FilterExpressionField } from "@/components/observe/FilterExpressionField";
+import { SavedQueryPicker } from "@/components/observe/SavedQueryPicker";
 import { Loading, QueryView } from "@/components/QueryView";
 import { formatMs, formatTime, shortId } from "@/lib/format";
-import { useQuery } from "@/lib/useQuery";
+import { useQuery, type Query } from "@/lib/useQuery";
 import { serviceColour } from "@/observe/colours";
 import { observeTraceHref, traceSearchHref } from "@/observe/links";
+import { queryError, type QueryError } from "@/observe/queryErrors";
 import { searchWindows, windowLabel, windowParam } from "@/observe/windows";
 
 const LIMIT = 50;
@@ -64,38 +67,55 @@ function TraceTable({ traces }: { traces: TraceSummary[] }) {
   );
 }
 
-type Search = { q: string; minutes: number; errors: boolean };
+/** A search as the URL holds it; an empty `q` or `filter` is none. */
+type Search = { q: string; minutes: number; errors: boolean; filter: string };
 
-/** The search's pages: the newest first, then each older page the admin asks for. */
-function Results(search: Search) {
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+/** One page of the search's traces, older than `before` when given. */
+function useTracePage({ q, minutes, errors, filter }: Search, before: string | undefined): Query<TraceList> {
+  const observe = useObserveApi();
+  return useQuery(`observe/traces/${JSON.stringify([q, minutes, errors, filter])}/${before ?? ""}`, (signal) =>
+    observe.traces({ q: q || undefined, minutes, limit: LIMIT, errors, before, filter: filter || undefined }, signal),
+  );
+}
+
+/** "o-1", "the filter expression", "o-1 and the filter expression", or "" for a search of every trace. */
+function matching({ q, filter }: Search): string {
+  return [q, filter && "the filter expression"].filter(Boolean).join(" and ");
+}
+
+/** The search's pages: the newest first (`newest`, read with the form), then each older page the admin asks for. */
+function Results({ search, newest }: { search: Search; newest: Query<TraceList> }) {
+  const [cursors, setCursors] = useState<string[]>([]);
+  const older = (next: string) => setCursors((c) => [...c, next]);
   return (
     <div className="flex flex-col gap-4">
+      <TracePage search={search} traces={newest} before={undefined} onOlder={cursors.length === 0 ? older : null} />
       {cursors.map((before, i) => (
-        <TracePage
-          key={before ?? "newest"}
-          {...search}
-          before={before}
-          onOlder={i === cursors.length - 1 ? (next) => setCursors((c) => [...c, next]) : null}
-        />
+        <OlderTracePage key={before} search={search} before={before} onOlder={i === cursors.length - 1 ? older : null} />
       ))}
     </div>
   );
 }
 
+function OlderTracePage({ search, before, onOlder }: { search: Search; before: string; onOlder: ((next: string) => void) | null }) {
+  const traces = useTracePage(search, before);
+  return <TracePage search={search} traces={traces} before={before} onOlder={onOlder} />;
+}
+
 function TracePage({
-  q,
-  minutes,
-  errors,
+  search,
+  traces,
   before,
   onOlder,
-}: Search & { before: string | undefined; onOlder: ((next: string) => void) | null }) {
-  const observe = useObserveApi();
+}: {
+  search: Search;
+  traces: Query<TraceList>;
+  before: string | undefined;
+  onOlder: ((next: string) => void) | null;
+}) {
   const router = useRouter();
-  const traces = useQuery(`observe/traces/${q}/${minutes}/${errors}/${before ?? ""}`, (signal) =>
-    observe.traces({ q: q || undefined, minutes, limit: LIMIT, errors, before }, signal),
-  );
-  // A search that finds exactly one trace opens it; back leads to the search form, not here again.
+  const { q, minutes } = search;
+  // A search by id that finds exactly one trace opens it; back leads to the search form, not here again.
   const only =
     q && !before && traces.status === "success" && traces.data.traces.length === 1 ? traces.data.traces[0]!.trace_id : null;
   useEffect(() => {
@@ -103,6 +123,7 @@ function TracePage({
   }, [only, router]);
 
   const range = windowLabel(minutes);
+  const matches = matching(search);
   return (
     <QueryView
       query={traces}
@@ -111,8 +132,8 @@ function TracePage({
       empty={
         before
           ? `No older trace in the last ${range}.`
-          : q
-            ? `No trace of the last ${range} matches ${q}.`
+          : matches
+            ? `No trace of the last ${range} matches ${matches}.`
             : `No trace was recorded in the last ${range}.`
       }
     >
@@ -129,7 +150,7 @@ function TracePage({
                     ? `The newest ${LIMIT} traces`
                     : `${d.traces.length} traces`}{" "}
                 of the last {range}
-                {q && ` matching ${q}`}, newest first.
+                {matches && ` matching ${matches}`}, newest first.
               </p>
               {!before && (
                 <button type="button" onClick={traces.reload} className="text-sm text-brand-700 underline">
@@ -153,12 +174,13 @@ function TracePage({
   );
 }
 
-function TraceSearch() {
+/**
+ * The search as the admin writes it: an id, an X-Ray filter expression (or a saved one), the
+ * window and errors only. A filter the server could not read is said under its field.
+ */
+function TraceSearchForm({ search, filterError }: { search: Search; filterError: QueryError | null }) {
   const router = useRouter();
-  const params = useSearchParams();
-  const q = (params.get("q") ?? "").trim();
-  const minutes = windowParam(params.get("minutes"), searchWindows, 60);
-  const errors = params.get("errors") === "true";
+  const [filter, setFilter] = useState(search.filter);
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -167,24 +189,21 @@ function TraceSearch() {
       traceSearchHref(String(form.get("q") ?? "").trim(), {
         minutes: Number(form.get("minutes")),
         errors: form.get("errors") === "on",
+        // Trimmed as the server trims it, so the character an error names is the field's.
+        filter: filter.trim() || undefined,
       }),
     );
   }
 
   return (
-    <div className="flex flex-col gap-6">
-      <form
-        key={`${q}/${minutes}/${errors}`}
-        onSubmit={submit}
-        aria-label="Search traces"
-        className="flex flex-wrap items-end gap-3"
-      >
-        <Field label="Trace, order or correlation id" name="q" defaultValue={q} className="min-w-80 flex-1" />
+    <form onSubmit={submit} aria-label="Search traces" className="flex flex-col gap-3">
+      <div className="flex flex-wrap items-end gap-3">
+        <Field label="Trace, order or correlation id" name="q" defaultValue={search.q} className="min-w-80 flex-1" />
         <div className="flex flex-col gap-1">
           <label htmlFor="trace-window" className="text-sm font-medium">
             Window
           </label>
-          <select id="trace-window" name="minutes" defaultValue={minutes} className="rounded-md border border-stone-300 px-3 py-2">
+          <select id="trace-window" name="minutes" defaultValue={search.minutes} className="rounded-md border border-stone-300 px-3 py-2">
             {searchWindows.map((m) => (
               <option key={m} value={m}>
                 last {windowLabel(m)}
@@ -193,12 +212,36 @@ function TraceSearch() {
           </select>
         </div>
         <label className="flex items-center gap-2 pb-2.5 text-sm">
-          <input type="checkbox" name="errors" defaultChecked={errors} className="accent-brand-600" />
+          <input type="checkbox" name="errors" defaultChecked={search.errors} className="accent-brand-600" />
           Errors only
         </label>
-        <Button type="submit">Search</Button>
-      </form>
-      <Results q={q} minutes={minutes} errors={errors} />
+      </div>
+      <div className="flex flex-wrap items-start gap-3">
+        <FilterExpressionField value={filter} onChange={setFilter} error={filterError} />
+        <SavedQueryPicker language="xray" onChoose={(saved) => setFilter(saved.query)} />
+      </div>
+      <Button type="submit" className="self-start">
+        Search
+      </Button>
+    </form>
+  );
+}
+
+function TraceSearch() {
+  const params = useSearchParams();
+  const search: Search = {
+    q: (params.get("q") ?? "").trim(),
+    minutes: windowParam(params.get("minutes"), searchWindows, 60),
+    errors: params.get("errors") === "true",
+    filter: (params.get("filter") ?? "").trim(),
+  };
+  const searchKey = JSON.stringify(search);
+  const newest = useTracePage(search, undefined);
+  const filterError = queryError(newest.status === "error" ? newest.error : null, "filter");
+  return (
+    <div className="flex flex-col gap-6">
+      <TraceSearchForm key={searchKey} search={search} filterError={filterError} />
+      {!filterError && <Results key={searchKey} search={search} newest={newest} />}
     </div>
   );
 }
@@ -208,7 +251,8 @@ export default function ObserveTracesPage() {
     <>
       <h1 className="mb-2 text-2xl font-bold">Traces</h1>
       <p className="mb-6 text-sm text-stone-600">
-        Every request as the services traced it, from the browser&apos;s checkout to the projector that applied its events.
+        Every request as the services traced it, from the browser&apos;s checkout to the projector that applied its events. Find
+        one by its id, or write an X-Ray filter expression: it runs unchanged in the X-Ray console on AWS.
       </p>
       <Suspense fallback={<Loading what="traces" />}>
         <TraceSearch />

@@ -1,213 +1,130 @@
 "use client";
 
-import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
-import { Suspense, useState, type FormEvent } from "react";
-import { logLevels, type LogLevel, type LogLine } from "@/api/observe";
+import { Suspense, useState } from "react";
+import type { InsightsResult } from "@/api/observe";
 import { useObserveApi } from "@/api/useApi";
 import { Button } from "@/components/Button";
-import { Field } from "@/components/Field";
-import { Loading, QueryView } from "@/components/QueryView";
-import { formatClock, shortId } from "@/lib/format";
-import { useQuery } from "@/lib/useQuery";
-import { attributeText } from "@/observe/attributes";
-import { serviceColour } from "@/observe/colours";
-import { logsHref, observeTraceHref, type LogFilter } from "@/observe/links";
-import { searchWindows, windowLabel, windowParam } from "@/observe/windows";
+import { InsightsResults } from "@/components/observe/InsightsResults";
+import { QueryEditor } from "@/components/observe/QueryEditor";
+import { RangePicker } from "@/components/observe/RangePicker";
+import { SavedQueryPicker } from "@/components/observe/SavedQueryPicker";
+import { SourceUnavailable } from "@/components/observe/SourceUnavailable";
+import { ProblemAlert } from "@/components/ProblemAlert";
+import { Loading } from "@/components/QueryView";
+import { useQuery, type Query } from "@/lib/useQuery";
+import { defaultInsightsQuery, INSIGHTS_MAX_LENGTH } from "@/observe/insights";
+import { logsHref } from "@/observe/links";
+import { queryError } from "@/observe/queryErrors";
+import { searchWindows, windowParam } from "@/observe/windows";
 
-const PAGE = 100;
+const help = (
+  <>
+    Ctrl+Enter (⌘+Enter on a Mac) runs the query. The commands are CloudWatch&apos;s: <code>fields</code>,{" "}
+    <code>filter</code>, <code>stats</code>, <code>sort</code>, <code>limit</code>, <code>display</code>, <code>parse</code>,{" "}
+    <code>dedup</code>; the cheat sheet is in <code>docs/observability.md</code>.
+  </>
+);
 
-/** Keyed by the levels worth a colour; any other level, known or not, gets a neutral one. */
-const levelStyles = new Map<LogLevel, string>([
-  ["ERROR", "bg-red-100 text-red-900"],
-  ["WARN", "bg-amber-100 text-amber-900"],
-  ["INFO", "bg-sky-100 text-sky-900"],
-]);
-
-/** Whether the search offers `text` as a level (the query string may say anything). */
-const isLevel = (text: string | null): text is LogLevel => text !== null && logLevels.includes(text);
-
-function LogRow({ line }: { line: LogLine }) {
-  const attributes = Object.entries(line.attributes);
+/** What the query answered; a query the server could not read is said under the editor instead. */
+function Outcome({
+  result,
+  wrongQuery,
+  minutes,
+  end,
+}: {
+  result: Query<InsightsResult>;
+  wrongQuery: boolean;
+  minutes: number;
+  end: string;
+}) {
+  if (result.status === "loading") return <Loading what="the query's results" />;
+  if (result.status === "error") {
+    if (wrongQuery) return null;
+    if (result.error.status === 503) return <SourceUnavailable what="The logs" error={result.error} onRetry={result.reload} />;
+    return <ProblemAlert error={result.error} onRetry={result.reload} />;
+  }
   return (
-    <tr className="border-b border-stone-100 align-top">
-      <td className="w-px py-1.5 pr-3 font-mono text-xs whitespace-nowrap" title={line.time}>
-        {formatClock(line.time)}
-      </td>
-      <td className="w-px py-1.5 pr-3 whitespace-nowrap">
-        <span className={`mr-1.5 inline-block size-2 rounded-full ${serviceColour(line.service).bg}`} aria-hidden="true" />
-        {line.service}
-      </td>
-      <td className="w-px py-1.5 pr-3">
-        <span className={`rounded px-1.5 text-xs font-semibold ${levelStyles.get(line.level) ?? "bg-stone-100 text-stone-700"}`}>{line.level}</span>
-      </td>
-      <td className="py-1.5">
-        <p className="break-words whitespace-pre-wrap">{line.message}</p>
-        <div className="flex flex-wrap gap-x-3 text-xs">
-          {line.trace_id && (
-            <Link href={observeTraceHref(line.trace_id, line.span_id)} className="text-brand-700 underline">
-              trace <span className="font-mono">{shortId(line.trace_id)}</span>
-            </Link>
-          )}
-          {attributes.length > 0 && (
-            <details>
-              <summary className="cursor-pointer text-stone-500">attributes</summary>
-              <dl className="grid grid-cols-[auto_1fr] gap-x-3 font-mono">
-                {attributes.map(([key, value]) => (
-                  <div key={key} className="contents">
-                    <dt className="text-stone-500">{key}</dt>
-                    <dd className="break-all">{attributeText(value)}</dd>
-                  </div>
-                ))}
-              </dl>
-            </details>
-          )}
-        </div>
-      </td>
-    </tr>
-  );
-}
-
-/** One page of matching lines, older than `before`; the last page offers the next. */
-function LogLines({ filter, before, onOlder }: { filter: LogFilter; before: string | undefined; onOlder: ((next: string) => void) | null }) {
-  const observe = useObserveApi();
-  const page = useQuery(`observe/logs/${JSON.stringify(filter)}/${before ?? ""}`, (signal) =>
-    observe.logs({ ...filter, limit: PAGE, before }, signal),
-  );
-  return (
-    <QueryView
-      query={page}
-      what="log lines"
-      isEmpty={(p) => p.logs.length === 0 && before === undefined}
-      empty={`No log line of the last ${windowLabel(filter.minutes ?? 60)} matches.`}
-    >
-      {({ logs, next_before }) => (
-        <>
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <caption className="sr-only">{before ? `Log lines before ${formatClock(before)}` : "Log lines"}</caption>
-              {before === undefined && (
-                <thead className="border-b border-stone-300 text-stone-600">
-                  <tr>
-                    <th scope="col" className="w-px py-2 pr-3">Time</th>
-                    <th scope="col" className="w-px py-2 pr-3">Service</th>
-                    <th scope="col" className="w-px py-2 pr-3">Level</th>
-                    <th scope="col" className="py-2">Message</th>
-                  </tr>
-                </thead>
-              )}
-              <tbody>
-                {logs.map((line, i) => (
-                  <LogRow key={i} line={line} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-          {onOlder &&
-            (next_before ? (
-              <Button variant="secondary" onClick={() => onOlder(next_before)} className="mt-4">
-                Older
-              </Button>
-            ) : (
-              <p className="mt-4 text-sm text-stone-500">No older line in the window.</p>
-            ))}
-        </>
-      )}
-    </QueryView>
-  );
-}
-
-function Results({ filter }: { filter: LogFilter }) {
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  return (
-    <div className="flex flex-col gap-2">
-      {cursors.map((before, i) => (
-        <LogLines
-          key={before ?? "newest"}
-          filter={filter}
-          before={before}
-          onOlder={i === cursors.length - 1 ? (next) => setCursors((c) => [...c, next]) : null}
-        />
-      ))}
+    <div aria-busy={result.reloading}>
+      <InsightsResults result={result.data} minutes={minutes} end={Date.parse(end) / 1000} />
     </div>
   );
 }
 
-function LogBrowser() {
+/**
+ * The query the URL names, run over its window when the page opens and each time the admin runs
+ * it again; the box holds the text being written, which runs with Run or Ctrl+Enter.
+ */
+function InsightsConsole({ query, minutes }: { query: string; minutes: number }) {
   const router = useRouter();
-  const params = useSearchParams();
-  const text = (name: string) => (params.get(name) ?? "").trim() || undefined;
-  const level = params.get("level");
-  const filter: LogFilter = {
-    trace_id: text("trace_id")?.toLowerCase(),
-    correlation_id: text("correlation_id"),
-    level: isLevel(level) ? level : undefined,
-    q: text("q"),
-    minutes: windowParam(params.get("minutes"), searchWindows, 60),
-  };
-  const filterKey = JSON.stringify(filter);
+  const observe = useObserveApi();
+  const [draft, setDraft] = useState(query);
+  // The window's end is fixed when the query runs, so the chart spans what the server searched.
+  const [end, setEnd] = useState(() => new Date().toISOString());
+  const result = useQuery(`observe/logs/insights/${minutes}/${end}/${query}`, (signal) =>
+    observe.insights({ query, minutes, end }, signal),
+  );
+  const error = result.status === "error" ? result.error : null;
+  const wrong = queryError(error, "query");
 
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const value = (name: string) => String(form.get(name) ?? "").trim() || undefined;
-    const chosen = value("level") ?? null;
-    router.push(
-      logsHref({
-        trace_id: value("trace_id"),
-        correlation_id: value("correlation_id"),
-        level: isLevel(chosen) ? chosen : undefined,
-        q: value("q"),
-        minutes: Number(value("minutes") ?? 60),
-      }),
-    );
+  /** Runs `text` over the last `windowMinutes`: again here when nothing changed, else through the URL, so back and links work. */
+  function run(text: string, windowMinutes: number) {
+    const next = text.trimEnd();
+    if (next === "") return;
+    if (next === query && windowMinutes === minutes) setEnd(new Date().toISOString());
+    else router.push(logsHref({ query: next, minutes: windowMinutes }));
   }
 
   return (
     <div className="flex flex-col gap-6">
-      <form key={filterKey} onSubmit={submit} aria-label="Filter logs" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[1fr_1fr_auto_1fr_auto_auto] lg:items-end">
-        <Field label="Trace id" name="trace_id" defaultValue={filter.trace_id ?? ""} />
-        <Field label="Correlation id" name="correlation_id" defaultValue={filter.correlation_id ?? ""} />
-        <div className="flex flex-col gap-1">
-          <label htmlFor="log-level" className="text-sm font-medium">
-            Level
-          </label>
-          <select id="log-level" name="level" defaultValue={filter.level ?? ""} className="rounded-md border border-stone-300 px-3 py-2">
-            <option value="">Any</option>
-            {logLevels.map((l) => (
-              <option key={l} value={l}>
-                {l} and above
-              </option>
-            ))}
-          </select>
+      <form
+        aria-label="Logs Insights query"
+        onSubmit={(event) => {
+          event.preventDefault();
+          run(draft, minutes);
+        }}
+        className="flex flex-col gap-3"
+      >
+        <QueryEditor
+          label="Logs Insights query"
+          value={draft}
+          onChange={setDraft}
+          onRun={() => run(draft, minutes)}
+          error={wrong}
+          maxLength={INSIGHTS_MAX_LENGTH}
+          help={help}
+        />
+        <div className="flex flex-wrap items-end gap-3">
+          <Button type="submit" disabled={draft.trim() === ""}>
+            Run
+          </Button>
+          <RangePicker label="Time window" options={searchWindows} value={minutes} onChange={(m) => run(draft, m)} />
+          <SavedQueryPicker language="insights" onChoose={(saved) => setDraft(saved.query)} />
         </div>
-        <Field label="Message contains" name="q" defaultValue={filter.q ?? ""} />
-        <div className="flex flex-col gap-1">
-          <label htmlFor="log-window" className="text-sm font-medium">
-            Window
-          </label>
-          <select id="log-window" name="minutes" defaultValue={filter.minutes} className="rounded-md border border-stone-300 px-3 py-2">
-            {searchWindows.map((m) => (
-              <option key={m} value={m}>
-                last {windowLabel(m)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <Button type="submit">Search</Button>
       </form>
-      <Results key={filterKey} filter={filter} />
+      <Outcome result={result} wrongQuery={wrong !== null} minutes={minutes} end={end} />
     </div>
   );
+}
+
+function LogsInsights() {
+  const params = useSearchParams();
+  const query = (params.get("query") ?? "").trimEnd() || defaultInsightsQuery;
+  const minutes = windowParam(params.get("minutes"), searchWindows, 60);
+  // A new query or window from the URL (a run, a link, back) starts the console afresh with it.
+  return <InsightsConsole key={`${minutes}\n${query}`} query={query} minutes={minutes} />;
 }
 
 export default function LogsPage() {
   return (
     <>
       <h1 className="mb-2 text-2xl font-bold">Logs</h1>
-      <p className="mb-6 text-sm text-stone-600">The services&apos; log lines, newest first; a line written inside a span opens its trace.</p>
+      <p className="mb-6 text-sm text-stone-600">
+        The services&apos; log lines, queried in CloudWatch Logs Insights&apos; language: the query you write here runs unchanged in
+        the CloudWatch console on AWS. A <code>trace_id</code> opens its trace.
+      </p>
       <Suspense fallback={<Loading what="the logs" />}>
-        <LogBrowser />
+        <LogsInsights />
       </Suspense>
     </>
   );

@@ -9,15 +9,23 @@ import { SpanWaterfall } from "@/components/observe/SpanWaterfall";
 import { orderHref, streamHref, traceHref } from "@/components/orders/links";
 import { Loading, QueryView } from "@/components/QueryView";
 import { formatMs, formatTime, shortId } from "@/lib/format";
+import { useNow } from "@/lib/useNow";
 import { useQuery } from "@/lib/useQuery";
 import { serviceColour } from "@/observe/colours";
+import { correlationLogsQuery, traceLogsQuery } from "@/observe/insights";
 import { logsHref, traceSearchHref } from "@/observe/links";
 import { traceExtent } from "@/observe/waterfall";
+import { searchWindows, windowReaching } from "@/observe/windows";
 
 const link = "rounded-md border border-stone-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-stone-50";
 
-/** Where else to look: the orders the trace touched, its logs, and X-Ray on AWS. */
-function Related({ trace }: { trace: TraceDetail }) {
+/**
+ * Where else to look: the orders the trace touched, its logs (a Logs Insights query over a window
+ * reaching back to its start, `start`), and X-Ray on AWS.
+ */
+function Related({ trace, start }: { trace: TraceDetail; start: string }) {
+  const now = useNow(60_000);
+  const minutes = windowReaching(Date.parse(start), now, searchWindows);
   return (
     <nav aria-label="Related to this trace" className="flex flex-wrap gap-2">
       {trace.order_ids.map((id) => (
@@ -33,11 +41,16 @@ function Related({ trace }: { trace: TraceDetail }) {
           </Link>
         </div>
       ))}
-      <Link href={logsHref({ trace_id: trace.trace_id })} className={link}>
+      <Link href={logsHref({ query: traceLogsQuery(trace.trace_id), minutes })} className={link}>
         Logs of this trace
       </Link>
       {trace.correlation_ids.map((id) => (
-        <Link key={id} href={logsHref({ correlation_id: id })} className={link} aria-label={`Logs of correlation id ${id}`}>
+        <Link
+          key={id}
+          href={logsHref({ query: correlationLogsQuery(id), minutes })}
+          className={link}
+          aria-label={`Logs of correlation id ${id}`}
+        >
           Logs of correlation <span className="font-mono">{shortId(id)}</span>
         </Link>
       ))}
@@ -70,7 +83,7 @@ function TraceView({ traceId, spanId }: { traceId: string; spanId: string | null
                 Refresh
               </button>
             </div>
-            <Related trace={t} />
+            <Related trace={t} start={first.start} />
             <section aria-labelledby="services-title" className="flex flex-col gap-2">
               <h2 id="services-title" className="font-semibold">
                 Services
