@@ -112,15 +112,28 @@ pub async fn traces(pool: &PgPool, filter: &TraceFilter) -> Result<TraceList, Qu
             ),
             position: None,
         })?;
-    let next_before = (traces.len() as i64 == filter.limit)
-        .then(|| traces.last().map(|t| t.start))
-        .flatten();
-    Ok(TraceList {
-        traces,
-        from,
-        to,
-        next_before,
-    })
+    Ok(TraceList::page(traces, from, to, filter.limit))
+}
+
+impl TraceList {
+    /// A page of at most `limit` traces, newest first, from the window `from`..`to`: a full
+    /// page says where the next (older) one starts.
+    pub fn page(
+        traces: Vec<TraceSummary>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        limit: i64,
+    ) -> Self {
+        let next_before = (traces.len() as i64 == limit)
+            .then(|| traces.last().map(|t| t.start))
+            .flatten();
+        Self {
+            traces,
+            from,
+            to,
+            next_before,
+        }
+    }
 }
 
 /// One span as the waterfall draws it.

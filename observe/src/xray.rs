@@ -125,15 +125,7 @@ impl XRay {
             .filter_map(summary)
             .collect();
         traces.sort_by_key(|t| std::cmp::Reverse(t.start));
-        let next_before = (traces.len() as i64 == limit)
-            .then(|| traces.last().map(|t| t.start))
-            .flatten();
-        Ok(TraceList {
-            traces,
-            from,
-            to,
-            next_before,
-        })
+        Ok(TraceList::page(traces, from, to, limit))
     }
 
     /// One trace's spans, or `None` when X-Ray has none.

@@ -62,6 +62,18 @@ pub struct Scanner {
 }
 
 impl Scanner {
+    /// A scanner over `text`, refused when it is longer than `max` characters.
+    pub fn bounded(text: &str, max: usize) -> Result<Self, ParseError> {
+        if text.chars().count() > max {
+            return Err(ParseError {
+                position: max + 1,
+                expected: format!("at most {max} characters"),
+                found: "more".into(),
+            });
+        }
+        Ok(Self::new(text))
+    }
+
     pub fn new(text: &str) -> Self {
         let mut s = Self {
             chars: text.chars().collect(),

@@ -82,15 +82,8 @@ pub enum Value {
 const KEYWORDS: &str = "a keyword (fault, error, throttle, ok, responsetime, duration, http.status, http.url, http.method, http.useragent, annotation.KEY), service(\"name\") or edge(\"a\", \"b\")";
 
 pub fn parse(text: &str) -> Result<Filter, ParseError> {
-    if text.chars().count() > MAX_LENGTH {
-        return Err(ParseError {
-            position: MAX_LENGTH + 1,
-            expected: format!("at most {MAX_LENGTH} characters"),
-            found: "more".into(),
-        });
-    }
     let mut p = Parser {
-        s: Scanner::new(text),
+        s: Scanner::bounded(text, MAX_LENGTH)?,
         depth: 0,
     };
     let filter = p.or()?;

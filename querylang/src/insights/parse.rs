@@ -10,15 +10,8 @@ pub const MAX_LENGTH: usize = 10_000;
 const COMMANDS: &str = "a command (fields, filter, stats, sort, limit, display, parse, dedup)";
 
 pub fn parse(text: &str) -> Result<Query, ParseError> {
-    if text.chars().count() > MAX_LENGTH {
-        return Err(ParseError {
-            position: MAX_LENGTH + 1,
-            expected: format!("at most {MAX_LENGTH} characters"),
-            found: "more".into(),
-        });
-    }
     let mut p = Parser {
-        s: Scanner::new(text),
+        s: Scanner::bounded(text, MAX_LENGTH)?,
     };
     let mut commands = Vec::new();
     loop {
@@ -348,32 +341,29 @@ impl Parser {
     }
 
     fn additive(&mut self) -> Result<Expr, ParseError> {
-        let mut left = self.multiplicative()?;
-        loop {
-            let op = if self.s.eat("+")? {
-                Op::Add
-            } else if self.s.eat("-")? {
-                Op::Sub
-            } else {
-                return Ok(left);
-            };
-            left = Expr::Binary(op, Box::new(left), Box::new(self.multiplicative()?));
-        }
+        self.left_to_right(&[("+", Op::Add), ("-", Op::Sub)], Self::multiplicative)
     }
 
     fn multiplicative(&mut self) -> Result<Expr, ParseError> {
-        let mut left = self.power()?;
+        self.left_to_right(
+            &[("*", Op::Mul), ("/", Op::Div), ("%", Op::Mod)],
+            Self::power,
+        )
+    }
+
+    /// `operand (op operand)*` for the operators `ops` of one precedence, grouped from the left.
+    fn left_to_right(
+        &mut self,
+        ops: &[(&str, Op)],
+        operand: fn(&mut Self) -> Result<Expr, ParseError>,
+    ) -> Result<Expr, ParseError> {
+        let mut left = operand(self)?;
         loop {
-            let op = if self.s.eat("*")? {
-                Op::Mul
-            } else if self.s.eat("/")? {
-                Op::Div
-            } else if self.s.eat("%")? {
-                Op::Mod
-            } else {
+            let Some(&(_, op)) = ops.iter().find(|(sym, _)| self.s.is(sym)) else {
                 return Ok(left);
             };
-            left = Expr::Binary(op, Box::new(left), Box::new(self.power()?));
+            self.s.next()?;
+            left = Expr::Binary(op, Box::new(left), Box::new(operand(self)?));
         }
     }
 
