@@ -3,8 +3,8 @@
 //! telemetry the local OTLP receiver keeps; metrics and alarms from Prometheus. Every query is
 //! bounded: a window of at most a day and a page of at most a few hundred rows. On AWS the same
 //! expressions and queries go to X-Ray and CloudWatch Logs themselves (`OBSERVE_XRAY`,
-//! `OBSERVE_LOG_GROUPS`), alarms come from CloudWatch and a trace links to the X-Ray console;
-//! the Prometheus routes answer 503 there, and the service map still reads the local store.
+//! `OBSERVE_LOG_GROUPS`), the service map is X-Ray's, alarms come from CloudWatch and a trace
+//! links to the X-Ray console; the Prometheus routes answer 503 there.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -309,10 +309,13 @@ async fn service_map(
     Params(query): Params<WindowQuery>,
 ) -> Result<Json<ServiceMap>, Problem> {
     let minutes = minutes(query.minutes, 15)?;
-    observe::query::service_map(&state.pool, minutes)
-        .await
-        .map(Json)
-        .map_err(Problem::internal)
+    let map = match &state.observe.xray {
+        Some(xray) => xray.service_map(minutes).await,
+        None => observe::query::service_map(&state.pool, minutes)
+            .await
+            .map_err(QueryError::from),
+    };
+    map.map(Json).map_err(|e| query_problem("minutes", e))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

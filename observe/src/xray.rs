@@ -8,7 +8,9 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::{Map, Value, json};
 
 use crate::insights::QueryError;
-use crate::query::{SpanRecord, TraceDetail, TraceList, TraceSummary, detail};
+use crate::query::{
+    MapEdge, MapNode, ServiceMap, SpanRecord, TraceDetail, TraceList, TraceSummary, detail,
+};
 
 /// X-Ray takes at most this many ids per BatchGetTraces.
 const BATCH: usize = 5;
@@ -128,6 +130,31 @@ impl XRay {
         Ok(TraceList::page(traces, from, to, limit))
     }
 
+    /// The service map of the last `minutes`, as X-Ray draws it (GetServiceGraph).
+    pub async fn service_map(&self, minutes: i64) -> Result<ServiceMap, QueryError> {
+        let to = Utc::now();
+        let from = to - Duration::minutes(minutes);
+        let mut services = Vec::new();
+        let mut next: Option<String> = None;
+        loop {
+            let page = self
+                .client
+                .get_service_graph()
+                .start_time(aws_time(from))
+                .end_time(aws_time(to))
+                .set_next_token(next.take())
+                .send()
+                .await
+                .map_err(|e| unavailable(e.into_service_error()))?;
+            services.extend(page.services().iter().cloned());
+            next = page.next_token().map(str::to_string);
+            if next.is_none() {
+                break;
+            }
+        }
+        Ok(map(&services, from, to, minutes))
+    }
+
     /// One trace's spans, or `None` when X-Ray has none.
     pub async fn trace(&self, trace_id: &str) -> Result<Option<TraceDetail>, QueryError> {
         Ok(self.details(&[xray_id(trace_id)]).await?.into_iter().next())
@@ -158,6 +185,89 @@ impl XRay {
         }
         Ok(all)
     }
+}
+
+/// X-Ray's graph as the console's map: a node per service (a queue or a database by its
+/// type), an edge per call with its rate, its share of errors and faults and its p99 from the
+/// response time histogram.
+pub(crate) fn map(
+    services: &[aws_sdk_xray::types::Service],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    minutes: i64,
+) -> ServiceMap {
+    let name = |reference: Option<i32>| {
+        services
+            .iter()
+            .find(|s| s.reference_id() == reference)
+            .and_then(|s| s.name())
+            .unwrap_or("unknown")
+            .to_string()
+    };
+    let mut nodes: Vec<MapNode> = services
+        .iter()
+        .map(|s| {
+            let kind = s.r#type().unwrap_or_default();
+            MapNode {
+                id: s.name().unwrap_or("unknown").to_string(),
+                kind: if kind.contains("SQS") {
+                    "queue"
+                } else if kind.contains("RDS") || kind.contains("SQL") || kind == "Database" {
+                    "database"
+                } else {
+                    "service"
+                }
+                .into(),
+            }
+        })
+        .collect();
+    nodes.sort();
+    nodes.dedup();
+    let mut edges = Vec::new();
+    for service in services {
+        for edge in service.edges() {
+            let stats = edge.summary_statistics();
+            let requests = stats.and_then(|s| s.total_count()).unwrap_or(0);
+            let failed = stats.map_or(0, |s| {
+                s.error_statistics()
+                    .and_then(|e| e.total_count())
+                    .unwrap_or(0)
+                    + s.fault_statistics()
+                        .and_then(|f| f.total_count())
+                        .unwrap_or(0)
+            });
+            edges.push(MapEdge {
+                from: name(service.reference_id()),
+                to: name(edge.reference_id()),
+                requests,
+                per_minute: requests as f64 / minutes as f64,
+                error_rate: failed as f64 / requests.max(1) as f64,
+                p99_ms: p99(edge.response_time_histogram()) * 1000.0,
+            });
+        }
+    }
+    edges.sort_by(|a, b| (&a.from, &a.to).cmp(&(&b.from, &b.to)));
+    ServiceMap {
+        from,
+        to,
+        nodes,
+        edges,
+    }
+}
+
+/// The 99th percentile of a histogram of (seconds, count).
+fn p99(histogram: &[aws_sdk_xray::types::HistogramEntry]) -> f64 {
+    let mut entries: Vec<(f64, i32)> = histogram.iter().map(|h| (h.value(), h.count())).collect();
+    entries.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let total: i64 = entries.iter().map(|e| i64::from(e.1)).sum();
+    let mut seen = 0i64;
+    for (value, count) in &entries {
+        seen += i64::from(*count);
+        if seen * 100 >= total * 99 {
+            return *value;
+        }
+    }
+    0.0
 }
 
 /// Segment documents as spans: a segment is its service's server span, each subsegment a
@@ -279,6 +389,60 @@ fn summary(d: &TraceDetail) -> Option<TraceSummary> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn xrays_graph_reads_as_the_map() {
+        use aws_sdk_xray::types::{
+            Edge, EdgeStatistics, ErrorStatistics, FaultStatistics, HistogramEntry, Service,
+        };
+        let edge = Edge::builder()
+            .reference_id(2)
+            .summary_statistics(
+                EdgeStatistics::builder()
+                    .total_count(200)
+                    .error_statistics(ErrorStatistics::builder().total_count(2).build())
+                    .fault_statistics(FaultStatistics::builder().total_count(8).build())
+                    .build(),
+            )
+            .response_time_histogram(HistogramEntry::builder().value(0.01).count(198).build())
+            .response_time_histogram(HistogramEntry::builder().value(0.5).count(2).build())
+            .build();
+        let services = [
+            Service::builder()
+                .reference_id(1)
+                .name("order")
+                .r#type("AWS::Lambda::Function")
+                .edges(edge)
+                .build(),
+            Service::builder()
+                .reference_id(2)
+                .name("shop-events.fifo")
+                .r#type("AWS::SQS::Queue")
+                .build(),
+        ];
+        let now = Utc::now();
+        let m = map(&services, now - Duration::minutes(10), now, 10);
+        assert_eq!(
+            m.nodes,
+            [
+                MapNode {
+                    id: "order".into(),
+                    kind: "service".into()
+                },
+                MapNode {
+                    id: "shop-events.fifo".into(),
+                    kind: "queue".into()
+                }
+            ]
+        );
+        let e = &m.edges[0];
+        assert_eq!(
+            (e.from.as_str(), e.to.as_str(), e.requests),
+            ("order", "shop-events.fifo", 200)
+        );
+        assert_eq!((e.per_minute, e.error_rate), (20.0, 0.05));
+        assert_eq!(e.p99_ms, 10.0);
+    }
 
     #[test]
     fn a_search_becomes_one_expression() {

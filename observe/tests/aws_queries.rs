@@ -62,6 +62,10 @@ async fn xray_segments_read_as_the_traces_and_spans_the_console_draws() {
     );
     let unknown = "0123456789abcdef0123456789abcdef";
     assert!(xray.trace(unknown).await.unwrap().is_none());
+    // moto's graph has no services; the call and its answer's reading are what is tested here
+    // (the reading of a full graph: observe's unit tests).
+    let map = xray.service_map(10).await.unwrap();
+    assert!(map.to > map.from);
 }
 
 #[tokio::test]
