@@ -788,13 +788,15 @@ data "aws_iam_policy_document" "boundary" {
   #checkov:skip=CKV_AWS_356:A permissions boundary grants nothing: it caps what the roles' own least-privilege policies (modules/*) may grant. The "*" statements are the calls those policies make on "*" themselves (ENI management, X-Ray, ECR login and pull-through, log groups the services name).
   #checkov:skip=CKV_AWS_111:Same: the boundary is a ceiling, the writes are granted (scoped) by the modules' role policies.
   # Functions' and projector's logs, flow logs, RDS enhanced monitoring, API Gateway's
-  # account logging role (which creates its own groups).
+  # account logging role (which creates its own groups); the admin console's Logs Insights
+  # queries (modules/functions holds StartQuery to the services' log groups).
   statement {
     sid = "Logs"
     actions = [
       "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents",
       "logs:PutRetentionPolicy", "logs:DescribeLogGroups", "logs:DescribeLogStreams",
       "logs:GetLogEvents", "logs:FilterLogEvents",
+      "logs:StartQuery", "logs:GetQueryResults", "logs:StopQuery",
     ]
     resources = ["*"]
   }
@@ -810,7 +812,8 @@ data "aws_iam_policy_document" "boundary" {
     resources = ["*"]
   }
 
-  # The ADOT collectors' traces (AWSXRayDaemonWriteAccess), and reading traces back.
+  # The ADOT collectors' traces (AWSXRayDaemonWriteAccess), and reading traces back (the admin
+  # console's Traces and Service map pages: GetTraceSummaries, BatchGetTraces, GetServiceGraph).
   statement {
     sid       = "XRay"
     actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:Get*", "xray:BatchGet*"]

@@ -58,6 +58,15 @@ locals {
   # staged copy of terraform/ has it too): modules/observability makes a Logs Insights query
   # definition of each "insights" one, over the log groups of the services it names.
   saved_queries = jsondecode(file("${path.module}/../../saved-queries.json"))
+
+  # The services' log groups, which the Observe console's Logs page queries on AWS: the
+  # functions' (/aws/lambda/<name>-<function>, as modules/functions names them) and the
+  # projector's. Built from the names, not from module.functions.log_group_names: the admin
+  # function's environment cannot wait on an output of its own module.
+  service_log_groups = concat(
+    [for f in ["order", "product", "admin"] : "/aws/lambda/${var.name}-${f}"],
+    [module.projector.log_group_name],
+  )
 }
 
 # terraform/bootstrap's deploy role may create and change only IAM roles that carry its
@@ -181,12 +190,18 @@ module "functions" {
       STOCK_SERVICE_URL = module.projector.stock_service_url
     }
     # What the admin function's observability routes link to: this deployment's alarms in the
-    # CloudWatch console of its region.
+    # CloudWatch console of its region. The console's Traces and Service map pages ask X-Ray
+    # (OBSERVE_XRAY), its Logs page runs Logs Insights over the services' log groups
+    # (OBSERVE_LOG_GROUPS, comma-separated); query_log_group_names below lets the admin role
+    # query exactly these.
     admin = {
       OBSERVE_ALARM_PREFIX   = module.observability.alarm_prefix
       OBSERVE_CONSOLE_REGION = var.region
+      OBSERVE_XRAY           = "1"
+      OBSERVE_LOG_GROUPS     = join(",", local.service_log_groups)
     }
   }
+  query_log_group_names = local.service_log_groups
 
   permissions_boundary = local.permissions_boundary
 }

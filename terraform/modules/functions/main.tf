@@ -1,3 +1,4 @@
+data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
@@ -8,18 +9,20 @@ locals {
   # (reads_images; admin reads them too, checking an upload before attaching it).
   functions = {
     order = {
-      description   = "Order commands: place and cancel"
-      sends_events  = true
-      reads_images  = false
-      writes_images = false
-      reads_alarms  = false
+      description       = "Order commands: place and cancel"
+      sends_events      = true
+      reads_images      = false
+      writes_images     = false
+      reads_alarms      = false
+      queries_telemetry = false
     }
     product = {
-      description   = "Read models: products and orders, health, OpenAPI"
-      sends_events  = false
-      reads_images  = true
-      writes_images = false
-      reads_alarms  = false
+      description       = "Read models: products and orders, health, OpenAPI"
+      sends_events      = false
+      reads_images      = true
+      writes_images     = false
+      reads_alarms      = false
+      queries_telemetry = false
     }
     admin = {
       description   = "Admin commands, event log, projections, traces"
@@ -28,6 +31,9 @@ locals {
       writes_images = true
       # The Observe console's alarm board reads the deployment's CloudWatch alarms.
       reads_alarms = true
+      # Its Traces, Service map and Logs pages query X-Ray and CloudWatch Logs Insights
+      # (OBSERVE_XRAY, OBSERVE_LOG_GROUPS).
+      queries_telemetry = true
     }
   }
 }
@@ -214,6 +220,48 @@ resource "aws_iam_role_policy" "alarm_board" {
   policy = data.aws_iam_policy_document.alarm_board.json
 }
 
+# The Observe console's Traces, Service map and Logs pages (queries_telemetry: the admin function
+# only) send the learner's X-Ray filter expression to X-Ray, draw X-Ray's service graph, and send
+# the Logs Insights query to CloudWatch Logs (observe/src/xray.rs, observe/src/cloudwatch_logs.rs).
+# X-Ray has no resource-level permissions for GetTraceSummaries, BatchGetTraces and
+# GetServiceGraph, so they take "*". StartQuery is held to the log groups the console queries
+# (query_log_group_names, its OBSERVE_LOG_GROUPS); GetQueryResults and StopQuery name a query id,
+# no resource, so they take "*" too. A policy of its own, like the alarm board's, so that these
+# "*" and their checkov skip cover nothing else.
+data "aws_iam_policy_document" "telemetry_queries" {
+  #checkov:skip=CKV_AWS_356:X-Ray's GetTraceSummaries, BatchGetTraces and GetServiceGraph have no resource-level permissions; GetQueryResults and StopQuery name only the id of a query that StartQuery, held to the services' log groups, started, and no log group to scope them to. All five only read traces and query results (or stop a query).
+  statement {
+    sid       = "TraceQueries"
+    actions   = ["xray:GetTraceSummaries", "xray:BatchGetTraces", "xray:GetServiceGraph"]
+    resources = ["*"]
+  }
+
+  dynamic "statement" {
+    for_each = length(var.query_log_group_names) > 0 ? [1] : []
+    content {
+      sid     = "LogsInsightsOnTheServicesLogGroups"
+      actions = ["logs:StartQuery"]
+      resources = [for g in var.query_log_group_names :
+        "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:log-group:${g}:*"
+      ]
+    }
+  }
+
+  statement {
+    sid       = "LogsInsightsResults"
+    actions   = ["logs:GetQueryResults", "logs:StopQuery"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role_policy" "telemetry_queries" {
+  for_each = { for name, f in local.functions : name => f if f.queries_telemetry }
+
+  name   = "${each.key}-telemetry-queries"
+  role   = aws_iam_role.this[each.key].id
+  policy = data.aws_iam_policy_document.telemetry_queries.json
+}
+
 resource "aws_cloudwatch_log_group" "this" {
   #checkov:skip=CKV_AWS_338:Retention is the log_retention_days variable (30 days by default); a teaching deployment's logs are not worth a year of storage.
   for_each = local.functions
@@ -280,6 +328,7 @@ resource "aws_lambda_function" "this" {
   depends_on = [
     aws_iam_role_policy.function,
     aws_iam_role_policy.alarm_board,
+    aws_iam_role_policy.telemetry_queries,
     aws_iam_role_policy_attachment.eni,
   ]
 }

@@ -61,6 +61,13 @@ variable "function_environment" {
   default     = {}
 }
 
+variable "query_log_group_names" {
+  description = "Log groups the admin function's Observe console runs its Logs Insights queries over (the OBSERVE_LOG_GROUPS the caller gives it in function_environment): its role may StartQuery on these and no others. Empty, it may start none."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
 variable "adot_collector_layer" {
   description = "Add the AWS Distro for OpenTelemetry collector layer to every function, configure it (OPENTELEMETRY_COLLECTOR_CONFIG_URI: OTLP/HTTP in, X-Ray out, xray_indexed_attributes as annotations), and point OTEL_EXPORTER_OTLP_ENDPOINT at it unless environment sets one: the functions' own spans then reach X-Ray."
   type        = bool
