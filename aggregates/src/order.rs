@@ -113,6 +113,25 @@ impl OrderStatus {
             Self::Cancelled => "cancelled",
         }
     }
+
+    /// The status `name` spells ([`OrderStatus::as_str`]).
+    pub fn from_name(name: &str) -> Option<Self> {
+        [
+            Self::New,
+            Self::Pending,
+            Self::Confirmed,
+            Self::Rejected,
+            Self::Cancelled,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == name)
+    }
+
+    /// Whether no command can move an order on from here: a rejected or a cancelled order
+    /// stays so (a confirmed one may still be cancelled).
+    pub const fn is_final(self) -> bool {
+        matches!(self, Self::Rejected | Self::Cancelled)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -128,11 +128,13 @@ pub struct Flip {
     enabled: bool,
     /// `slow_database`: milliseconds added before every append, 1 to 10000 (300).
     #[schema(minimum = 1, maximum = 10000)]
+    #[serde(default, deserialize_with = "crate::problem::whole")]
     added_ms: Option<u32>,
     /// `projector_crash`: the event type that crashes it.
     event_type: Option<String>,
     /// `product_read_failure`: share of product reads that fail, 1 to 100 (50).
     #[schema(minimum = 1, maximum = 100)]
+    #[serde(default, deserialize_with = "crate::problem::whole")]
     percent: Option<u8>,
 }
 

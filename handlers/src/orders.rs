@@ -63,6 +63,7 @@ pub struct OrderQuery {
     /// Hold the answer (at most 10 s) while the order's status is still this one, so a client
     /// learns the outcome as soon as it is decided without polling: pass `pending` after placing.
     /// The answer past the wait is the order as it is (its status maybe unchanged): ask again.
+    /// A rejected or cancelled order never changes: it is answered at once.
     #[param(pattern = "^(pending|confirmed|rejected|cancelled)$")]
     pub wait_for_change_from: Option<String>,
 }
@@ -106,7 +107,11 @@ async fn get_order(
     let mut order = order
         .filter(|o| o.customer_id == principal.sub || principal.is_admin())
         .ok_or_else(|| Problem::not_found("order"))?;
-    if let Some(from) = from.filter(|from| *from == order.status)
+    // A final status never changes: nothing to wait for.
+    let waits = |from: &String| {
+        *from == order.status && !OrderStatus::from_name(from).is_some_and(OrderStatus::is_final)
+    };
+    if let Some(from) = from.filter(waits)
         && let Some(changed) =
             orders::wait_for_change(&state.pool, &state.progress, id, &from, OUTCOME_WAIT)
                 .await

@@ -963,6 +963,30 @@ async fn a_read_held_on_pending_answers_as_soon_as_the_order_is_decided() {
     let (status, _) = w.send("GET", &path, Some(&w.other), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(started.elapsed() < Duration::from_secs(1));
+    // A cancelled order stays cancelled: held on `cancelled`, it is answered at once.
+    let id = placed["order_id"].as_str().unwrap();
+    let (status, _) = w
+        .send(
+            "POST",
+            &format!("/api/orders/{id}/cancel"),
+            Some(&w.shopper),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    w.project().await;
+    let started = std::time::Instant::now();
+    let final_read = path.replace("=pending", "=cancelled");
+    let (status, order) = w.send("GET", &final_read, Some(&w.shopper), None).await;
+    assert_eq!(
+        (status, order["status"].as_str()),
+        (StatusCode::OK, Some("cancelled"))
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
     let bad = path.replace("=pending", "=shipped");
     let (status, problem) = w.send("GET", &bad, Some(&w.shopper), None).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
@@ -1275,6 +1299,11 @@ async fn fault_switches_flip_at_run_time_and_bad_parameters_name_the_field() {
             json!({"enabled": true, "added_ms": 10001}),
             "added_ms",
         ),
+        (
+            "slow_database",
+            json!({"enabled": true, "added_ms": 321.5}),
+            "added_ms",
+        ),
         ("projector_crash", json!({"enabled": true}), "event_type"),
         (
             "projector_crash",
@@ -1372,7 +1401,8 @@ async fn fault_switches_flip_at_run_time_and_bad_parameters_name_the_field() {
             "PUT",
             &format!("{faults}/slow_database"),
             Some(&w.admin),
-            Some(json!({"enabled": true, "added_ms": 400}).to_string()),
+            // 400.0 is the whole number 400, as every other body's integers take it.
+            Some(json!({"enabled": true, "added_ms": 400.0}).to_string()),
         )
         .await;
     assert_eq!(status, StatusCode::OK);

@@ -53,11 +53,12 @@ impl Scene {
         Projector::start(&self.url, &self.queue, &self.endpoint)
     }
 
-    /// The projector with extra arguments and environment (fault switches, say).
+    /// The projector with extra arguments and environment (fault switches, say). Its health
+    /// server takes a free port: a `scripts/dev` stack may hold the default one.
     fn projector_with(&self, args: &[&str], env: &[(&str, &str)]) -> Projector {
         let mut command = Command::new(env!("CARGO_BIN_EXE_stock-projector"));
         command
-            .args(["run", "--poll-seconds", "1"])
+            .args(["run", "--http", "127.0.0.1:0", "--poll-seconds", "1"])
             .args(args)
             .env("DATABASE_URL", &self.url)
             .env("EVENT_QUEUE_URL", &self.queue)
