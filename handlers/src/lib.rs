@@ -100,6 +100,12 @@ fn route<B>(request: &axum::http::Request<B>) -> &str {
 }
 
 /// Counts and times every answered request by route, method and status.
+/// How long a route held its answer on purpose (a read waiting for an order's outcome): time the
+/// client asked to wait, which [`measure`] keeps out of `HttpRequestLatency` and records as
+/// `HttpRequestHeld`, so a long poll never reads as a slow service.
+#[derive(Debug, Clone, Copy)]
+pub struct Held(pub std::time::Duration);
+
 async fn measure(
     request: axum::extract::Request,
     next: axum::middleware::Next,
@@ -108,6 +114,10 @@ async fn measure(
     let method = request.method().to_string();
     let started = std::time::Instant::now();
     let response = next.run(request).await;
+    let held = response
+        .extensions()
+        .get::<Held>()
+        .map_or(std::time::Duration::ZERO, |h| h.0);
     // On the request's server span (the trace layer's, around this one): X-Ray's http.status.
     tracing::Span::current().record("http.response.status_code", response.status().as_u16());
     let labels = [
@@ -117,7 +127,10 @@ async fn measure(
     ];
     metrics::counter!("HttpRequests", &labels).increment(1);
     metrics::histogram!("HttpRequestLatency", &labels)
-        .record(started.elapsed().as_secs_f64() * 1000.0);
+        .record(started.elapsed().saturating_sub(held).as_secs_f64() * 1000.0);
+    if !held.is_zero() {
+        metrics::histogram!("HttpRequestHeld", &labels).record(held.as_secs_f64() * 1000.0);
+    }
     response
 }
 
@@ -280,4 +293,56 @@ fn new_traceparent() -> String {
     let trace = Uuid::new_v4().simple().to_string();
     let span = &Uuid::new_v4().simple().to_string()[..16];
     format!("00-{trace}-{span}-01")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use axum::response::IntoResponse;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    /// The value of the first line of `text` that starts with `prefix` and holds every `part`.
+    fn value(text: &str, prefix: &str, parts: &[&str]) -> f64 {
+        text.lines()
+            .find(|l| l.starts_with(prefix) && parts.iter().all(|p| l.contains(p)))
+            .and_then(|l| l.rsplit(' ').next()?.parse().ok())
+            .unwrap_or_else(|| panic!("no {prefix} with {parts:?} in:\n{text}"))
+    }
+
+    #[tokio::test]
+    async fn a_hold_the_client_asked_for_is_not_latency() {
+        platform::metrics::install("test");
+        let held = Router::new()
+            .route(
+                "/held",
+                axum::routing::get(|| async {
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                    let mut response = "decided".into_response();
+                    response
+                        .extensions_mut()
+                        .insert(Held(Duration::from_millis(300)));
+                    response
+                }),
+            )
+            .layer(axum::middleware::from_fn(measure));
+        let response = held
+            .oneshot(
+                axum::http::Request::get("/held")
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let text = platform::metrics::render();
+        let route = "Route=\"/held\"";
+        assert!(value(&text, "HttpRequestHeld_sum", &[route]) >= 300.0);
+        // Answered in about no time once the hold is left out: under 100 ms.
+        let count = value(&text, "HttpRequestLatency_count", &[route]);
+        let fast = value(&text, "HttpRequestLatency_bucket", &[route, "le=\"100\""]);
+        assert_eq!((count, fast), (1.0, 1.0));
+    }
 }

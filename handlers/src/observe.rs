@@ -110,6 +110,8 @@ pub struct TraceQuery {
     /// at most 2000 characters.
     #[param(max_length = 2000)]
     filter: Option<String>,
+    /// The console's own requests too (`/api/admin/observe/*`); left out by default.
+    console: Option<bool>,
     /// Traces that started before this time: a previous page's `next_before`.
     before: Option<DateTime<Utc>>,
 }
@@ -154,6 +156,7 @@ async fn traces(
         limit,
         errors_only: query.errors.unwrap_or(false),
         before: instant("before", query.before)?,
+        include_console: query.console.unwrap_or(false),
     };
     let found = match &state.observe.xray {
         // The same expression, to X-Ray itself.
@@ -166,6 +169,7 @@ async fn traces(
                     .filter(|f| !f.is_empty()),
                 filter.q.as_deref(),
                 filter.errors_only,
+                filter.include_console,
             )
             .map_err(|e| query_problem("filter", e))?;
             xray.traces(expression, filter.minutes, filter.limit, filter.before)

@@ -111,13 +111,20 @@ async fn get_order(
     let waits = |from: &String| {
         *from == order.status && !OrderStatus::from_name(from).is_some_and(OrderStatus::is_final)
     };
-    if let Some(from) = from.filter(waits)
-        && let Some(changed) =
+    let mut held = Duration::ZERO;
+    if let Some(from) = from.filter(waits) {
+        let started = std::time::Instant::now();
+        let changed =
             orders::wait_for_change(&state.pool, &state.progress, id, &from, OUTCOME_WAIT)
                 .await
-                .map_err(Problem::internal)?
-    {
-        order = changed;
+                .map_err(Problem::internal)?;
+        held = started.elapsed();
+        if let Some(changed) = changed {
+            order = changed;
+        }
     }
-    Ok(respond(order, freshness))
+    let mut response = respond(order, freshness);
+    // The hold is the client's asking, not the service's slowness: kept out of the latency.
+    response.extensions_mut().insert(crate::Held(held));
+    Ok(response)
 }

@@ -55,7 +55,13 @@ pub struct TraceFilter {
     pub errors_only: bool,
     /// Only traces that started before this: a previous page's `next_before`.
     pub before: Option<DateTime<Utc>>,
+    /// The console's own requests too (`/api/admin/observe/*`, every few seconds while it is
+    /// open): left out unless asked for, so they do not bury the shop's traces.
+    pub include_console: bool,
 }
+
+/// The console's own routes, as a span's route or path spells them.
+pub const CONSOLE_ROUTES: &str = "/admin/observe/";
 
 /// How long a trace search may run.
 const FILTER_SECONDS: u32 = 10;
@@ -79,6 +85,11 @@ pub async fn traces(pool: &PgPool, filter: &TraceFilter) -> Result<TraceList, Qu
     }
     if filter.errors_only {
         st.push(" AND bool_or(s.status = 'error')");
+    }
+    if !filter.include_console {
+        st.push(" AND NOT COALESCE(bool_or(strpos(COALESCE(s.attributes ->> 'http.route', s.attributes ->> 'url.path', ''), ")
+            .bind_text(CONSOLE_ROUTES)
+            .push(") > 0), false)");
     }
     if let Some(before) = filter.before {
         st.push(" AND min(s.start_time) < ")

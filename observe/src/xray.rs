@@ -31,13 +31,21 @@ pub fn trace_id(xray_id: &str) -> String {
 }
 
 /// The expression sent to X-Ray for a search: the learner's `filter`, an id `q` as the
-/// annotations carry it, and errors only; `None` for every trace.
+/// annotations carry it, errors only, and the console's own requests left out unless
+/// `include_console`; `None` for every trace.
 pub fn expression(
     filter: Option<&str>,
     q: Option<&str>,
     errors_only: bool,
+    include_console: bool,
 ) -> Result<Option<String>, QueryError> {
     let mut parts = Vec::new();
+    if !include_console {
+        parts.push(format!(
+            "!http.url CONTAINS \"{}\"",
+            crate::query::CONSOLE_ROUTES
+        ));
+    }
     if let Some(filter) = filter {
         parts.push(format!("({filter})"));
     }
@@ -446,14 +454,23 @@ mod tests {
 
     #[test]
     fn a_search_becomes_one_expression() {
-        assert_eq!(expression(None, None, false).unwrap(), None);
+        assert_eq!(expression(None, None, false, true).unwrap(), None);
         assert_eq!(
-            expression(Some("service(\"order\") { fault }"), Some("o-1"), true)
-                .unwrap()
-                .unwrap(),
+            expression(None, None, false, false).unwrap().unwrap(),
+            "!http.url CONTAINS \"/admin/observe/\""
+        );
+        assert_eq!(
+            expression(
+                Some("service(\"order\") { fault }"),
+                Some("o-1"),
+                true,
+                true
+            )
+            .unwrap()
+            .unwrap(),
             "(service(\"order\") { fault }) AND (annotation.order_id = \"o-1\" OR annotation.correlation_id = \"o-1\") AND (fault OR error)"
         );
-        assert!(expression(None, Some("a\" OR true"), false).is_err());
+        assert!(expression(None, Some("a\" OR true"), false, true).is_err());
     }
 
     #[test]

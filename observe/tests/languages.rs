@@ -491,9 +491,9 @@ async fn span(
 ) {
     let (start_ms, end_ms) = ms;
     let trace = id.chars().next().unwrap().to_ascii_uppercase();
-    let traces = ['A', 'B', 'C', 'D', 'E'];
+    let traces = ['A', 'B', 'C', 'D', 'E', 'F'];
     let index = traces.iter().position(|t| *t == trace).unwrap() as i64;
-    // A starts 50 minutes ago, E 10: newest first is E, D, C, B, A.
+    // A starts 50 minutes ago, E 10 and F 0: newest first is F, E, D, C, B, A.
     let start = Utc::now() - Duration::minutes(50 - 10 * index) + Duration::milliseconds(start_ms);
     let end = start + Duration::milliseconds(end_ms - start_ms);
     let trace_id = trace.to_ascii_lowercase().to_string().repeat(32);
@@ -618,6 +618,17 @@ async fn traces() -> PgPool {
         json!({"peer.service": "stock-projector", "url.full": "http://127.0.0.1:9/stock"}),
     )
     .await;
+    // F: the console asking for traces, as it does every few seconds while open.
+    span(
+        p,
+        "f1",
+        None,
+        "gateway",
+        (0, 30),
+        false,
+        json!({"http.route": "/api/admin/observe/traces", "http.response.status_code": 200}),
+    )
+    .await;
     span(
         p,
         "e3",
@@ -651,6 +662,31 @@ async fn found(pool: &PgPool, expression: &str) -> Result<String, String> {
         .map(|t| t.trace_id[..1].to_ascii_uppercase())
         .collect::<Vec<_>>()
         .join(" "))
+}
+
+#[tokio::test]
+async fn the_consoles_own_requests_are_left_out_unless_asked_for() {
+    let pool = traces().await;
+    let list = |include_console| {
+        let pool = pool.clone();
+        async move {
+            let filter = TraceFilter {
+                minutes: 120,
+                limit: 50,
+                include_console,
+                ..Default::default()
+            };
+            let found = query::traces(&pool, &filter).await.unwrap();
+            found
+                .traces
+                .iter()
+                .map(|t| t.trace_id[..1].to_ascii_uppercase())
+                .collect::<Vec<_>>()
+                .join(" ")
+        }
+    };
+    assert_eq!(list(false).await, "E D C B A");
+    assert_eq!(list(true).await, "F E D C B A");
 }
 
 #[tokio::test]

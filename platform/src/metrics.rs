@@ -102,7 +102,14 @@ pub const CATALOG: &[Described] = &[
         Histogram,
         Unit::Milliseconds,
         &["Route", "Method", "Status"],
-        "time to answer an HTTP request",
+        "time to answer an HTTP request, less any hold the client asked for",
+    ),
+    metric(
+        "HttpRequestHeld",
+        Histogram,
+        Unit::Milliseconds,
+        &["Route", "Method", "Status"],
+        "time a request was held on purpose (a read waiting for an order's outcome)",
     ),
     metric(
         "CommandLatency",

@@ -1970,6 +1970,8 @@ export interface operations {
                  *     at most 2000 characters.
                  */
                 filter?: string;
+                /** @description The console's own requests too (`/api/admin/observe/*`); left out by default. */
+                console?: boolean;
                 /** @description Traces that started before this time: a previous page's `next_before`. */
                 before?: string;
             };
@@ -3397,6 +3399,7 @@ export interface operations {
                  * @description Hold the answer (at most 10 s) while the order's status is still this one, so a client
                  *     learns the outcome as soon as it is decided without polling: pass `pending` after placing.
                  *     The answer past the wait is the order as it is (its status maybe unchanged): ask again.
+                 *     A rejected or cancelled order never changes: it is answered at once.
                  */
                 wait_for_change_from?: "pending" | "confirmed" | "rejected" | "cancelled";
             };

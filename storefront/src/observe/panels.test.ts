@@ -37,6 +37,10 @@ describe("panels", () => {
     expect(panel("Request latency p99 by route (ms)").queries[0]!.promql).toBe(
       "histogram_quantile(0.99, sum by (le, Route) (rate(HttpRequestLatency_bucket[5m])))",
     );
+    // The console's own polling is not the shop's traffic.
+    expect(panel("Requests per minute by route").queries[0]!.promql).toBe(
+      'sum by (Route) (rate(HttpRequests{Route!~".*/admin/observe/.*"}[1m]))*60',
+    );
     expect(panel("HTTP 5xx rate").queries[0]!.promql).toBe(
       'sum(rate(HttpRequests{Status=~"5.."}[1m])) / clamp_min(sum(rate(HttpRequests[1m])), 1e-9)',
     );
