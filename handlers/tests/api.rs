@@ -1788,3 +1788,63 @@ async fn an_admin_uploads_a_product_image_that_the_catalog_then_shows_and_nothin
             .unwrap();
     assert_eq!(left, 1, "only the fresh upload is pending: {fresh}");
 }
+
+#[tokio::test]
+async fn a_game_day_nobody_finishes_ends_itself_at_its_time_limit() {
+    let w = world().await;
+    let (status, run) = w
+        .send(
+            "POST",
+            "/api/admin/scenarios/stuck-orders/start",
+            Some(&w.admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{run}");
+    let run_id = run["run_id"].as_str().unwrap().to_string();
+    let started =
+        chrono::DateTime::parse_from_rfc3339(run["started_at"].as_str().unwrap()).unwrap();
+    let ends = chrono::DateTime::parse_from_rfc3339(run["ends_at"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        ends - started,
+        observe::gameday::TIME_LIMIT,
+        "the run says when it ends"
+    );
+
+    // Left open past its limit, as a learner who walked away leaves it.
+    sqlx::query("UPDATE scenario_runs SET started_at = started_at - interval '31 minutes'")
+        .execute(&w.pool)
+        .await
+        .unwrap();
+    let (_, scenarios) = w
+        .send("GET", "/api/admin/scenarios", Some(&w.admin), None)
+        .await;
+    assert_eq!(scenarios["running"], Value::Null, "{scenarios}");
+    // Finishing an ended run changes nothing: it answers the run as it ended.
+    let (_, ended) = w
+        .send(
+            "POST",
+            &format!("/api/admin/scenarios/runs/{run_id}/finish"),
+            Some(&w.admin),
+            None,
+        )
+        .await;
+    assert_eq!(ended["finished_by"], observe::gameday::TIMED_OUT, "{ended}");
+    assert!(ended["finished_at"].is_string());
+    // Its fault is off, and the switches are the learner's again.
+    let on: bool =
+        sqlx::query_scalar("SELECT coalesce(bool_or(enabled), false) FROM fault_switches")
+            .fetch_one(&w.pool)
+            .await
+            .unwrap();
+    assert!(!on, "the hidden fault is off");
+    let (status, _) = w
+        .send(
+            "PUT",
+            "/api/admin/faults/slow_database",
+            Some(&w.admin),
+            Some(json!({"enabled": false}).to_string()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}

@@ -3,13 +3,21 @@
 //! investigate with the alarms, metrics, traces and logs; then asks which part broke and why,
 //! checks the answer, and shows the signals that gave it away. Finishing turns the fault off; the
 //! console then shows that nothing was lost (every order decided, read models equal to a
-//! rebuild). Runs are kept in `scenario_runs`; one runs at a time.
+//! rebuild). Runs are kept in `scenario_runs`; one runs at a time, for at most [`TIME_LIMIT`]:
+//! a run nobody finishes ends itself then (its fault off, `finished_by` saying so), so a game day
+//! left open never keeps a hidden fault on, nor every switch locked.
 
 use chrono::{DateTime, Utc};
 use platform::faults::{self, Fault};
 use serde::Serialize;
 use sqlx::PgPool;
 use uuid::Uuid;
+
+/// How long a game day may run before it ends itself.
+pub const TIME_LIMIT: chrono::Duration = chrono::Duration::minutes(30);
+
+/// Who ends a run that reached [`TIME_LIMIT`].
+pub const TIMED_OUT: &str = "time limit (30 minutes)";
 
 /// Makes the fault a scenario turns on (a `const` cannot hold the `String` some faults carry).
 pub type MakeFault = fn() -> Fault;
@@ -296,6 +304,10 @@ pub struct Run {
     pub correct: Option<bool>,
     pub answered_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
+    /// The admin who finished it, or its time limit ([`TIMED_OUT`]).
+    pub finished_by: Option<String>,
+    /// When it ends itself if nobody finishes it first.
+    pub ends_at: DateTime<Utc>,
 }
 
 impl Run {
@@ -323,11 +335,12 @@ pub enum GameDayError {
     Database(#[from] sqlx::Error),
 }
 
-const RUN: &str =
-    "run_id, scenario, started_by, started_at, answer, correct, answered_at, finished_at";
+const RUN: &str = "run_id, scenario, started_by, started_at, answer, correct, answered_at, \
+     finished_at, finished_by, started_at + interval '30 minutes' AS ends_at";
 
 /// Starts `scenario` as `actor`: records the run and turns its fault on, in one transaction.
 pub async fn start(pool: &PgPool, scenario: &Scenario, actor: &str) -> Result<Run, GameDayError> {
+    end_overdue(pool).await?;
     let mut tx = pool.begin().await?;
     let run: Run = sqlx::query_as(&format!(
         "INSERT INTO scenario_runs (run_id, scenario, started_by) VALUES ($1, $2, $3)
@@ -345,8 +358,27 @@ pub async fn start(pool: &PgPool, scenario: &Scenario, actor: &str) -> Result<Ru
     Ok(run)
 }
 
-/// The run not finished yet, if any.
+/// Ends the run that has reached its time limit, if any, as [`TIMED_OUT`].
+async fn end_overdue(pool: &PgPool) -> sqlx::Result<()> {
+    let overdue: Option<Uuid> = sqlx::query_scalar(
+        "SELECT run_id FROM scenario_runs WHERE finished_at IS NULL AND started_at <= clock_timestamp() - $1::interval",
+    )
+    .bind(format!("{} seconds", TIME_LIMIT.num_seconds()))
+    .fetch_optional(pool)
+    .await?;
+    if let Some(run_id) = overdue {
+        // Another request may have ended it meanwhile: only the database failing matters.
+        if let Err(GameDayError::Database(e)) = finish(pool, run_id, TIMED_OUT).await {
+            return Err(e);
+        }
+        tracing::warn!(%run_id, "a game day reached its time limit: its fault is off");
+    }
+    Ok(())
+}
+
+/// The run not finished yet, if any (one past its time limit is ended first).
 pub async fn running(pool: &PgPool) -> sqlx::Result<Option<Run>> {
+    end_overdue(pool).await?;
     sqlx::query_as(&format!(
         "SELECT {RUN} FROM scenario_runs WHERE finished_at IS NULL"
     ))
@@ -399,9 +431,10 @@ pub async fn finish(pool: &PgPool, run_id: Uuid, actor: &str) -> Result<Run, Gam
         faults::switch_off(&mut tx, scenario.switch(), actor).await?;
     }
     let run: Run = sqlx::query_as(&format!(
-        "UPDATE scenario_runs SET finished_at = clock_timestamp() WHERE run_id = $1 RETURNING {RUN}"
+        "UPDATE scenario_runs SET finished_at = clock_timestamp(), finished_by = $2 WHERE run_id = $1 RETURNING {RUN}"
     ))
     .bind(run_id)
+    .bind(actor)
     .fetch_one(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -421,6 +454,19 @@ pub async fn hidden_switch(pool: &PgPool) -> sqlx::Result<Option<&'static str>> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_time_limit_is_one_figure_everywhere_it_is_said() {
+        let minutes = TIME_LIMIT.num_minutes();
+        assert!(
+            RUN.contains(&format!("interval '{minutes} minutes'")),
+            "{RUN}"
+        );
+        assert!(
+            TIMED_OUT.contains(&format!("{minutes} minutes")),
+            "{TIMED_OUT}"
+        );
+    }
 
     #[test]
     fn every_switch_has_a_scenario_and_a_choice() {

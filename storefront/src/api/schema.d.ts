@@ -1025,8 +1025,15 @@ export interface components {
             /** Format: date-time */
             answered_at?: string | null;
             correct?: boolean | null;
+            /**
+             * Format: date-time
+             * @description When it ends itself if nobody finishes it first.
+             */
+            ends_at: string;
             /** Format: date-time */
             finished_at?: string | null;
+            /** @description The admin who finished it, or its time limit ([`TIMED_OUT`]). */
+            finished_by?: string | null;
             /** Format: uuid */
             run_id: string;
             scenario: string;
