@@ -92,7 +92,9 @@ export function RunPanel({
           </p>
         )}
         <p className="text-sm text-stone-600">
-          Running for <span className="tabular-nums">{duration(now - Date.parse(run.started_at))}</span>
+          Running for <span className="tabular-nums">{duration(now - Date.parse(run.started_at))}</span>; if nobody finishes it, it
+          ends itself in <span className="tabular-nums">{duration(Math.max(0, Date.parse(run.ends_at) - now))}</span> and turns its
+          fault off.
         </p>
       </div>
       <nav aria-label="Where to look" className="flex flex-wrap items-center gap-2">
