@@ -55,11 +55,7 @@ impl Parser {
             }
             "display" => {
                 self.s.next()?;
-                let mut names = vec![self.field_name()?];
-                while self.s.eat(",")? {
-                    names.push(self.field_name()?);
-                }
-                Command::Display(names)
+                Command::Display(self.list(Self::field_name)?)
             }
             "filter" => {
                 self.s.next()?;
@@ -77,11 +73,7 @@ impl Parser {
             }
             "sort" => {
                 self.s.next()?;
-                let mut keys = vec![self.sort_key()?];
-                while self.s.eat(",")? {
-                    keys.push(self.sort_key()?);
-                }
-                Command::Sort(keys)
+                Command::Sort(self.list(Self::sort_key)?)
             }
             "limit" => {
                 self.s.next()?;
@@ -99,11 +91,7 @@ impl Parser {
             }
             "dedup" => {
                 self.s.next()?;
-                let mut keys = vec![self.expr()?];
-                while self.s.eat(",")? {
-                    keys.push(self.expr()?);
-                }
-                Command::Dedup(keys)
+                Command::Dedup(self.list(Self::expr)?)
             }
             _ => return Err(self.s.error(COMMANDS)),
         };
@@ -126,10 +114,7 @@ impl Parser {
                 if !self.s.eat_word("as")? {
                     return Err(self.s.error("`as` and a name for each `*`"));
                 }
-                let mut names = vec![self.field_name()?];
-                while self.s.eat(",")? {
-                    names.push(self.field_name()?);
-                }
+                let names = self.list(Self::field_name)?;
                 if names.len() != stars {
                     return Err(ParseError {
                         position: self.s.position(),
@@ -166,6 +151,18 @@ impl Parser {
         }
     }
 
+    /// `item (, item)*`.
+    fn list<T>(
+        &mut self,
+        item: fn(&mut Self) -> Result<T, ParseError>,
+    ) -> Result<Vec<T>, ParseError> {
+        let mut items = vec![item(self)?];
+        while self.s.eat(",")? {
+            items.push(item(self)?);
+        }
+        Ok(items)
+    }
+
     fn sort_key(&mut self) -> Result<(Expr, Direction), ParseError> {
         let expr = self.expr()?;
         let direction = if self.s.eat_word("asc")? {
@@ -178,11 +175,11 @@ impl Parser {
     }
 
     fn named_list(&mut self, aggregates: bool) -> Result<Vec<Named>, ParseError> {
-        let mut list = vec![self.named(aggregates)?];
-        while self.s.eat(",")? {
-            list.push(self.named(aggregates)?);
-        }
-        Ok(list)
+        self.list(if aggregates {
+            |p: &mut Self| p.named(true)
+        } else {
+            |p: &mut Self| p.named(false)
+        })
     }
 
     fn named(&mut self, aggregate: bool) -> Result<Named, ParseError> {
@@ -282,10 +279,7 @@ impl Parser {
                 return Err(self.s.error("`like` or `in` after `not`"));
             }
             self.s.expect("[")?;
-            let mut list = vec![self.literal()?];
-            while self.s.eat(",")? {
-                list.push(self.literal()?);
-            }
+            let list = self.list(Self::literal)?;
             self.s.expect("]")?;
             return Ok(Expr::In {
                 expr: Box::new(left),
@@ -453,18 +447,13 @@ impl Parser {
                     });
                 }
                 self.s.next()?; // (
-                let mut args = Vec::new();
-                if !self.s.is(")") {
-                    if self.s.is("*") {
-                        self.s.next()?;
-                        args.push(Expr::Star);
-                    } else {
-                        args.push(self.expr()?);
-                        while self.s.eat(",")? {
-                            args.push(self.expr()?);
-                        }
-                    }
-                }
+                let args = if self.s.is(")") {
+                    Vec::new()
+                } else if self.s.eat("*")? {
+                    vec![Expr::Star]
+                } else {
+                    self.list(Self::expr)?
+                };
                 self.s.expect(")")?;
                 check_arity(&lower, &args).map_err(|expected| ParseError {
                     position: at,
