@@ -3,8 +3,8 @@
 //! telemetry the local OTLP receiver keeps; metrics and alarms from Prometheus. Every query is
 //! bounded: a window of at most a day and a page of at most a few hundred rows. On AWS the same
 //! expressions and queries go to X-Ray and CloudWatch Logs themselves (`OBSERVE_XRAY`,
-//! `OBSERVE_LOG_GROUPS`), the service map is X-Ray's, alarms come from CloudWatch and a trace
-//! links to the X-Ray console; the Prometheus routes answer 503 there.
+//! `OBSERVE_LOG_GROUPS`), the service map is X-Ray's, alarms and each metric panel's CloudWatch
+//! expression come from CloudWatch, and a trace links to the X-Ray console.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -410,9 +410,13 @@ async fn logs(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct MetricQuery {
-    /// A PromQL expression (at most 2000 characters).
+    /// A PromQL expression (at most 2000 characters): what Prometheus answers, locally.
     #[param(min_length = 1, max_length = 2000, pattern = r"\S")]
     query: String,
+    /// The same signal as a CloudWatch metric math expression (at most 2000 characters): what
+    /// CloudWatch answers, on AWS, where no Prometheus runs.
+    #[param(max_length = 2000)]
+    cloudwatch: Option<String>,
     /// The window, 1 to 1440 minutes back (default 60).
     #[param(minimum = 1, maximum = 1440)]
     minutes: Option<i64>,
@@ -451,8 +455,35 @@ async fn metrics(
     }
     // Prometheus answers at most 11,000 points a series: a finer step over a long window is raised.
     let step = step.max((minutes * 60 + 9_999) / 10_000);
-    let prometheus = prometheus(&state)?;
     let to = Utc::now();
+    if state.observe.prometheus.is_none()
+        && let Some(cloudwatch) = &state.observe.cloudwatch
+    {
+        let expression = query
+            .cloudwatch
+            .as_deref()
+            .map(str::trim)
+            .filter(|e| !e.is_empty() && e.chars().count() <= 2000 && !e.contains('\0'))
+            .ok_or_else(|| {
+                Problem::invalid(
+                    "cloudwatch",
+                    "on AWS the panel's CloudWatch expression is required: 1 to 2000 characters",
+                )
+            })?;
+        // CloudWatch's periods are whole minutes past one minute.
+        let period = if step < 60 { 60 } else { step / 60 * 60 };
+        return cloudwatch
+            .metric_range(expression, to - Duration::minutes(minutes), to, period)
+            .await
+            .map(Json)
+            .map_err(|error| match error {
+                observe::cloudwatch::MetricDataError::Refused(message) => {
+                    Problem::invalid("cloudwatch", message)
+                }
+                other => unanswered(other),
+            });
+    }
+    let prometheus = prometheus(&state)?;
     prometheus
         .range(&query.query, to - Duration::minutes(minutes), to, step)
         .await

@@ -205,3 +205,152 @@ impl CloudWatch {
         })
     }
 }
+
+/// CloudWatch refused a metric expression, or did not answer.
+#[derive(Debug, thiserror::Error)]
+pub enum MetricDataError {
+    #[error("CloudWatch refused the expression: {0}")]
+    Refused(String),
+    #[error(transparent)]
+    Unanswered(#[from] CloudWatchError),
+}
+
+/// How many pages of GetMetricData a panel reads at most (each holds up to 100,800 points).
+const METRIC_PAGES: usize = 5;
+
+impl CloudWatch {
+    /// A panel's series on AWS: the CloudWatch metric math `expression` (the same signal as
+    /// the panel's PromQL locally, such as `SUM(SEARCH('Namespace="Shop" MetricName="OrdersPlaced"', 'Sum', 60))`)
+    /// from `from` to `to`, a point every `period` seconds, each series labelled as CloudWatch
+    /// labels it (`label`).
+    pub async fn metric_range(
+        &self,
+        expression: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        period: i64,
+    ) -> Result<crate::prometheus::MetricRange, MetricDataError> {
+        let query = aws_sdk_cloudwatch::types::MetricDataQuery::builder()
+            .id("panel")
+            .expression(expression)
+            .period(i32::try_from(period).unwrap_or(60))
+            .return_data(true)
+            .build();
+        let mut results = Vec::new();
+        let mut token = None;
+        for _ in 0..METRIC_PAGES {
+            let page = self
+                .client
+                .get_metric_data()
+                .metric_data_queries(query.clone())
+                .start_time(aws_sdk_cloudwatch::primitives::DateTime::from_secs(
+                    from.timestamp(),
+                ))
+                .end_time(aws_sdk_cloudwatch::primitives::DateTime::from_secs(
+                    to.timestamp(),
+                ))
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|e| {
+                    use aws_sdk_cloudwatch::error::ProvideErrorMetadata;
+                    let e = e.into_service_error();
+                    // An expression CloudWatch cannot read comes back unmodelled, by its code.
+                    let refused = matches!(
+                        e.code(),
+                        Some(
+                            "ValidationError"
+                                | "InvalidParameterValue"
+                                | "InvalidParameterCombination"
+                        )
+                    );
+                    if refused {
+                        MetricDataError::Refused(
+                            e.meta().message().unwrap_or("invalid").to_string(),
+                        )
+                    } else {
+                        MetricDataError::Unanswered(CloudWatchError(
+                            aws_sdk_cloudwatch::error::DisplayErrorContext(e).to_string(),
+                        ))
+                    }
+                })?;
+            results.extend(page.metric_data_results().iter().cloned());
+            token = page.next_token().map(str::to_string);
+            if token.is_none() {
+                break;
+            }
+        }
+        Ok(range(&results, from, to, period))
+    }
+}
+
+/// GetMetricData's results as the console's series: one per label, points oldest first. A
+/// result CloudWatch could not compute (its messages say why) is refused as the expression.
+pub(crate) fn range(
+    results: &[aws_sdk_cloudwatch::types::MetricDataResult],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    period: i64,
+) -> crate::prometheus::MetricRange {
+    use std::collections::BTreeMap;
+    let mut by_label: BTreeMap<String, Vec<[f64; 2]>> = BTreeMap::new();
+    for result in results {
+        let label = result.label().unwrap_or("value").to_string();
+        let points = by_label.entry(label).or_default();
+        for (t, v) in result.timestamps().iter().zip(result.values()) {
+            points.push([t.secs() as f64, *v]);
+        }
+    }
+    let series = by_label
+        .into_iter()
+        .map(|(label, mut points)| {
+            points.sort_by(|a, b| a[0].total_cmp(&b[0]));
+            crate::prometheus::Series {
+                labels: BTreeMap::from([("label".to_string(), label)]),
+                points,
+            }
+        })
+        .collect();
+    crate::prometheus::MetricRange {
+        from,
+        to,
+        step_seconds: period,
+        series,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_cloudwatch::primitives::DateTime as AwsTime;
+    use aws_sdk_cloudwatch::types::MetricDataResult;
+
+    use super::*;
+
+    #[test]
+    fn metric_data_reads_as_the_consoles_series() {
+        let results = [
+            MetricDataResult::builder()
+                .label("order /api/orders POST 202")
+                .timestamps(AwsTime::from_secs(120))
+                .values(4.0)
+                .timestamps(AwsTime::from_secs(60))
+                .values(2.0)
+                .build(),
+            MetricDataResult::builder()
+                .label("product /api/products GET 200")
+                .timestamps(AwsTime::from_secs(60))
+                .values(9.0)
+                .build(),
+        ];
+        let now = Utc::now();
+        let r = range(&results, now - Duration::minutes(5), now, 60);
+        assert_eq!(r.series.len(), 2);
+        assert_eq!(r.series[0].labels["label"], "order /api/orders POST 202");
+        assert_eq!(
+            r.series[0].points,
+            [[60.0, 2.0], [120.0, 4.0]],
+            "oldest first"
+        );
+        assert_eq!(r.step_seconds, 60);
+    }
+}

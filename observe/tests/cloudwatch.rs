@@ -107,3 +107,42 @@ async fn the_board_shows_each_deployed_alarm_with_its_state_value_and_link() {
     assert_eq!(burn("5m"), None, "no short-window alarm was deployed");
     assert_eq!(board.slo.window, "30d");
 }
+
+#[tokio::test]
+async fn a_panels_expression_is_asked_of_cloudwatch_and_read_as_series() {
+    let client = client().await;
+    let metric = format!("Panel{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+    let now = chrono::Utc::now();
+    client
+        .put_metric_data()
+        .namespace("Shop")
+        .metric_data(
+            aws_sdk_cloudwatch::types::MetricDatum::builder()
+                .metric_name(&metric)
+                .value(3.0)
+                .timestamp(aws_sdk_cloudwatch::primitives::DateTime::from_secs(
+                    now.timestamp() - 120,
+                ))
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let cloudwatch = CloudWatch {
+        client,
+        prefix: "unused-".into(),
+        region: "us-east-1".into(),
+    };
+    // The panel's own expression, sent unchanged. moto takes it and answers one empty series
+    // (it does not evaluate SEARCH): what is tested here is the request and the reading of the
+    // answer; the reading of full results is observe's unit test (`cloudwatch::tests`).
+    let expression =
+        format!("SUM(SEARCH('Namespace=\"Shop\" MetricName=\"{metric}\"', 'Sum', 60))");
+    let answer = cloudwatch
+        .metric_range(&expression, now - chrono::Duration::minutes(10), now, 60)
+        .await;
+    let range = answer.unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(range.step_seconds, 60);
+    assert_eq!(range.series.len(), 1, "{range:?}");
+    assert!(range.series[0].labels.contains_key("label"));
+}

@@ -138,8 +138,8 @@ export function observeApi(api: Api) {
       api.adminRead<TraceDetail>(`/admin/observe/traces/${seg(traceId)}`, {}, signal),
     serviceMap: (minutes: number, signal?: AbortSignal) =>
       api.adminRead<ServiceMap>("/admin/observe/service-map", { minutes }, signal),
-    metrics: ({ query, minutes, step }: MetricQuery, signal?: AbortSignal) =>
-      api.adminRead<MetricRange>("/admin/observe/metrics", { query, minutes, step }, signal),
+    metrics: ({ query, cloudwatch, minutes, step }: MetricQuery, signal?: AbortSignal) =>
+      api.adminRead<MetricRange>("/admin/observe/metrics", { query, cloudwatch, minutes, step }, signal),
     alarms: (signal?: AbortSignal) => api.adminRead<AlarmBoard>("/admin/observe/alarms", {}, signal),
     logs: (query: LogQuery, signal?: AbortSignal) => api.adminRead<LogPage>("/admin/observe/logs", { ...query }, signal),
     insights: ({ query, minutes, end }: InsightsQuery, signal?: AbortSignal) =>

@@ -1786,8 +1786,13 @@ export interface operations {
     metrics: {
         parameters: {
             query: {
-                /** @description A PromQL expression (at most 2000 characters). */
+                /** @description A PromQL expression (at most 2000 characters): what Prometheus answers, locally. */
                 query: string;
+                /**
+                 * @description The same signal as a CloudWatch metric math expression (at most 2000 characters): what
+                 *     CloudWatch answers, on AWS, where no Prometheus runs.
+                 */
+                cloudwatch?: string;
                 /** @description The window, 1 to 1440 minutes back (default 60). */
                 minutes?: number;
                 /**

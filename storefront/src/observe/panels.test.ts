@@ -50,6 +50,24 @@ describe("panels", () => {
     ]);
   });
 
+  it("ask CloudWatch for the same metric as Prometheus, in the namespace the services' EMF writes", () => {
+    for (const { queries } of panels) {
+      for (const q of queries) {
+        // The metric PromQL reads: the name before its range, labels or buckets, or a gauge alone.
+        const metric = (/([A-Z][A-Za-z]+)(?=_bucket|\[|\{)/.exec(q.promql) ?? /\(([A-Z][A-Za-z]+)\)$/.exec(q.promql))?.[1];
+        expect(metric, q.promql).toBeTruthy();
+        expect(q.cloudwatch).toContain(`Namespace="Shop" MetricName="${metric}"`);
+      }
+    }
+    expect(panel("Order decision latency p50 / p99 (ms)").queries.map((q) => q.cloudwatch)).toEqual([
+      `SEARCH('Namespace="Shop" MetricName="OrderDecisionLatency"', 'p50', 60)`,
+      `SEARCH('Namespace="Shop" MetricName="OrderDecisionLatency"', 'p99', 60)`,
+    ]);
+    expect(panel("Orders placed and rejected (per minute)").queries[0]!.cloudwatch).toBe(
+      `SUM(SEARCH('Namespace="Shop" MetricName="OrdersPlaced"', 'Sum', 60))`,
+    );
+  });
+
   it("group by the label that names each series", () => {
     for (const { queries } of panels) {
       for (const q of queries) {
@@ -62,6 +80,11 @@ describe("panels", () => {
 
 describe("series", () => {
   const [byRoute] = panel("Requests per minute by route").queries;
+
+  it("are named by CloudWatch's label on AWS, where Prometheus's labels are absent", () => {
+    expect(seriesName(byRoute!, { label: "order /api/orders POST 202" })).toBe("order /api/orders POST 202");
+    expect(seriesName(byRoute!, { label: "panel" })).toBe("HttpRequests");
+  });
 
   it("are named by their label's value, or by the query when they have none", () => {
     expect(seriesName(byRoute!, { Route: "POST /api/orders" })).toBe("POST /api/orders");

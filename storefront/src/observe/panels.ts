@@ -1,7 +1,10 @@
-// The Metrics page's charts: each panel is one or more PromQL queries over the metrics the
-// services export on /metrics (docs/observability.md names them; histograms are in milliseconds,
-// exported as NAME_bucket / NAME_sum / NAME_count with the label `le`). The same signals hold the
-// CloudWatch dashboard on AWS. How each series is named and its values written lives here too.
+// The Metrics page's charts: each panel is one or more queries, each written once for both
+// places it runs: PromQL over the metrics the services export on /metrics locally
+// (docs/observability.md names them; histograms are in milliseconds, exported as NAME_bucket /
+// NAME_sum / NAME_count with the label `le`), and a CloudWatch metric math expression over the
+// same metrics as EMF writes them on AWS (namespace `Shop`; SEARCH over it as the deployed
+// dashboard does, terraform/modules/observability). How each series is named and its values
+// written lives here too.
 
 /** What a query's values measure, for their labels and the axis. */
 export type Unit = "perMinute" | "ms" | "ratio" | "events" | "count";
@@ -10,6 +13,8 @@ export type PanelQuery = {
   /** The series' name in the legend, when the answer has one series. */
   name: string;
   promql: string;
+  /** The same signal in CloudWatch: what the console asks on AWS, where no Prometheus runs. */
+  cloudwatch: string;
   unit: Unit;
   /** The label that tells a `sum by` / `max by` query's series apart; each is named by its value. */
   by?: string;
@@ -17,10 +22,22 @@ export type PanelQuery = {
 
 export type Panel = { title: string; queries: readonly PanelQuery[] };
 
-const perMinute = (metric: string): PanelQuery => ({ name: metric, promql: `sum(rate(${metric}[1m]))*60`, unit: "perMinute" });
+/** CloudWatch's series of `metric` under every dimension set, `stat` over `period` seconds. */
+const search = (metric: string, stat: string, period = 60, also = "") =>
+  `SEARCH('Namespace="Shop" MetricName="${metric}"${also}', '${stat}', ${period})`;
+
+const perMinute = (metric: string): PanelQuery => ({
+  name: metric,
+  promql: `sum(rate(${metric}[1m]))*60`,
+  cloudwatch: `SUM(${search(metric, "Sum")})`,
+  unit: "perMinute",
+});
 
 const quantile = (q: number, metric: string, by?: string) =>
   `histogram_quantile(${q}, sum by (${by ? `le, ${by}` : "le"}) (rate(${metric}_bucket[5m])))`;
+
+/** A percentile in CloudWatch's spelling: p50, p99. */
+const percentile = (q: number, metric: string) => search(metric, `p${Math.round(q * 100)}`);
 
 export const panels: readonly Panel[] = [
   {
@@ -30,8 +47,8 @@ export const panels: readonly Panel[] = [
   {
     title: "Order decision latency p50 / p99 (ms)",
     queries: [
-      { name: "p50", promql: quantile(0.5, "OrderDecisionLatency"), unit: "ms" },
-      { name: "p99", promql: quantile(0.99, "OrderDecisionLatency"), unit: "ms" },
+      { name: "p50", promql: quantile(0.5, "OrderDecisionLatency"), cloudwatch: percentile(0.5, "OrderDecisionLatency"), unit: "ms" },
+      { name: "p99", promql: quantile(0.99, "OrderDecisionLatency"), cloudwatch: percentile(0.99, "OrderDecisionLatency"), unit: "ms" },
     ],
   },
   {
@@ -41,6 +58,7 @@ export const panels: readonly Panel[] = [
       {
         name: "HttpRequests",
         promql: 'sum by (Route) (rate(HttpRequests{Route!~".*/admin/observe/.*"}[1m]))*60',
+        cloudwatch: search("HttpRequests", "Sum", 60, " NOT observe"),
         unit: "perMinute",
         by: "Route",
       },
@@ -52,49 +70,91 @@ export const panels: readonly Panel[] = [
       {
         name: "5xx",
         promql: 'sum(rate(HttpRequests{Status=~"5.."}[1m])) / clamp_min(sum(rate(HttpRequests[1m])), 1e-9)',
+        cloudwatch: `SUM(${search("HttpRequests", "Sum", 60, " Status=(500 OR 502 OR 503 OR 504)")}) / SUM(${search("HttpRequests", "Sum")})`,
         unit: "ratio",
       },
     ],
   },
   {
     title: "Request latency p99 by route (ms)",
-    queries: [{ name: "p99", promql: quantile(0.99, "HttpRequestLatency", "Route"), unit: "ms", by: "Route" }],
+    queries: [
+      {
+        name: "p99",
+        promql: quantile(0.99, "HttpRequestLatency", "Route"),
+        cloudwatch: percentile(0.99, "HttpRequestLatency"),
+        unit: "ms",
+        by: "Route",
+      },
+    ],
   },
   {
     title: "Command latency p99 (ms)",
-    queries: [{ name: "p99", promql: quantile(0.99, "CommandLatency", "Command"), unit: "ms", by: "Command" }],
+    queries: [
+      { name: "p99", promql: quantile(0.99, "CommandLatency", "Command"), cloudwatch: percentile(0.99, "CommandLatency"), unit: "ms", by: "Command" },
+    ],
   },
   {
     title: "Projection lag (events)",
-    queries: [{ name: "ProjectionLagEvents", promql: "max by (Projection) (ProjectionLagEvents)", unit: "events", by: "Projection" }],
+    queries: [
+      {
+        name: "ProjectionLagEvents",
+        promql: "max by (Projection) (ProjectionLagEvents)",
+        cloudwatch: search("ProjectionLagEvents", "Maximum"),
+        unit: "events",
+        by: "Projection",
+      },
+    ],
   },
   {
     title: "Projection lag (ms)",
-    queries: [{ name: "ProjectionLagMs", promql: "max by (Projection) (ProjectionLagMs)", unit: "ms", by: "Projection" }],
+    queries: [
+      {
+        name: "ProjectionLagMs",
+        promql: "max by (Projection) (ProjectionLagMs)",
+        cloudwatch: search("ProjectionLagMs", "Maximum"),
+        unit: "ms",
+        by: "Projection",
+      },
+    ],
   },
   {
     title: "SQS send p99 (ms) and failures",
     queries: [
-      { name: "SqsSendLatency p99", promql: quantile(0.99, "SqsSendLatency"), unit: "ms" },
-      { name: "PublishFailures", promql: "sum(increase(PublishFailures[5m]))", unit: "count" },
+      { name: "SqsSendLatency p99", promql: quantile(0.99, "SqsSendLatency"), cloudwatch: percentile(0.99, "SqsSendLatency"), unit: "ms" },
+      {
+        name: "PublishFailures",
+        promql: "sum(increase(PublishFailures[5m]))",
+        cloudwatch: `SUM(${search("PublishFailures", "Sum", 300)})`,
+        unit: "count",
+      },
     ],
   },
   {
     title: "Stock check p99 (ms) and outcomes (per minute)",
     queries: [
-      { name: "StockCheckLatency p99", promql: quantile(0.99, "StockCheckLatency"), unit: "ms" },
-      { name: "StockChecks", promql: "sum by (Outcome) (rate(StockChecks[1m]))*60", unit: "perMinute", by: "Outcome" },
+      { name: "StockCheckLatency p99", promql: quantile(0.99, "StockCheckLatency"), cloudwatch: percentile(0.99, "StockCheckLatency"), unit: "ms" },
+      {
+        name: "StockChecks",
+        promql: "sum by (Outcome) (rate(StockChecks[1m]))*60",
+        cloudwatch: search("StockChecks", "Sum"),
+        unit: "perMinute",
+        by: "Outcome",
+      },
     ],
   },
   {
     title: "Dead-letter queue depth",
-    queries: [{ name: "DLQDepth", promql: "max(DLQDepth)", unit: "count" }],
+    queries: [{ name: "DLQDepth", promql: "max(DLQDepth)", cloudwatch: `MAX(${search("DLQDepth", "Maximum")})`, unit: "count" }],
   },
 ];
 
-/** A series' name: the value of the query's `by` label when it has one, else the query's name. */
+/**
+ * A series' name: the value of the query's `by` label when it has one (Prometheus's labels), else
+ * the label CloudWatch gave the series when there are several (its dimensions' values), else the
+ * query's name.
+ */
 export function seriesName(query: PanelQuery, labels: Record<string, string>): string {
-  const value = query.by ? labels[query.by] : undefined;
+  const value = query.by ? (labels[query.by] ?? (labels.label !== "panel" ? labels.label : undefined)) : undefined;
   return value ? value : query.name;
 }
 

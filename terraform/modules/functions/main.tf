@@ -201,13 +201,20 @@ resource "aws_iam_role_policy" "function" {
 # composite alarms, and DescribeAlarmHistory of the last hour without an alarm name
 # (observe/src/cloudwatch.rs). Both need "*": CloudWatch returns composite alarms (the SLO burn
 # alerts) only to a caller allowed DescribeAlarms on every alarm, and authorizes a history request
-# that names no alarm against "*". A policy of its own, so that the one "*" here and its checkov
-# skip cover these two read-only actions and nothing else of the function's policy.
+# that names no alarm against "*". Its Metrics page asks GetMetricData for each panel's
+# CloudWatch expression (storefront/src/observe/panels.ts), which takes no resource at all. A
+# policy of its own, so that the one "*" here and its checkov skip cover these read-only actions
+# and nothing else of the function's policy.
 data "aws_iam_policy_document" "alarm_board" {
-  #checkov:skip=CKV_AWS_356:DescribeAlarms returns composite alarms only when allowed on "*", and DescribeAlarmHistory without an alarm name is authorized against "*"; both only read alarm configuration, state and history.
+  #checkov:skip=CKV_AWS_356:DescribeAlarms returns composite alarms only when allowed on "*", DescribeAlarmHistory without an alarm name is authorized against "*", and GetMetricData has no resource-level permissions; all only read alarm configuration, state, history and metric values.
   statement {
     sid       = "AlarmBoard"
     actions   = ["cloudwatch:DescribeAlarms", "cloudwatch:DescribeAlarmHistory"]
+    resources = ["*"]
+  }
+  statement {
+    sid       = "MetricPanels"
+    actions   = ["cloudwatch:GetMetricData"]
     resources = ["*"]
   }
 }

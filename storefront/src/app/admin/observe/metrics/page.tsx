@@ -11,7 +11,7 @@ import { useAutoRefresh } from "@/components/observe/useAutoRefresh";
 import { ProblemAlert } from "@/components/ProblemAlert";
 import { Loading, QueryView } from "@/components/QueryView";
 import { asApiError, useQuery } from "@/lib/useQuery";
-import { panels, seriesName, stepFor, type Panel } from "@/observe/panels";
+import { panels, seriesName, stepFor, type Panel, type PanelQuery } from "@/observe/panels";
 import { chartWindows, windowParam } from "@/observe/windows";
 
 const refreshes = [
@@ -41,12 +41,13 @@ function linesOf(panel: Panel, ranges: MetricRange[]): ChartLine[] {
  */
 async function loadPanels(observe: ObserveApi, minutes: number, signal: AbortSignal): Promise<Drawn[]> {
   const step = stepFor(minutes);
-  const ask = (query: string) => observe.metrics({ query, minutes, step }, signal);
-  const probe = await ask(panels[0]!.queries[0]!.promql);
+  // Both spellings go: Prometheus answers the PromQL locally, CloudWatch the expression on AWS.
+  const ask = ({ promql, cloudwatch }: PanelQuery) => observe.metrics({ query: promql, cloudwatch, minutes, step }, signal);
+  const probe = await ask(panels[0]!.queries[0]!);
   return Promise.all(
     panels.map(async (panel, p): Promise<Drawn> => {
       try {
-        const ranges = await Promise.all(panel.queries.map((q, i) => (p === 0 && i === 0 ? probe : ask(q.promql))));
+        const ranges = await Promise.all(panel.queries.map((q, i) => (p === 0 && i === 0 ? probe : ask(q))));
         const first = ranges[0] ?? probe;
         return { panel, ok: true, lines: linesOf(panel, ranges), from: seconds(first.from), to: seconds(first.to), step: first.step_seconds };
       } catch (error) {
