@@ -115,8 +115,9 @@ describe("faults and game days", () => {
 
   const problem = (page: Page) => page.getByRole("main").getByRole("alert");
   const observeNav = (page: Page) => page.getByRole("navigation", { name: "Observe" });
-  const alarmState = (page: Page, name: string): Locator =>
-    page.getByRole("table", { name: "Alarms" }).getByRole("row").filter({ has: page.getByText(name, { exact: true }) }).getByRole("cell").first();
+  const alarmRow = (page: Page, name: string): Locator =>
+    page.getByRole("table", { name: "Alarms" }).getByRole("row").filter({ has: page.getByText(name, { exact: true }) });
+  const alarmState = (page: Page, name: string): Locator => alarmRow(page, name).getByRole("cell").first();
 
   async function openFaults(): Promise<void> {
     await admin.goto("/admin/observe/");
@@ -220,6 +221,31 @@ describe("faults and game days", () => {
       .toBe("firing");
     const traffic = await trafficSoFar(shopper);
     expect(traffic.placed.length, "orders placed while the database was slow").toBeGreaterThan(0);
+    // The row says since when it fires, and its value and threshold in milliseconds.
+    const [, since, value, threshold] = await alarmRow(admin, "api-p99-latency").getByRole("cell").allTextContents();
+    expect(since).toMatch(/^firing since \d\d:\d\d:\d\d$/);
+    // Since it fires, not since it went pending: no earlier than the history's pending → firing.
+    const fired = admin
+      .getByRole("list", { name: "Alarm history" })
+      .getByRole("listitem")
+      .filter({ hasText: /api-p99-latency\s*pending\s*→\s*to\s*firing/ })
+      .first()
+      .locator("time");
+    if ((await fired.count()) > 0) {
+      const sinceAt = await alarmRow(admin, "api-p99-latency").getByRole("cell").nth(1).locator("time").getAttribute("datetime");
+      expect(Date.parse(sinceAt ?? ""), `firing since ${sinceAt}`).toBeGreaterThanOrEqual(Date.parse((await fired.getAttribute("datetime")) ?? ""));
+    }
+    expect(threshold).toBe("> 2,000 ms");
+    expect(value).toMatch(/^[\d,]+ ms$/);
+    expect(Number(value!.replace(/[^\d]/g, "")), `the p99 it fired at, ${value}`).toBeGreaterThan(2_000);
+    // Orders decided that slowly spend the order-decision SLO's budget: spent past its end, it
+    // reads as overspent (with how far), not as 0% left.
+    const budget = admin.getByRole("region", { name: /^SLO/ }).getByRole("meter", { name: "Error budget remaining" });
+    if ((await budget.count()) > 0 && Number(await budget.getAttribute("aria-valuenow")) < 0) {
+      const figure = (await budget.getAttribute("aria-valuetext")) ?? "";
+      expect(figure).toMatch(/^−[\d,.]+% \(overspent\)$/);
+      expect(await admin.getByRole("region", { name: /^SLO/ }).textContent()).toContain(`${figure}: `);
+    }
     await screenshot(admin, "faults-02-latency-alarm-firing");
 
     // One of those checkouts' trace: the append waited in the fault switch's own span.
@@ -310,6 +336,86 @@ describe("faults and game days", () => {
     await shopper.getByText("Every item is reserved for you.").waitFor({ timeout: 60_000 });
     await screenshot(shopper, "faults-09-order-confirmed");
   }, 180_000);
+
+  it("shows a shopper the product reads that fail, with a retry, and puts a parameter back to its default", async () => {
+    await openFaults();
+    const card = await flip("Failing product reads", true, (card) => card.getByLabel("percent").fill("100"));
+    const percent = card.getByLabel("percent");
+    const reset = card.getByRole("button", { name: "Reset to default" });
+    const toggle = card.getByRole("switch", { name: "Failing product reads" });
+
+    // Every product read fails: the catalog says so in words, with a retry, instead of a page
+    // that looks like an empty shop. Every service sees the flip within about a second.
+    const alert = shopper.getByRole("main").getByRole("alert");
+    const retry = alert.getByRole("button", { name: "Try again" });
+    const products = shopper.getByRole("list", { name: "Products" });
+    for (const deadline = Date.now() + 15_000; ; ) {
+      await shopper.goto("/");
+      await products.or(alert).first().waitFor();
+      if (await alert.isVisible()) break;
+      expect(Date.now(), "the catalog page once every product read fails").toBeLessThan(deadline);
+      await shopper.waitForTimeout(500);
+    }
+    expect(await alert.getByRole("paragraph").first().textContent()).toBe("Some products could not be loaded.");
+    expect(await alert.textContent()).toContain("HTTP 500");
+    expect(await retry.isVisible()).toBe(true);
+    expect(await products.count(), "no product list beside the alert").toBe(0);
+    await screenshot(shopper, "faults-15-catalog-read-failed");
+
+    await shopper.goto("/product/?sku=TIN-SET");
+    await alert.waitFor();
+    expect(await alert.getByRole("paragraph").first().textContent()).toBe("This product could not be loaded.");
+    expect(await shopper.getByRole("heading", { name: "Storage tins" }).count(), "no product beside the alert").toBe(0);
+    await screenshot(shopper, "faults-16-product-read-failed");
+
+    // The switch last ran at 100%: its input shows 100 beside "default 50 %", and Reset to default
+    // puts 50 back into it, no more: the switch stays on at 100% until the admin applies it.
+    expect(await percent.inputValue()).toBe("100");
+    expect(await card.textContent()).toContain("default 50 %");
+    await reset.click();
+    expect(await percent.inputValue()).toBe("50");
+    expect(await reset.isDisabled(), "Reset to default, with the default in the input").toBe(true);
+    expect(await toggle.getAttribute("aria-checked")).toBe("true");
+    expect(await card.getByRole("button", { name: "Apply the parameters of Failing product reads" }).isVisible()).toBe(true);
+    await screenshot(admin, "faults-17-parameter-reset");
+    const running = await call<{ items: { name: string; parameters?: unknown }[] }>(admin, "GET", "/admin/faults");
+    expect(running.body.items.find((f) => f.name === "product_read_failure")?.parameters, "the switch's parameters after the reset").toMatchObject({
+      percent: 100,
+    });
+
+    // Try again reads the product again, and meets the switch still at 100%.
+    const read = shopper.waitForRequest((request) => new URL(request.url()).pathname === "/api/products/TIN-SET");
+    await retry.click();
+    await read;
+    await alert.waitFor();
+    expect(await alert.getByRole("paragraph").first().textContent()).toBe("This product could not be loaded.");
+
+    // Off: the input follows the switch again (its last 100), and the reset still only fills it in.
+    await flip("Failing product reads", false);
+    expect(await percent.inputValue()).toBe("100");
+    await reset.click();
+    expect(await percent.inputValue()).toBe("50");
+    expect(await toggle.getAttribute("aria-checked")).toBe("false");
+
+    // Reads answer again: Try again shows the product, and the catalog lists every product.
+    const tins = shopper.getByRole("heading", { name: "Storage tins" });
+    for (const deadline = Date.now() + 15_000; ; ) {
+      // The click swaps the alert for "Loading…" before the read leaves, so what shows once it is
+      // answered is the new answer's.
+      const answered = shopper.waitForResponse((response) => new URL(response.url()).pathname === "/api/products/TIN-SET");
+      await retry.click();
+      await answered;
+      await tins.or(retry).first().waitFor();
+      if (await tins.isVisible()) break;
+      expect(Date.now(), "the product after trying again with the switch off").toBeLessThan(deadline);
+      await shopper.waitForTimeout(500);
+    }
+    expect(await alert.count()).toBe(0);
+    await shopper.goto("/");
+    await products.getByRole("listitem").first().waitFor();
+    expect(await alert.count()).toBe(0);
+    expect(await products.getByRole("listitem").count()).toBeGreaterThanOrEqual(12);
+  }, 90_000);
 
   it("plays a scenario to its checked answer", async () => {
     await admin.goto("/admin/observe/");

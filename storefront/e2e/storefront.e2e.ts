@@ -290,6 +290,38 @@ describe("storefront", () => {
       for (const name of ["api-5xx-rate", "order-decision-slo-fast-burn"]) {
         expect(await alarms.getByText(name, { exact: true }).count(), `the alarm ${name}`).toBe(1);
       }
+      // Each threshold in its unit, as the alarm compares (a latency in ms, a ratio as a
+      // percentage, a queue's depth in messages, the projector's share of time up as "below"),
+      // and each state with since when it holds.
+      const cells = (name: string) =>
+        alarms.getByRole("row").filter({ has: admin.getByText(name, { exact: true }) }).getByRole("cell");
+      const thresholds: Record<string, string> = {
+        "api-5xx-rate": "> 5%",
+        "api-p99-latency": "> 2,000 ms",
+        "dlq-not-empty": "> 0 messages",
+        "queue-oldest-message-age": "> 120 s",
+        "projection-lag": "> 10,000 ms",
+        "projector-down": "< 50%",
+        "order-decision-slo-fast-burn": "> 14.4×",
+      };
+      for (const [name, threshold] of Object.entries(thresholds)) {
+        // State, Since, Value, Threshold, Link (the alarm's name is the row's header).
+        const [state, since, , shown] = await cells(name).allTextContents();
+        expect(shown, `${name}'s threshold`).toBe(threshold);
+        expect(since, `since when ${name} is ${state}`).toMatch(new RegExp(`^${state}( since (\\w{3} \\d+, )?\\d\\d:\\d\\d|, since unknown$)`));
+      }
+      // The error budget as the board gives it: below 0 it reads as overspent, never as 0% left.
+      const budget = slo.getByRole("meter", { name: "Error budget remaining" });
+      if ((await budget.count()) > 0) {
+        const figure = (await budget.getAttribute("aria-valuetext")) ?? "";
+        const value = Number(await budget.getAttribute("aria-valuenow"));
+        const overspent = /^−[\d,.]+% \(overspent\)$/;
+        const left = /^[\d,.]+% left$/;
+        expect(figure, `the budget's figure beside its value ${value}`).toMatch(value < 0 ? overspent : value > 0 ? left : /^(−0[.\d]*% \(overspent\)|0% left)$/);
+        expect(await slo.textContent()).toContain(figure.replace(/ left$/, ""));
+      } else {
+        expect(await slo.textContent()).toContain("No data yet.");
+      }
       await screenshot(admin, "10-observe-alarms");
     }, 150_000);
   });

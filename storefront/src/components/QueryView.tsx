@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import type { ApiError } from "@/api/client";
 import type { Query } from "@/lib/useQuery";
 import { ProblemAlert } from "./ProblemAlert";
 
@@ -8,13 +9,15 @@ type Props<T> = {
   what: string;
   isEmpty?: (data: T) => boolean;
   empty?: ReactNode;
+  /** The error state, when the page says it in its own words; the server's problem with a retry otherwise. */
+  failed?: (error: ApiError, retry: () => void) => ReactNode;
   children: (data: T) => ReactNode;
 };
 
 /** The loading, error, empty and loaded states of one call. */
-export function QueryView<T>({ query, what, isEmpty, empty, children }: Props<T>) {
+export function QueryView<T>({ query, what, isEmpty, empty, failed, children }: Props<T>) {
   if (query.status === "loading") return <Loading what={what} />;
-  if (query.status === "error") return <ProblemAlert error={query.error} onRetry={query.reload} />;
+  if (query.status === "error") return failed ? failed(query.error, query.reload) : <ProblemAlert error={query.error} onRetry={query.reload} />;
   if (isEmpty?.(query.data)) {
     return (
       <p role="status" className="rounded-md border border-dashed border-stone-300 p-6 text-center text-stone-600">

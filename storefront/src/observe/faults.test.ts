@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { FaultView } from "@/api/types";
-import { flipBody, flippedText, flipper, initialInputs, inputsChanged, invalidInputs, latestView } from "./faults";
+import {
+  atDefault,
+  defaultText,
+  flipBody,
+  flippedText,
+  flipper,
+  initialInputs,
+  inputsChanged,
+  invalidInputs,
+  latestView,
+  resetToDefault,
+} from "./faults";
 
 const slow: FaultView = {
   name: "slow_database",
@@ -50,6 +61,37 @@ describe("inputsChanged", () => {
     expect(inputsChanged(on, {})).toBe(false);
     expect(inputsChanged(on, { added_ms: "300" })).toBe(true);
     expect(inputsChanged(lost, {})).toBe(false);
+  });
+});
+
+describe("resetToDefault", () => {
+  const [addedMs] = slow.parameter_specs;
+  const [eventType] = crash.parameter_specs;
+
+  it("puts a parameter's default back into its input, the other inputs as they are", () => {
+    // The switch last ran with 2500: its input shows 2500 beside "default 300 ms".
+    const last = { ...slow, parameters: { added_ms: 2500 } };
+    const inputs = initialInputs(last);
+    expect(inputs).toEqual({ added_ms: "2500" });
+    expect(atDefault(addedMs!, inputs)).toBe(false);
+    const reset = resetToDefault(addedMs!, { ...inputs, other: "7" });
+    expect(reset).toEqual({ added_ms: "300", other: "7" });
+    expect(atDefault(addedMs!, reset)).toBe(true);
+    expect(atDefault(addedMs!, { added_ms: " 300 " })).toBe(true);
+  });
+
+  it("changes only the input: an on switch runs with its value until the default is applied", () => {
+    const on = { ...slow, enabled: true, parameters: { added_ms: 2500 } };
+    const reset = resetToDefault(addedMs!, initialInputs(on));
+    expect(inputsChanged(on, reset)).toBe(true);
+    expect(flipBody(on, true, reset)).toEqual({ body: { enabled: true, added_ms: 300 } });
+  });
+
+  it("leaves a parameter without a default as it is", () => {
+    expect(defaultText(eventType!)).toBeNull();
+    expect(defaultText(addedMs!)).toBe("300");
+    expect(resetToDefault(eventType!, { event_type: "OrderConfirmed" })).toEqual({ event_type: "OrderConfirmed" });
+    expect(atDefault(eventType!, { event_type: "OrderConfirmed" })).toBe(true);
   });
 });
 

@@ -34,6 +34,26 @@ export function inputsChanged(fault: Pick<FaultView, "parameters" | "parameter_s
   return fault.parameter_specs.some((spec) => (inputs[spec.name] ?? start[spec.name])?.trim() !== start[spec.name]);
 }
 
+/** The text a parameter's input holds at its default; null for a parameter without one. */
+export function defaultText(spec: ParameterSpec): string | null {
+  return spec.default != null ? String(spec.default) : null;
+}
+
+/** Whether the parameter's input already holds its default (true for a parameter without one: nothing to reset). */
+export function atDefault(spec: ParameterSpec, inputs: Inputs): boolean {
+  const fallback = defaultText(spec);
+  return fallback === null || (inputs[spec.name] ?? "").trim() === fallback;
+}
+
+/**
+ * `inputs` with the parameter's input back at its default, the others as they are. Only the
+ * input: the switch runs with what it runs with until the admin applies it (or turns it on).
+ */
+export function resetToDefault(spec: ParameterSpec, inputs: Inputs): Inputs {
+  const fallback = defaultText(spec);
+  return fallback === null ? inputs : { ...inputs, [spec.name]: fallback };
+}
+
 const WHOLE = /^-?\d+$/;
 
 /**

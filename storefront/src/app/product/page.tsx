@@ -7,6 +7,7 @@ import { limits } from "@/api/limits";
 import { useApi } from "@/api/useApi";
 import { AddToCart } from "@/components/catalog/AddToCart";
 import { Availability } from "@/components/catalog/Availability";
+import { CatalogProblem } from "@/components/catalog/CatalogProblem";
 import { Field } from "@/components/Field";
 import { ProductImage } from "@/components/ProductImage";
 import { Loading, QueryView } from "@/components/QueryView";
@@ -25,7 +26,7 @@ function ProductDetail() {
   const [quantity, setQuantity] = useState(limits.lineQuantity.min);
 
   return (
-    <QueryView query={product} what="the product">
+    <QueryView query={product} what="the product" failed={(error, retry) => <CatalogProblem error={error} read="product" onRetry={retry} />}>
       {(p) => (
         <article className="grid gap-8 md:grid-cols-2">
           <ProductImage product={p} />

@@ -10,7 +10,18 @@ import { useApi } from "@/api/useApi";
 import { Button } from "@/components/Button";
 import { ProblemAlert } from "@/components/ProblemAlert";
 import { useCommand } from "@/lib/useCommand";
-import { flipBody, flippedText, initialInputs, inputsChanged, invalidInputs, latestView, type Inputs } from "@/observe/faults";
+import {
+  atDefault,
+  defaultText,
+  flipBody,
+  flippedText,
+  initialInputs,
+  inputsChanged,
+  invalidInputs,
+  latestView,
+  resetToDefault,
+  type Inputs,
+} from "@/observe/faults";
 import { CodeText } from "./CodeText";
 import { Toggle } from "./Toggle";
 
@@ -23,16 +34,26 @@ function specHint(spec: ParameterSpec): string {
   return `${spec.description}${bounds}${fallback}`;
 }
 
+/**
+ * One parameter's input, with its hint and, when it has a default, a button that puts the
+ * default back into the input (the switch takes it when it is applied or turned on, as any edit).
+ * The button is named by its text alone and described by the hint (the parameter and its
+ * default): a name holding the parameter's would make it a second element labelled so.
+ */
 function ParameterInput({
   spec,
   value,
   disabled,
+  isDefault,
   onChange,
+  onReset,
 }: {
   spec: ParameterSpec;
   value: string;
   disabled: boolean;
+  isDefault: boolean;
   onChange: (value: string) => void;
+  onReset: () => void;
 }) {
   const id = useId();
   const input = "rounded-md border border-stone-300 px-3 py-2 text-stone-900 disabled:bg-stone-100";
@@ -41,29 +62,42 @@ function ParameterInput({
       <label htmlFor={id} className="font-mono text-sm font-medium text-stone-800">
         {spec.name}
       </label>
-      {spec.options ? (
-        <select id={id} value={value} disabled={disabled} onChange={(e) => onChange(e.target.value)} aria-describedby={`${id}-hint`} className={input}>
-          {spec.options.map((option) => (
-            <option key={option} value={option}>
-              {option}
-            </option>
-          ))}
-        </select>
-      ) : (
-        <input
-          id={id}
-          type="number"
-          inputMode="numeric"
-          step={1}
-          min={spec.minimum ?? undefined}
-          max={spec.maximum ?? undefined}
-          value={value}
-          disabled={disabled}
-          onChange={(e) => onChange(e.target.value)}
-          aria-describedby={`${id}-hint`}
-          className={`w-36 ${input}`}
-        />
-      )}
+      <div className="flex flex-wrap items-center gap-3">
+        {spec.options ? (
+          <select id={id} value={value} disabled={disabled} onChange={(e) => onChange(e.target.value)} aria-describedby={`${id}-hint`} className={input}>
+            {spec.options.map((option) => (
+              <option key={option} value={option}>
+                {option}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <input
+            id={id}
+            type="number"
+            inputMode="numeric"
+            step={1}
+            min={spec.minimum ?? undefined}
+            max={spec.maximum ?? undefined}
+            value={value}
+            disabled={disabled}
+            onChange={(e) => onChange(e.target.value)}
+            aria-describedby={`${id}-hint`}
+            className={`w-36 ${input}`}
+          />
+        )}
+        {defaultText(spec) !== null && (
+          <button
+            type="button"
+            onClick={onReset}
+            disabled={disabled || isDefault}
+            aria-describedby={`${id}-hint`}
+            className="text-sm font-medium text-brand-700 underline disabled:cursor-not-allowed disabled:text-stone-400 disabled:no-underline"
+          >
+            Reset to default
+          </button>
+        )}
+      </div>
       <p id={`${id}-hint`} className="text-xs text-stone-500">
         {specHint(spec)}
       </p>
@@ -136,7 +170,9 @@ export function FaultCard({ fault: listed, now, you, onFlipped }: { fault: Fault
               spec={spec}
               value={inputs[spec.name] ?? ""}
               disabled={flip.busy}
+              isDefault={atDefault(spec, inputs)}
               onChange={(value) => setDraft({ ...inputs, [spec.name]: value })}
+              onReset={() => setDraft(resetToDefault(spec, inputs))}
             />
           ))}
           {changed && (

@@ -6,7 +6,9 @@ import { AlarmBadge } from "@/components/observe/AlarmBadge";
 import { useAutoRefresh } from "@/components/observe/useAutoRefresh";
 import { QueryView } from "@/components/QueryView";
 import { formatTime } from "@/lib/format";
+import { useNow } from "@/lib/useNow";
 import { useQuery } from "@/lib/useQuery";
+import { alarmMeasure, enteredAt, errorBudget, formatAlarmNumber, formatThreshold, sinceText } from "@/observe/alarms";
 import { compact } from "@/observe/panels";
 
 /** The alarms change by themselves: the board is read again this long after each answer. */
@@ -23,8 +25,7 @@ const sources = new Map([
 const sourceLabel = (source: AlarmBoard["source"]) => sources.get(source) ?? source;
 
 function SloCard({ slo }: { slo: SloView }) {
-  const budget = slo.error_budget_remaining;
-  const left = budget == null ? null : Math.min(Math.max(budget, 0), 1);
+  const budget = errorBudget(slo.error_budget_remaining);
   return (
     <section aria-labelledby="slo-title" className="flex flex-col gap-4 rounded-lg border border-stone-200 bg-white p-6 shadow-sm">
       <div>
@@ -37,25 +38,26 @@ function SloCard({ slo }: { slo: SloView }) {
       </div>
       <div className="flex flex-col gap-1">
         <p className="text-sm font-medium">Error budget remaining</p>
-        {left === null ? (
+        {budget === null ? (
           <p className="text-sm text-stone-500">No data yet.</p>
         ) : (
           <>
+            {/* The bar fills from 0 to 100%; an overspent budget empties it and turns the track red, its figure says by how much. */}
             <div
               role="meter"
               aria-label="Error budget remaining"
-              aria-valuemin={0}
+              aria-valuemin={Math.min(0, budget.percent)}
               aria-valuemax={100}
-              aria-valuenow={Math.round(left * 100)}
-              aria-valuetext={percent(left)}
-              className="h-3 w-full overflow-hidden rounded bg-stone-200"
+              aria-valuenow={budget.percent}
+              aria-valuetext={budget.figure}
+              className={`h-3 w-full overflow-hidden rounded ${budget.overspent ? "bg-red-200" : "bg-stone-200"}`}
             >
               <div
-                className={`h-full ${left > 0.5 ? "bg-green-600" : left > 0.2 ? "bg-amber-500" : "bg-red-600"}`}
-                style={{ width: `${left * 100}%` }}
+                className={`h-full ${budget.tone === "good" ? "bg-green-600" : budget.tone === "low" ? "bg-amber-500" : "bg-red-600"}`}
+                style={{ width: `${budget.fill * 100}%` }}
               />
             </div>
-            <p className="text-xs text-stone-600">{percent(left)} of the budget left</p>
+            <p className={`text-xs ${budget.overspent ? "font-semibold text-red-800" : "text-stone-600"}`}>{budget.sentence}</p>
           </>
         )}
       </div>
@@ -78,6 +80,7 @@ function SloCard({ slo }: { slo: SloView }) {
 }
 
 function Board({ board }: { board: AlarmBoard }) {
+  const now = useNow(60_000);
   const history = [...board.history].sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
   return (
     <div className="flex flex-col gap-8">
@@ -101,33 +104,47 @@ function Board({ board }: { board: AlarmBoard }) {
             </tr>
           </thead>
           <tbody>
-            {board.alarms.map((alarm) => (
-              <tr key={alarm.name} className="border-b border-stone-100 align-top">
-                <th scope="row" className="max-w-md py-2 pr-4 font-normal">
-                  <span className="font-mono font-medium">{alarm.name}</span>
-                  <p className="text-xs text-stone-600">{alarm.summary}</p>
-                </th>
-                <td className="py-2">
-                  <AlarmBadge state={alarm.state} />
-                </td>
-                <td className="py-2 whitespace-nowrap">{alarm.since ? formatTime(alarm.since) : "—"}</td>
-                <td className="py-2 text-right font-mono">{alarm.value == null ? "—" : compact(alarm.value)}</td>
-                <td className="py-2 text-right font-mono">{compact(alarm.threshold)}</td>
-                <td className="py-2 pl-4 whitespace-nowrap">
-                  {alarm.link && (
-                    <a
-                      href={alarm.link}
-                      target="_blank"
-                      rel="noopener noreferrer"
-                      className="text-brand-700 underline"
-                      aria-label={`Open ${alarm.name} in CloudWatch`}
-                    >
-                      Open in CloudWatch
-                    </a>
-                  )}
-                </td>
-              </tr>
-            ))}
+            {board.alarms.map((alarm) => {
+              const measure = alarmMeasure(alarm.name, board.source);
+              const since = enteredAt(alarm, board.history);
+              return (
+                <tr key={alarm.name} className="border-b border-stone-100 align-top">
+                  <th scope="row" className="max-w-md py-2 pr-4 font-normal">
+                    <span className="font-mono font-medium">{alarm.name}</span>
+                    <p className="text-xs text-stone-600">{alarm.summary}</p>
+                  </th>
+                  <td className="py-2">
+                    <AlarmBadge state={alarm.state} />
+                  </td>
+                  <td className="py-2 whitespace-nowrap">
+                    {since ? (
+                      <time dateTime={since} title={formatTime(since)}>
+                        {sinceText(alarm.state, since, now)}
+                      </time>
+                    ) : (
+                      <span className="text-stone-500">{sinceText(alarm.state, since, now)}</span>
+                    )}
+                  </td>
+                  <td className="py-2 text-right font-mono whitespace-nowrap">
+                    {alarm.value == null ? "—" : formatAlarmNumber(alarm.value, measure?.unit ?? null)}
+                  </td>
+                  <td className="py-2 text-right font-mono whitespace-nowrap">{formatThreshold(alarm.threshold, measure)}</td>
+                  <td className="py-2 pl-4 whitespace-nowrap">
+                    {alarm.link && (
+                      <a
+                        href={alarm.link}
+                        target="_blank"
+                        rel="noopener noreferrer"
+                        className="text-brand-700 underline"
+                        aria-label={`Open ${alarm.name} in CloudWatch`}
+                      >
+                        Open in CloudWatch
+                      </a>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       </div>
