@@ -7,6 +7,18 @@ use crate::scan::{ParseError, Scanner, Tok};
 /// Longest query text, as in CloudWatch.
 pub const MAX_LENGTH: usize = 10_000;
 
+/// The comparison operators and what each is.
+const COMPARISONS: &[(&str, Op)] = &[
+    ("=", Op::Eq),
+    ("==", Op::Eq),
+    ("!=", Op::Ne),
+    ("<=", Op::Le),
+    (">=", Op::Ge),
+    ("<", Op::Lt),
+    (">", Op::Gt),
+    ("=~", Op::Matches),
+];
+
 const COMMANDS: &str = "a command (fields, filter, stats, sort, limit, display, parse, dedup)";
 
 pub fn parse(text: &str) -> Result<Query, ParseError> {
@@ -244,20 +256,9 @@ impl Parser {
 
     fn comparison(&mut self) -> Result<Expr, ParseError> {
         let left = self.additive()?;
-        let op = if self.s.eat("=")? || self.s.eat("==")? {
-            Op::Eq
-        } else if self.s.eat("!=")? {
-            Op::Ne
-        } else if self.s.eat("<=")? {
-            Op::Le
-        } else if self.s.eat(">=")? {
-            Op::Ge
-        } else if self.s.eat("<")? {
-            Op::Lt
-        } else if self.s.eat(">")? {
-            Op::Gt
-        } else if self.s.eat("=~")? {
-            Op::Matches
+        let op = if let Some(&(_, op)) = COMPARISONS.iter().find(|(sym, _)| self.s.is(sym)) {
+            self.s.next()?;
+            op
         } else if self.s.eat("!=~")? {
             return Ok(Expr::Not(Box::new(Expr::Binary(
                 Op::Matches,
