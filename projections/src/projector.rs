@@ -125,9 +125,20 @@ impl Projector {
         }
     }
 
-    async fn unapplied(&self, follower: Follower, event_type: Option<&str>) -> sqlx::Result<i64> {
+    /// Whether every follower has applied the events at `global_positions` (those it follows).
+    /// A catch-up can end short of an event that has committed: see [`Projector::settle`].
+    pub async fn applied(&self, global_positions: &[i64]) -> anyhow::Result<bool> {
+        for follower in self.read_models.followers() {
+            if self.unapplied(follower, Some(global_positions)).await? > 0 {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    async fn unapplied(&self, follower: Follower, among: Option<&[i64]>) -> sqlx::Result<i64> {
         let cursor = checkpoint::read(&self.pool, follower.name).await?;
-        log::unapplied(&self.pool, cursor, follower.aggregate_types, event_type).await
+        log::unapplied(&self.pool, cursor, follower.aggregate_types, among).await
     }
 
     /// Each follower's checkpoint against the head of the log.

@@ -21,6 +21,12 @@ const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 /// How often the dead-letter queue's depth is read.
 const DEAD_LETTERS_EVERY: Duration = Duration::from_secs(15);
 
+/// How long a batch waits for the events its messages announced when a catch-up ended short of
+/// them (a transaction older than theirs, still running, holds the reader's horizon back). Past
+/// this the messages are deleted all the same, not left to end in the dead-letter queue: the
+/// events wait in the store, and the poll timer's catch-up finds them.
+const HORIZON_WAIT: Duration = Duration::from_secs(10);
+
 #[derive(Clone)]
 pub struct Worker {
     projector: Projector,
@@ -89,7 +95,8 @@ impl Worker {
     /// Records the messages, catches every follower up, and deletes the messages once that
     /// committed: a crash before the delete redelivers, which is harmless. After a failure the
     /// messages come back, and after maxReceiveCount go to the dead-letter queue; the events stay
-    /// in the store for the next pass either way. Returns whether every follower caught up.
+    /// in the store for the next pass either way. Returns whether every follower applied the events
+    /// the messages announced.
     pub async fn handle(&self, received: Vec<Message>) -> bool {
         let bodies: Vec<Option<EventsAppended>> = received.iter().map(consumer::body).collect();
         let deliveries: Vec<_> = received
@@ -105,7 +112,13 @@ impl Worker {
             .as_ref()
             .filter(|_| !received.is_empty())
             .map(|queue| queue.keep_invisible(&received, self.visibility));
+        let announced: Vec<i64> = bodies
+            .iter()
+            .flatten()
+            .flat_map(|body| body.events.iter().map(|e| e.global_position))
+            .collect();
         let caught_up = self.catch_up().await;
+        let reached = caught_up && self.reached(&announced).await;
         if let Some(keeper) = keeper {
             keeper.abort();
         }
@@ -119,7 +132,35 @@ impl Worker {
             reporting::unreadable(count - understood.len());
             queue.delete(&understood).await;
         }
-        caught_up
+        reached
+    }
+
+    /// Whether every follower has applied the events at `positions`, catching up again while a
+    /// transaction older than theirs hides them, for up to [`HORIZON_WAIT`].
+    async fn reached(&self, positions: &[i64]) -> bool {
+        let deadline = Instant::now() + HORIZON_WAIT;
+        loop {
+            match self.projector.applied(positions).await {
+                Ok(true) => return true,
+                Ok(false) if Instant::now() < deadline => {}
+                Ok(false) => {
+                    tracing::warn!(
+                        waited_ms = HORIZON_WAIT.as_millis() as u64,
+                        "the events announced are still behind an older running transaction; \
+                         the poll timer's catch-up will find them"
+                    );
+                    return false;
+                }
+                Err(error) => {
+                    tracing::error!(error = %format!("{error:#}"), "reading the checkpoints failed");
+                    return false;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            if !self.catch_up().await {
+                return false;
+            }
+        }
     }
 
     /// Rounds until one moves nothing, reporting each; then the lag. Whether all went well.

@@ -62,7 +62,10 @@ async fn a_batch_is_applied_then_deleted_and_an_unreadable_message_is_kept() {
         }
     }
     assert_eq!(received.len(), 3, "register, place and the poison message");
-    assert!(worker.handle(received).await, "every follower caught up");
+    assert!(
+        worker.handle(received).await,
+        "every follower applied what the messages announced"
+    );
 
     assert_eq!(
         status_of(&pool, order_id).await.as_deref(),
@@ -110,7 +113,10 @@ async fn a_backlog_of_messages_is_drained_by_one_catch_up() {
         1,
         30,
     );
-    assert!(worker.handle(received).await, "every follower caught up");
+    assert!(
+        worker.handle(received).await,
+        "every follower applied what the messages announced"
+    );
     for order_id in orders {
         assert_eq!(
             status_of(&pool, order_id).await.as_deref(),
@@ -132,6 +138,56 @@ async fn a_backlog_of_messages_is_drained_by_one_catch_up() {
         [&aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessagesNotVisible]
         .clone();
     assert_eq!(in_flight, "0", "every received message was deleted");
+}
+
+#[tokio::test]
+async fn a_batch_waits_for_its_events_while_an_older_transaction_hides_them() {
+    let (pool, _) = fresh_database().await;
+    let sqs = sqs(&moto_endpoint()).await;
+    let url = fifo_queue(&sqs, &format!("horizon-{}.fifo", Uuid::new_v4().simple())).await;
+    let store = eventstore::shop_store(
+        pool.clone(),
+        50,
+        Some(Publisher::new(sqs.clone(), url.clone())),
+    );
+    register(&store, "TEA-3", 300, 5).await;
+    // A transaction that began before the order and is still running: the log is read below the
+    // oldest running transaction, so the order, committed, is not yet readable.
+    let mut older = pool.begin().await.unwrap();
+    sqlx::query("SELECT pg_current_xact_id()")
+        .execute(&mut *older)
+        .await
+        .unwrap();
+    let (order_id, place) = place_order("c1", &[("TEA-3", 1)]);
+    store.order(order_id, place, &context()).await.unwrap();
+
+    let queue = Queue::new(sqs.clone(), url.clone());
+    let worker = Worker::new(
+        Projector::new(pool.clone(), eventstore::testing::store(&pool, 50)),
+        Some(queue.clone()),
+        1,
+        30,
+    );
+    let received = queue.receive(1, 30).await;
+    assert_eq!(received.len(), 2, "register and place");
+    let release = async {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(
+            status_of(&pool, order_id).await,
+            None,
+            "hidden while the older transaction runs"
+        );
+        older.commit().await.unwrap();
+    };
+    let (handled, ()) = tokio::join!(worker.handle(received), release);
+    assert!(
+        handled,
+        "the batch waited for the order rather than report it applied"
+    );
+    assert_eq!(
+        status_of(&pool, order_id).await.as_deref(),
+        Some("confirmed")
+    );
 }
 
 #[tokio::test]

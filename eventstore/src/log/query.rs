@@ -20,23 +20,23 @@ pub async fn count<'e>(db: impl PgExecutor<'e>, aggregate_types: &[&str]) -> sql
         .await
 }
 
-/// Committed events after `cursor` of the given aggregate types (and of `event_type`, when
-/// given): what a checkpoint at `cursor` has not applied yet.
+/// Committed events after `cursor` of the given aggregate types (only those at the global
+/// positions `among`, when given): what a checkpoint at `cursor` has not applied yet.
 pub async fn unapplied<'e>(
     db: impl PgExecutor<'e>,
     cursor: Cursor,
     aggregate_types: &[&str],
-    event_type: Option<&str>,
+    among: Option<&[i64]>,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "SELECT count(*) FROM events
           WHERE (transaction_id, global_position) > ($1::text::xid8, $2)
-            AND aggregate_type = ANY($3) AND ($4::text IS NULL OR event_type = $4)",
+            AND aggregate_type = ANY($3) AND ($4::bigint[] IS NULL OR global_position = ANY($4))",
     )
     .bind(cursor.transaction_id.to_string())
     .bind(cursor.global_position)
     .bind(owned(aggregate_types))
-    .bind(event_type)
+    .bind(among)
     .fetch_one(db)
     .await
 }
