@@ -306,8 +306,25 @@ pub fn install(service: &'static str) {
 /// The content type of [`render`]'s output.
 pub const TEXT_FORMAT: &str = "text/plain; version=0.0.4; charset=utf-8";
 
+/// Whether this process has rendered its metrics for a scrape yet.
+fn scraped() -> &'static tokio::sync::watch::Sender<bool> {
+    static SCRAPED: std::sync::OnceLock<tokio::sync::watch::Sender<bool>> =
+        std::sync::OnceLock::new();
+    SCRAPED.get_or_init(|| tokio::sync::watch::channel(false).0)
+}
+
+/// Returns once [`render`] has run in this process (Prometheus has scraped it), or after
+/// `at_most` (nothing scrapes a process whose metrics go out as EMF only). Prometheus sees only
+/// what changes between its scrapes: whatever a new process counted before its first scrape is
+/// part of the first value it reads, which no `rate` or `increase` counts.
+pub async fn first_scrape(at_most: std::time::Duration) {
+    let mut seen = scraped().subscribe();
+    let _ = tokio::time::timeout(at_most, seen.wait_for(|s| *s)).await;
+}
+
 /// Every metric in Prometheus's text format (empty before [`install`]).
 pub fn render() -> String {
+    scraped().send_replace(true);
     PROMETHEUS.get().map_or_else(String::new, |handle| {
         handle.run_upkeep();
         handle.render()

@@ -1,6 +1,6 @@
 //! Everything that follows the event log, each from a checkpoint of its own
 //! ([`checkpoint`]): the reservation [`saga`] (a process manager: its writes are commands) and
-//! the read models ([`read_model`]: [`catalog`], [`orders`], each with its reads; the
+//! the order-decision latency ([`decisions`]), the read models ([`read_model`]: [`catalog`], [`orders`], each with its reads; the
 //! [`registry`] lists them). The
 //! [`projector`] runs them all; [`freshness`] lets a read wait for a command's events, sleeping
 //! on the one poll of the checkpoints that [`progress`] keeps;
@@ -10,6 +10,7 @@
 
 pub mod catalog;
 pub mod checkpoint;
+pub mod decisions;
 pub mod freshness;
 pub mod guard;
 pub mod orders;

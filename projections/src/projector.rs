@@ -17,6 +17,7 @@ use serde::Serialize;
 use sqlx::PgPool;
 
 use crate::checkpoint::{self, Follower};
+use crate::decisions;
 use crate::guard::PageGuard;
 use crate::read_model::{self, Applied};
 use crate::registry::ReadModels;
@@ -31,6 +32,8 @@ pub struct Projector {
     guard: Option<Arc<dyn PageGuard>>,
     /// The saga's next page size ([`saga::next_batch`]), shared by clones.
     saga_batch: Arc<AtomicI64>,
+    /// Whether the decision-latency follower steps in a round yet ([`Projector::measuring_from`]).
+    measuring: tokio::sync::watch::Receiver<bool>,
 }
 
 impl Projector {
@@ -42,7 +45,18 @@ impl Projector {
             read_models: ReadModels::shop(),
             guard: None,
             saga_batch: Arc::new(AtomicI64::new(saga::MIN_BATCH)),
+            measuring: tokio::sync::watch::channel(true).1,
         }
+    }
+
+    /// The same projector measuring order decisions ([`decisions`]) only once `open` is true.
+    /// The decisions wait in the log meanwhile, and are measured then with their real latency.
+    /// Prometheus cannot see what a new process counted before its first scrape: a projector
+    /// restarted after a crash loop decides the late orders at once, so it holds their
+    /// measurement until it has been scraped.
+    pub fn measuring_from(mut self, open: tokio::sync::watch::Receiver<bool>) -> Self {
+        self.measuring = open;
+        self
     }
 
     /// The same projector keeping `read_models` instead.
@@ -66,7 +80,7 @@ impl Projector {
     }
 
     /// One page of each follower, all at once. Returns what each applied, by name, the saga
-    /// first; when one fails, the others' pages are still committed and the first failure (in
+    /// first, then the decision latency when it is measuring; when one fails, the others' pages are still committed and the first failure (in
     /// that order) is the error, with its name.
     pub async fn round(&self) -> anyhow::Result<Vec<(&'static str, Applied)>> {
         let guard = self.guard.as_deref();
@@ -87,8 +101,23 @@ impl Projector {
                 .map(|done| (name, done))
                 .with_context(|| format!("projection {name} failed"))
         }));
-        let (saga, models) = tokio::join!(saga, models);
-        std::iter::once(saga).chain(models).collect()
+        let measure = async {
+            let name = decisions::FOLLOWER.name;
+            if !*self.measuring.borrow() {
+                return None;
+            }
+            Some(
+                decisions::step(&self.pool, decisions::BATCH, guard)
+                    .await
+                    .map(|done| (name, done))
+                    .with_context(|| format!("projection {name} failed")),
+            )
+        };
+        let (saga, measured, models) = tokio::join!(saga, measure, models);
+        std::iter::once(saga)
+            .chain(measured)
+            .chain(models)
+            .collect()
     }
 
     /// Rounds until one moves nothing; returns the events applied.
@@ -112,7 +141,7 @@ impl Projector {
         loop {
             self.catch_up().await?;
             let mut behind = 0;
-            for follower in self.read_models.followers() {
+            for follower in self.stepping() {
                 behind += self.unapplied(follower, None).await?;
             }
             if behind == 0 {
@@ -128,12 +157,21 @@ impl Projector {
     /// Whether every follower has applied the events at `global_positions` (those it follows).
     /// A catch-up can end short of an event that has committed: see [`Projector::settle`].
     pub async fn applied(&self, global_positions: &[i64]) -> anyhow::Result<bool> {
-        for follower in self.read_models.followers() {
+        for follower in self.stepping() {
             if self.unapplied(follower, Some(global_positions)).await? > 0 {
                 return Ok(false);
             }
         }
         Ok(true)
+    }
+
+    /// The followers a round steps now: every one, but the decision latency while it waits.
+    fn stepping(&self) -> impl Iterator<Item = Follower> + use<> {
+        let measuring = *self.measuring.borrow();
+        self.read_models
+            .followers()
+            .into_iter()
+            .filter(move |f| measuring || f.name != decisions::FOLLOWER.name)
     }
 
     async fn unapplied(&self, follower: Follower, among: Option<&[i64]>) -> sqlx::Result<i64> {

@@ -68,8 +68,8 @@ pub struct Applied {
     pub by_type: BTreeMap<String, usize>,
     /// What the saga did with each event (empty for a read model).
     pub outcomes: Vec<aggregates::saga::Outcome>,
-    /// For each order the saga decided (confirmed or rejected), how long after it was placed,
-    /// in milliseconds: the order-decision SLO's signal.
+    /// For each order decision read ([`crate::decisions`]), how long after the order was placed
+    /// it was recorded, in milliseconds: the order-decision SLO's signal.
     pub decision_ms: Vec<f64>,
 }
 

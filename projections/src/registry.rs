@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::checkpoint::Follower;
 use crate::read_model::{ReadModel, follower};
-use crate::{catalog, orders, saga};
+use crate::{catalog, decisions, orders, saga};
 
 /// The read models a projector keeps.
 #[derive(Clone)]
@@ -29,9 +29,10 @@ impl ReadModels {
     }
 
     /// Every follower of the log a projector runs: the saga first (the read models then see
-    /// its events in the same pass), then each read model.
+    /// its events in the same pass), the decision latency, then each read model.
     pub fn followers(&self) -> Vec<Follower> {
-        std::iter::once(saga::FOLLOWER)
+        [saga::FOLLOWER, decisions::FOLLOWER]
+            .into_iter()
             .chain(self.0.iter().map(|m| follower(m.as_ref())))
             .collect()
     }

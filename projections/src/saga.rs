@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use aggregates::saga::{Outcome, on_order_event};
+use aggregates::saga::on_order_event;
 use aggregates::{Context, Order, OrderEvent, OrderStatus, SAGA_ACTOR, Unavailable};
 use cqrs_es::Aggregate;
 use eventstore::ledger::StoreLedger;
@@ -94,12 +94,6 @@ pub async fn step(
         match react(store, event, &statuses).instrument(span).await {
             Ok(outcome) => {
                 applied.count(event);
-                if matches!(outcome, Outcome::Confirmed | Outcome::Rejected { .. }) {
-                    let waited = chrono::Utc::now() - event.recorded_at;
-                    applied
-                        .decision_ms
-                        .push(waited.num_microseconds().unwrap_or(0).max(0) as f64 / 1000.0);
-                }
                 applied.outcomes.push(outcome);
                 if started.elapsed() > STEP_BUDGET {
                     break;

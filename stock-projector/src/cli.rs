@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
 use eventstore::shop_store;
@@ -14,8 +14,8 @@ use tokio::sync::watch;
 
 use crate::consumer::Queue;
 use crate::crash::CrashSwitch;
-use crate::http;
 use crate::worker::Worker;
+use crate::{http, reporting};
 
 #[derive(Parser)]
 #[command(
@@ -210,7 +210,17 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     // four sends per order on the queue's critical path.
     let store =
         shop_store(pool.clone(), settings.stock_snapshot_every, None).with_faults(faults.clone());
-    let projector = Projector::new(pool, store).with_guard(Arc::new(CrashSwitch(faults.clone())));
+    // Decisions are measured once Prometheus has read the histogram at zero (or after three
+    // scrape intervals, when nothing scrapes): see Projector::measuring_from.
+    reporting::register();
+    let (open, measuring) = watch::channel(false);
+    tokio::spawn(async move {
+        platform::metrics::first_scrape(Duration::from_secs(15)).await;
+        let _ = open.send(true);
+    });
+    let projector = Projector::new(pool, store)
+        .with_guard(Arc::new(CrashSwitch(faults.clone())))
+        .measuring_from(measuring);
     let (stop_tx, stop) = watch::channel(false);
     tokio::spawn(async move {
         platform::shutdown::signal().await;

@@ -1,12 +1,19 @@
 //! The projector's metrics, through the `metrics` facade (exported as EMF and on `/metrics`, see
-//! platform::metrics): what each follower applied, what the saga decided and how long the
-//! decision took, each follower's lag, the queue's oldest message and the dead-letter queue.
+//! platform::metrics): what each follower applied, what the saga decided and how long each
+//! decision took (as the store recorded it, projections::decisions), each follower's lag, the queue's oldest message and the dead-letter queue.
 
 use aggregates::saga::Outcome;
 use projections::Status;
 use projections::read_model::Applied;
 
 pub const SERVICE: &str = "stock-projector";
+
+/// The metrics that must read zero before anything is counted: the order-decision latency, so
+/// that the first decisions a restarted projector measures are an increase Prometheus sees.
+pub fn register() {
+    // Registering is enough: the exporter renders a registered histogram with zero counts.
+    let _ = metrics::histogram!("OrderDecisionLatency");
+}
 
 /// What follower `name` just applied.
 pub fn applied(name: &str, applied: &Applied) {
