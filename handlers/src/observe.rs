@@ -504,12 +504,15 @@ async fn metrics(
         (status = 503, description = "Neither Prometheus nor CloudWatch is configured, or it did not answer", body = Problem, content_type = PROBLEM)),
     security(("bearer" = [])))]
 async fn alarms(State(state): State<AppState>, _: Admin) -> Result<Json<AlarmBoard>, Problem> {
+    alarm_board(&state).await.map(Json)
+}
+
+/// The alarm board from whichever evaluates the alarms here: Prometheus, or CloudWatch on AWS.
+pub(crate) async fn alarm_board(state: &AppState) -> Result<AlarmBoard, Problem> {
     if let (None, Some(cloudwatch)) = (&state.observe.prometheus, &state.observe.cloudwatch) {
-        return cloudwatch.board().await.map(Json).map_err(unanswered);
+        return cloudwatch.board().await.map_err(unanswered);
     }
-    let prometheus = prometheus(&state)?;
-    observe::prometheus::board(prometheus)
+    observe::prometheus::board(prometheus(state)?)
         .await
-        .map(Json)
         .map_err(unanswered)
 }

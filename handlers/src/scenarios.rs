@@ -48,20 +48,51 @@ pub struct RunView {
     /// Once answered: the switch the scenario turned on.
     switch: Option<String>,
     explanation: Option<String>,
-    #[schema(value_type = Option<Vec<Signal>>)]
-    signals: Option<&'static [Signal]>,
+    signals: Option<Vec<SignalView>>,
 }
 
-fn run_view(run: Run) -> RunView {
+/// A signal of the answer, with the verdict on its alarm.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SignalView {
+    #[serde(flatten)]
+    signal: Signal,
+    /// For a signal that is an alarm: whether it fired during the run. `null` for the others,
+    /// and when the alarm board cannot say (it did not answer, or its history of the last hour
+    /// does not reach the run).
+    fired: Option<bool>,
+}
+
+/// The run as the console shows it; once answered, each signal that is an alarm says whether
+/// that alarm fired during the run, from the alarm board.
+async fn run_view(state: &AppState, run: Run) -> RunView {
     let scenario = gameday::scenario(&run.scenario);
     let answered = run.answer.is_some() || run.finished_at.is_some();
     let revealed = scenario.filter(|_| answered);
+    let alarms = revealed.is_some_and(|s| s.signals.iter().any(|sig| sig.alarm.is_some()));
+    let board = if alarms {
+        crate::observe::alarm_board(state).await.ok()
+    } else {
+        None
+    };
+    let now = chrono::Utc::now();
+    let signals = revealed.map(|s| {
+        s.signals
+            .iter()
+            .map(|signal| SignalView {
+                signal: *signal,
+                fired: signal
+                    .alarm
+                    .zip(board.as_ref())
+                    .and_then(|(alarm, board)| gameday::fired(&run, alarm, board, now)),
+            })
+            .collect()
+    });
     RunView {
         title: scenario.map_or("", |s| s.title).into(),
         symptom: scenario.map_or("", |s| s.symptom).into(),
         switch: revealed.map(|s| s.switch().into()),
         explanation: revealed.map(|s| s.explanation.into()),
-        signals: revealed.map(|s| s.signals),
+        signals,
         run,
     }
 }
@@ -89,7 +120,10 @@ async fn list_scenarios(State(state): State<AppState>, _: Admin) -> Result<Respo
     Ok(Json(ScenariosView {
         items: gameday::SCENARIOS,
         choices: gameday::CHOICES,
-        running: running.map(run_view),
+        running: match running {
+            Some(run) => Some(run_view(&state, run).await),
+            None => None,
+        },
     })
     .into_response())
 }
@@ -110,7 +144,7 @@ async fn start_scenario(
 ) -> Result<Response, Problem> {
     let scenario = gameday::scenario(&id).ok_or_else(|| Problem::not_found("scenario"))?;
     let run = gameday::start(&state.pool, scenario, &admin.sub).await?;
-    Ok((StatusCode::CREATED, Json(run_view(run))).into_response())
+    Ok((StatusCode::CREATED, Json(run_view(&state, run).await)).into_response())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -145,7 +179,7 @@ async fn answer_run(
         ));
     }
     let run = gameday::answer(&state.pool, run_id, &answer.switch).await?;
-    Ok(Json(run_view(run)).into_response())
+    Ok(Json(run_view(&state, run).await).into_response())
 }
 
 /// Ends the run and turns its fault off; then `recovery` shows whether anything was lost.
@@ -162,7 +196,7 @@ async fn finish_run(
     Ids(run_id): Ids<Uuid>,
 ) -> Result<Response, Problem> {
     let run = gameday::finish(&state.pool, run_id, &admin.sub).await?;
-    Ok(Json(run_view(run)).into_response())
+    Ok(Json(run_view(&state, run).await).into_response())
 }
 
 /// Whether the shop recovered from a run with nothing lost.

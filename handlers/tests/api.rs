@@ -1540,7 +1540,21 @@ async fn a_game_day_hides_its_fault_checks_the_answer_and_proves_nothing_was_los
     assert_eq!(status, StatusCode::OK, "{answered}");
     assert_eq!(answered["correct"], true);
     assert_eq!(answered["switch"], "product_read_failure");
-    assert!(!answered["signals"].as_array().unwrap().is_empty());
+    let signals = answered["signals"].as_array().unwrap();
+    assert!(signals.len() > 1);
+    // The alarm among the signals carries its verdict; here no alarm board answers (no
+    // Prometheus), so it cannot say, rather than say "did not fire".
+    let alarm = signals
+        .iter()
+        .find(|s| s["alarm"] == "api-5xx-rate")
+        .expect("the 5xx alarm is a signal");
+    assert_eq!(alarm["fired"], Value::Null, "{alarm}");
+    assert!(
+        signals
+            .iter()
+            .filter(|s| s["alarm"].is_null())
+            .all(|s| s["fired"].is_null() && s["link"].is_string())
+    );
     assert!(answered["explanation"].as_str().unwrap().contains("500"));
     let (status, _) = w
         .send(

@@ -9,6 +9,8 @@
 
 use chrono::{DateTime, Utc};
 use platform::faults::{self, Fault};
+
+use crate::alarms::AlarmBoard;
 use serde::Serialize;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -48,6 +50,47 @@ pub struct Scenario {
 pub struct Signal {
     pub what: &'static str,
     pub link: &'static str,
+    /// The alarm of observability/alarms.json that is this signal, when one is: the verdict
+    /// says whether it fired during the run.
+    pub alarm: Option<&'static str>,
+}
+
+/// A signal seen on the page `link`.
+const fn see(what: &'static str, link: &'static str) -> Signal {
+    Signal {
+        what,
+        link,
+        alarm: None,
+    }
+}
+
+/// A signal that is the alarm `name`, on the alarm board.
+const fn alarm(name: &'static str, what: &'static str) -> Signal {
+    Signal {
+        what,
+        link: ALARMS,
+        alarm: Some(name),
+    }
+}
+
+/// Whether `alarm` fired during `run`, by the alarm board `board` read at `now`: it turned to
+/// firing between the run's start and its end (or now), or was firing then. `None` when the
+/// board's history (the last hour) does not reach back to the run's start.
+pub fn fired(run: &Run, alarm: &str, board: &AlarmBoard, now: DateTime<Utc>) -> Option<bool> {
+    if run.started_at < now - chrono::Duration::hours(1) {
+        return None;
+    }
+    let end = run.finished_at.unwrap_or(now);
+    let during = |at: DateTime<Utc>| run.started_at <= at && at <= end;
+    let turned = board
+        .history
+        .iter()
+        .any(|t| t.alarm == alarm && t.to == "firing" && during(t.at));
+    let firing = board
+        .alarms
+        .iter()
+        .any(|a| a.name == alarm && a.state == "firing" && a.since.is_none_or(|s| s <= end));
+    Some(turned || firing)
 }
 
 /// One possible answer: a part and why it broke, one per switch.
@@ -106,22 +149,16 @@ pub const SCENARIOS: &[Scenario] = &[
         fault: || Fault::SlowDatabase { added_ms: 2500 },
         explanation: "Every append to the event store waited 2.5 s before it ran. The checkout request waits for its append, so the API's p99 latency crossed 2 s and the saga's commands slowed too. The trace shows it exactly: under PlaceOrder, `append events` holds nearly all the time, in its child \"slow database (fault switch)\".",
         signals: &[
-            Signal {
-                what: "Alarm api-p99-latency firing",
-                link: ALARMS,
-            },
-            Signal {
-                what: "Request latency p99 by route: POST /api/orders above 2 s",
-                link: METRICS,
-            },
-            Signal {
-                what: "A checkout trace: `append events` takes 2.5 s",
-                link: TRACES,
-            },
-            Signal {
-                what: "Service map: the order → postgresql edge's p99",
-                link: MAP,
-            },
+            alarm(
+                "api-p99-latency",
+                "Alarm api-p99-latency: API p99 latency above 2 s",
+            ),
+            see(
+                "Request latency p99 by route: POST /api/orders above 2 s",
+                METRICS,
+            ),
+            see("A checkout trace: `append events` takes 2.5 s", TRACES),
+            see("Service map: the order → postgresql edge's p99", MAP),
         ],
     },
     Scenario {
@@ -132,22 +169,13 @@ pub const SCENARIOS: &[Scenario] = &[
         fault: || Fault::SqsMessageLost {},
         explanation: "The order service sent each message and SQS never delivered it. Nothing failed, so no log line warns; the projector only found the orders on its catch-up timer, every 2 s, so decisions took seconds. In the trace, `send shop-events.fifo` has no `process shop-events` span under it, and its message id reads \"lost\".",
         signals: &[
-            Signal {
-                what: "Order decision latency p50 near 2 s",
-                link: METRICS,
-            },
-            Signal {
-                what: "The order-decision SLO burning its budget",
-                link: ALARMS,
-            },
-            Signal {
-                what: "A trace whose send span has no consumer under it",
-                link: TRACES,
-            },
-            Signal {
-                what: "No warning in the logs: the silence is the clue",
-                link: LOGS,
-            },
+            see("Order decision latency p50 near 2 s", METRICS),
+            alarm(
+                "order-decision-slo-fast-burn",
+                "The order-decision SLO burning its budget: alarm order-decision-slo-fast-burn",
+            ),
+            see("A trace whose send span has no consumer under it", TRACES),
+            see("No warning in the logs: the silence is the clue", LOGS),
         ],
     },
     Scenario {
@@ -158,22 +186,16 @@ pub const SCENARIOS: &[Scenario] = &[
         fault: || Fault::SqsSendFailure {},
         explanation: "Every send to the event queue failed, as when the order function's role loses sqs:SendMessage. The events were committed, so nothing was lost: the projector's catch-up timer found them every 2 s. The order service logs \"publishing to the event queue failed\" on every command, PublishFailures climbs, and each trace's `send shop-events.fifo` span is empty: no message id, nothing under it.",
         signals: &[
-            Signal {
-                what: "Warnings: \"publishing to the event queue failed\"",
-                link: LOGS,
-            },
-            Signal {
-                what: "SQS send failures (PublishFailures) above 0",
-                link: METRICS,
-            },
-            Signal {
-                what: "Traces: no `send shop-events.fifo` span under PlaceOrder",
-                link: TRACES,
-            },
-            Signal {
-                what: "The order-decision SLO burning its budget",
-                link: ALARMS,
-            },
+            see("Warnings: \"publishing to the event queue failed\"", LOGS),
+            see("SQS send failures (PublishFailures) above 0", METRICS),
+            see(
+                "Traces: no `send shop-events.fifo` span under PlaceOrder",
+                TRACES,
+            ),
+            alarm(
+                "order-decision-slo-fast-burn",
+                "The order-decision SLO burning its budget: alarm order-decision-slo-fast-burn",
+            ),
         ],
     },
     Scenario {
@@ -184,22 +206,13 @@ pub const SCENARIOS: &[Scenario] = &[
         fault: || Fault::ProductReadFailure { percent: 30 },
         explanation: "A share of the product service's reads failed with 500, like a bug in one path of a service. The 5xx alarm fires on the error rate; the failing spans are the product function's GET /api/products, and their log lines name the failure. Reads that succeeded were correct: the read models never changed.",
         signals: &[
-            Signal {
-                what: "Alarm api-5xx-rate firing",
-                link: ALARMS,
-            },
-            Signal {
-                what: "Requests by route: 500s on GET /api/products",
-                link: METRICS,
-            },
-            Signal {
-                what: "Error spans in the product function",
-                link: TRACES,
-            },
-            Signal {
-                what: "ERROR lines: \"product read failed\"",
-                link: LOGS,
-            },
+            alarm(
+                "api-5xx-rate",
+                "Alarm api-5xx-rate: more than 5% of API requests answer 5xx",
+            ),
+            see("Requests by route: 500s on GET /api/products", METRICS),
+            see("Error spans in the product function", TRACES),
+            see("ERROR lines: \"product read failed\"", LOGS),
         ],
     },
     Scenario {
@@ -212,22 +225,23 @@ pub const SCENARIOS: &[Scenario] = &[
         },
         explanation: "The projector exited (code 70) each time an OrderPlaced event waited to be applied, like a bug one event type triggers. Its supervisor restarted it, it met the same event and crashed again: a crash loop, so nothing was decided. Its restart count climbs, its last log line says why, projection lag grows and the order-decision SLO burns.",
         signals: &[
-            Signal {
-                what: "Projections: the projector's restart count and exit code 70",
-                link: PROJECTIONS,
-            },
-            Signal {
-                what: "ERROR: \"crashing on purpose before applying a OrderPlaced event\"",
-                link: LOGS,
-            },
-            Signal {
-                what: "Projection lag climbing; alarm projection-lag",
-                link: ALARMS,
-            },
-            Signal {
-                what: "Traces end at the send: no projector spans",
-                link: TRACES,
-            },
+            see(
+                "Projections: the projector's restart count and exit code 70",
+                PROJECTIONS,
+            ),
+            see(
+                "ERROR: \"crashing on purpose before applying a OrderPlaced event\"",
+                LOGS,
+            ),
+            alarm(
+                "projector-down",
+                "Alarm projector-down: the projector ran less than half of the last minute",
+            ),
+            see(
+                "Projection lag climbing on Admin → Projections, read from the database (the projector reports none while it crash-loops)",
+                PROJECTIONS,
+            ),
+            see("Traces end at the send: no projector spans", TRACES),
         ],
     },
     Scenario {
@@ -238,18 +252,15 @@ pub const SCENARIOS: &[Scenario] = &[
         fault: || Fault::PoisonMessage {},
         explanation: "Beside every real message, a message no consumer can read was sent. The projector left each for the dead-letter queue; after 5 receives SQS moved it there and dlq-not-empty fired. The poison had its own message group, so the real messages were not held up: orders flowed, which is why shoppers saw nothing.",
         signals: &[
-            Signal {
-                what: "Alarm dlq-not-empty firing",
-                link: ALARMS,
-            },
-            Signal {
-                what: "DLQ depth climbing",
-                link: METRICS,
-            },
-            Signal {
-                what: "WARN: \"unreadable message left for the dead-letter queue\"",
-                link: LOGS,
-            },
+            alarm(
+                "dlq-not-empty",
+                "Alarm dlq-not-empty: a message waits in the dead-letter queue",
+            ),
+            see("DLQ depth climbing", METRICS),
+            see(
+                "WARN: \"unreadable message left for the dead-letter queue\"",
+                LOGS,
+            ),
         ],
     },
     Scenario {
@@ -260,22 +271,19 @@ pub const SCENARIOS: &[Scenario] = &[
         fault: || Fault::SlowStockService { added_ms: 500 },
         explanation: "The stock service answered the order function's availability check late. The check gives up after 150 ms, so the first orders waited that long and were placed unchecked; after three failures in a row the circuit breaker opened and the check was skipped altogether. Sold-out lines were no longer refused at once with 409: the saga, which stays the truth, rejected them a moment later. Nothing was oversold.",
         signals: &[
-            Signal {
-                what: "A checkout trace: `GET /stock` ends at 150 ms with an error, or is missing (breaker open)",
-                link: TRACES,
-            },
-            Signal {
-                what: "Stock checks by outcome: timeout, then open",
-                link: METRICS,
-            },
-            Signal {
-                what: "WARN: \"stock service check failed; placing the order unchecked\"",
-                link: LOGS,
-            },
-            Signal {
-                what: "Service map: the order → stock-projector edge's errors",
-                link: MAP,
-            },
+            see(
+                "A checkout trace: `GET /stock` ends at 150 ms with an error, or is missing (breaker open)",
+                TRACES,
+            ),
+            see("Stock checks by outcome: timeout, then open", METRICS),
+            see(
+                "WARN: \"stock service check failed; placing the order unchecked\"",
+                LOGS,
+            ),
+            see(
+                "Service map: the order → stock-projector edge's errors",
+                MAP,
+            ),
         ],
     },
 ];
@@ -485,5 +493,139 @@ mod tests {
         for scenario in SCENARIOS {
             assert!(!scenario.signals.is_empty(), "{}", scenario.id);
         }
+    }
+
+    #[test]
+    fn every_alarm_a_signal_names_is_an_alarm_of_the_definition() {
+        let names: Vec<&str> = crate::alarms::definition()
+            .all()
+            .map(|(name, _, _)| name)
+            .collect();
+        for scenario in SCENARIOS {
+            for signal in scenario.signals {
+                if let Some(alarm) = signal.alarm {
+                    assert!(names.contains(&alarm), "{}: {alarm}", scenario.id);
+                    assert!(
+                        signal.what.contains(alarm),
+                        "{}: {}",
+                        scenario.id,
+                        signal.what
+                    );
+                }
+            }
+        }
+    }
+
+    fn at(minute: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000 + minute * 60, 0).unwrap()
+    }
+
+    fn played(from: i64, to: Option<i64>) -> Run {
+        Run {
+            run_id: Uuid::nil(),
+            scenario: "stuck-orders".into(),
+            started_by: "admin".into(),
+            started_at: at(from),
+            answer: Some("projector_crash".into()),
+            correct: Some(true),
+            answered_at: None,
+            finished_at: to.map(at),
+            finished_by: None,
+            ends_at: at(from + 30),
+        }
+    }
+
+    fn board(history: &[(&str, &str, i64)], firing: Option<(&str, i64)>) -> AlarmBoard {
+        use crate::alarms::{AlarmView, SloView, Transition};
+        AlarmBoard {
+            source: "prometheus".into(),
+            alarms: firing
+                .map(|(name, since)| AlarmView {
+                    name: name.into(),
+                    summary: String::new(),
+                    state: "firing".into(),
+                    since: Some(at(since)),
+                    value: None,
+                    threshold: 0.5,
+                    link: None,
+                })
+                .into_iter()
+                .collect(),
+            slo: SloView {
+                name: "order-decision".into(),
+                summary: String::new(),
+                objective: 0.99,
+                threshold_ms: 1000.0,
+                window: "1h".into(),
+                error_budget_remaining: None,
+                burn_rates: Vec::new(),
+            },
+            history: history
+                .iter()
+                .map(|(alarm, to, minute)| Transition {
+                    alarm: (*alarm).into(),
+                    from: "ok".into(),
+                    to: (*to).into(),
+                    at: at(*minute),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn an_alarm_fired_during_a_run_when_it_turned_firing_inside_it_or_was_firing_then() {
+        let run = played(0, Some(10));
+        let now = at(20);
+        let fired = |b: &AlarmBoard| super::fired(&run, "projector-down", b, now);
+        assert_eq!(
+            fired(&board(&[("projector-down", "firing", 4)], None)),
+            Some(true)
+        );
+        assert_eq!(
+            fired(&board(&[("projector-down", "pending", 4)], None)),
+            Some(false),
+            "pending is not firing"
+        );
+        assert_eq!(
+            fired(&board(&[("projector-down", "firing", 12)], None)),
+            Some(false),
+            "after the run"
+        );
+        assert_eq!(
+            fired(&board(&[("projection-lag", "firing", 4)], None)),
+            Some(false),
+            "another alarm"
+        );
+        assert_eq!(
+            fired(&board(&[], Some(("projector-down", -5)))),
+            Some(true),
+            "firing since before the run"
+        );
+        assert_eq!(
+            fired(&board(&[], Some(("projector-down", 15)))),
+            Some(false),
+            "firing only since after the run"
+        );
+        let running = played(0, None);
+        assert_eq!(
+            super::fired(
+                &running,
+                "projector-down",
+                &board(&[("projector-down", "firing", 18)], None),
+                now
+            ),
+            Some(true),
+            "a run not finished reaches to now"
+        );
+        assert_eq!(
+            super::fired(
+                &played(-90, Some(-70)),
+                "projector-down",
+                &board(&[], None),
+                now
+            ),
+            None,
+            "the history reaches back an hour"
+        );
     }
 }

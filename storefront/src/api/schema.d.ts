@@ -1044,7 +1044,7 @@ export interface components {
         /** @description A run as the console shows it: the answer's explanation and signals once answered. */
         RunView: components["schemas"]["Run"] & {
             explanation?: string | null;
-            signals?: components["schemas"]["Signal"][] | null;
+            signals?: components["schemas"]["SignalView"][] | null;
             /** @description Once answered: the switch the scenario turned on. */
             switch?: string | null;
             symptom: string;
@@ -1095,8 +1095,22 @@ export interface components {
         };
         /** @description One signal and the console page that shows it (a path under the storefront). */
         Signal: {
+            /**
+             * @description The alarm of observability/alarms.json that is this signal, when one is: the verdict
+             *     says whether it fired during the run.
+             */
+            alarm?: string | null;
             link: string;
             what: string;
+        };
+        /** @description A signal of the answer, with the verdict on its alarm. */
+        SignalView: components["schemas"]["Signal"] & {
+            /**
+             * @description For a signal that is an alarm: whether it fired during the run. `null` for the others,
+             *     and when the alarm board cannot say (it did not answer, or its history of the last hour
+             *     does not reach the run).
+             */
+            fired?: boolean | null;
         };
         SloView: {
             burn_rates: components["schemas"]["BurnRateView"][];

@@ -136,6 +136,9 @@ export type RunView = Schemas["RunView"];
 /** A signal that gave the fault away, and the console page that shows it. */
 export type Signal = Schemas["Signal"];
 
+/** A signal of an answered run; one that is an alarm says whether it fired during the run. */
+export type SignalView = Schemas["SignalView"];
+
 export type ScenarioList = Schemas["ScenariosView"];
 
 /** Whether the shop recovered from a run with nothing lost. */
