@@ -205,7 +205,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Registers a product, with optional initial stock. */
+        /**
+         * Registers a product, with optional initial stock. An `image_url` must name an image of this
+         *     product already stored, under /images/products/{sku}/ (422 otherwise); the usual way is to
+         *     register without one, then upload and attach it.
+         */
         post: operations["register"];
         delete?: never;
         options?: never;
@@ -2211,7 +2215,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database is unavailable for a moment: retry after `Retry-After` */
+            /** @description The image bucket did not answer */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
