@@ -49,8 +49,25 @@ pub struct AlertRule {
     pub name: String,
     /// inactive, pending or firing.
     pub state: String,
+    /// Its `for`, in seconds: how long it stays pending before it fires.
+    #[serde(default)]
+    pub duration: f64,
     #[serde(default)]
     pub alerts: Vec<ActiveAlert>,
+}
+
+impl AlertRule {
+    /// When it entered its state: Prometheus's `activeAt` is when the alert turned pending, so a
+    /// firing one has fired since `activeAt` plus its `for`.
+    pub fn since(&self) -> Option<DateTime<Utc>> {
+        let active_at = self.alerts.first()?.active_at?;
+        match self.state.as_str() {
+            "firing" => {
+                Some(active_at + chrono::Duration::milliseconds((self.duration * 1000.0) as i64))
+            }
+            _ => Some(active_at),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -204,7 +221,7 @@ pub async fn board(prometheus: &Prometheus) -> Result<AlarmBoard, PrometheusErro
             _ => "ok",
         };
         let active = rule.and_then(|r| r.alerts.first());
-        let since = active.and_then(|a| a.active_at).or_else(|| {
+        let since = rule.and_then(AlertRule::since).or_else(|| {
             history
                 .iter()
                 .find(|t| t.alarm == name && t.to == state)
@@ -317,5 +334,30 @@ fn transition(alarm: &str, from: &str, to: &str, at: i64) -> Transition {
         from: from.into(),
         to: to.into(),
         at: DateTime::from_timestamp(at, 0).unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(state: &str) -> AlertRule {
+        serde_json::from_value(serde_json::json!({
+            "name": "projector-down",
+            "state": state,
+            "duration": 30,
+            "alerts": [{"activeAt": "2026-12-08T03:00:00Z", "value": "0.2"}]
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_firing_alarm_has_fired_since_its_pending_start_plus_its_for() {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+        assert_eq!(rule("pending").since(), Some(at("2026-12-08T03:00:00Z")));
+        assert_eq!(rule("firing").since(), Some(at("2026-12-08T03:00:30Z")));
+        let mut quiet = rule("inactive");
+        quiet.alerts.clear();
+        assert_eq!(quiet.since(), None);
     }
 }
