@@ -12,6 +12,7 @@ import { emptyCart, itemCount, setQuantity, withCheckoutKey, type CartLine } fro
 import { sentence, shortageFor, shortagesOf, type Shortage } from "@/cart/shortage";
 import { useCart } from "@/cart/useCart";
 import { Button } from "@/components/Button";
+import { CatalogProblem } from "@/components/catalog/CatalogProblem";
 import { productHref } from "@/components/catalog/ProductCard";
 import { useCatalog } from "@/components/catalog/useCatalog";
 import { orderHref } from "@/components/orders/links";
@@ -199,7 +200,11 @@ export default function CartPage() {
           Your cart is empty. <Link href="/" className="text-brand-700 underline">Browse the catalog</Link>.
         </p>
       ) : (
-        <QueryView query={catalog} what="prices and availability">
+        <QueryView
+          query={catalog}
+          what="prices and availability"
+          failed={(error, retry) => <CatalogProblem error={error} read="cart" onRetry={retry} />}
+        >
           {({ items }) => <CartLines items={items} refused={refused} setRefused={setRefused} />}
         </QueryView>
       )}

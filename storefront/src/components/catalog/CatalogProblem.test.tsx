@@ -23,6 +23,10 @@ describe("catalogProblem", () => {
       detail: "HTTP 500 Internal Server Error: the request could not be completed; it is safe to retry",
     });
     expect(catalogProblem(failed, "product")).toMatchObject({ message: "This product could not be loaded.", retry: true });
+    expect(catalogProblem(failed, "cart")).toMatchObject({
+      message: expect.stringContaining("cannot be checked out now"),
+      retry: true,
+    });
     expect(catalogProblem(new ApiError({ ...failed.problem, status: 503, title: "" }), "products")).toMatchObject({
       retry: true,
       detail: "HTTP 503: the request could not be completed; it is safe to retry",

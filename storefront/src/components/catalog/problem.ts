@@ -2,8 +2,14 @@
 // HTTP status, and whether trying again can help. Pure, so it is tested without a browser.
 import type { ApiError } from "@/api/client";
 
-/** Which read failed: the product list (the catalog page) or one product (its page). */
-export type CatalogRead = "products" | "product";
+/** Which read failed: the product list (the catalog page), one product (its page), or the cart's prices and availability. */
+export type CatalogRead = "products" | "product" | "cart";
+
+const MESSAGES: Record<CatalogRead, string> = {
+  products: "Some products could not be loaded.",
+  product: "This product could not be loaded.",
+  cart: "Your cart's prices and availability could not be loaded, so it cannot be checked out now. Your cart is kept.",
+};
 
 export type CatalogProblem = {
   /** The sentence the alert leads with. */
@@ -26,6 +32,5 @@ export function catalogProblem(error: ApiError, read: CatalogRead): CatalogProbl
   if (read === "product" && status === 404) {
     return { message: "This product is not in the catalog.", retry: false, detail: answered };
   }
-  const message = read === "products" ? "Some products could not be loaded." : "This product could not be loaded.";
-  return { message, retry: !final(status), detail: answered };
+  return { message: MESSAGES[read], retry: !final(status), detail: answered };
 }
