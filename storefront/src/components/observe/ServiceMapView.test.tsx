@@ -1,3 +1,4 @@
+// The service map's drawing, rendered to markup: shapes by kind, labels, the table of edges.
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { ServiceMapView } from "./ServiceMapView";
@@ -29,9 +30,29 @@ describe("ServiceMapView", () => {
   });
 
   it("draws a queue as a pipe, a database as a cylinder, and a service or a kind it does not know as a box", () => {
-    expect(html.match(/<ellipse/g)).toHaveLength(2);
-    expect(html.match(/<rect/g)).toHaveLength(2);
+    const shapes = Object.fromEntries(
+      [...html.matchAll(/<g data-testid="service-map-node" data-node="([^"]+)">(.*?)<\/g>/g)].map(([, id, inner]) => [
+        id,
+        (inner!.match(/<(rect|ellipse|path)/g) ?? []).join(" "),
+      ]),
+    );
+    expect(shapes).toEqual({
+      order: "<rect",
+      "shop-events.fifo": "<path <ellipse",
+      postgres: "<path <ellipse",
+      mailer: "<rect",
+    });
     expect(html).toContain("<title>mailer (lambda)</title>");
+  });
+
+  it("puts each label on its own card and draws the map at its size, no text under 13 px", () => {
+    expect(html.match(/data-testid="service-map-edge-label"/g)).toHaveLength(2);
+    // One SVG unit to one pixel: the sizes the layout chose are the sizes read.
+    const [, width, height, viewBox] = html.match(/<svg[^>]* width="(\d+)" height="(\d+)" viewBox="([^"]+)"/)!;
+    expect(viewBox).toBe(`0 0 ${width} ${height}`);
+    const sizes = [...html.matchAll(/font-size="([\d.]+)"/g)].map(([, size]) => Number(size));
+    expect(sizes).toHaveLength(4 + 2);
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(13);
   });
 
   it("lists the edges in a table a reader (and a test) can use", () => {

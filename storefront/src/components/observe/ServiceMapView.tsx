@@ -1,9 +1,12 @@
+// The service map: draws the layout serviceMap.ts computes (node boxes, edge paths, label
+// boxes) one SVG unit to one CSS pixel, so the sizes it chose are the sizes read; the edges are
+// listed in a table under it. Stable test ids mark nodes, edges and labels for the browser tests.
+import { useMemo } from "react";
 import type { MapEdge, ServiceMap } from "@/api/observe";
 import { serviceColour } from "@/observe/colours";
-import { edgeLabel, edgeLabelLines, layoutMap, NODE, type PlacedNode } from "@/observe/serviceMap";
+import { ARROW, edgeLabel, layoutMap, QUEUE_END, type EdgeLabel, type PlacedNode } from "@/observe/serviceMap";
 import { formatMs } from "@/lib/format";
 
-const QUEUE_END = 10;
 const DB_LID = 7;
 
 /**
@@ -11,13 +14,14 @@ const DB_LID = 7;
  * does not know is drawn as a service is.
  */
 function NodeShape({ node }: { node: PlacedNode }) {
-  const { x, y, kind, id } = node;
-  const { width: w, height: h } = NODE;
+  const { x, y, width: w, height: h, kind, id } = node;
   const stroke = kind === "queue" ? "#7c3aed" : kind === "database" ? "#57534e" : serviceColour(id).hex;
   const common = { fill: "white", stroke, strokeWidth: 2 };
-  const label = id.length > 18 ? `${id.slice(0, 17)}…` : id;
+  // The name sits in the middle of the shape's face: left of the queue's end, under the database's lid.
+  const textX = kind === "queue" ? x + (w - 2 * QUEUE_END) / 2 : x + w / 2;
+  const textY = kind === "database" ? y + (h + 2 * DB_LID) / 2 : y + h / 2;
   return (
-    <g>
+    <g data-testid="service-map-node" data-node={id}>
       <title>{`${id} (${kind})`}</title>
       {kind === "queue" ? (
         <>
@@ -40,15 +44,8 @@ function NodeShape({ node }: { node: PlacedNode }) {
       ) : (
         <rect x={x} y={y} width={w} height={h} rx={8} {...common} />
       )}
-      <text
-        x={x + (kind === "queue" ? w / 2 - QUEUE_END / 2 : w / 2)}
-        y={y + h / 2 + (kind === "database" ? 7 : 4)}
-        textAnchor="middle"
-        fontSize="13"
-        fontWeight="600"
-        fill="#1c1917"
-      >
-        {label}
+      <text x={textX} y={textY} textAnchor="middle" dominantBaseline="central" fontSize={node.fontSize} fontWeight="600" fill="#1c1917">
+        {node.name}
       </text>
     </g>
   );
@@ -58,21 +55,66 @@ const edgeColour = (edge: MapEdge) => (edge.error_rate > 0.05 ? "#dc2626" : edge
 
 const percent = (rate: number) => `${(rate * 100).toFixed(rate > 0 && rate < 0.001 ? 2 : 1)}%`;
 
+/** An edge's numbers on a white card in the box the layout kept free for them, line under line. */
+function Label({ edge, label }: { edge: MapEdge; label: EdgeLabel }) {
+  const colour = edgeColour(edge);
+  const centre = label.x + label.width / 2;
+  const top = label.y + (label.height - label.lines.length * label.lineHeight) / 2;
+  return (
+    <g data-testid="service-map-edge-label" data-edge={`${edge.from} → ${edge.to}`}>
+      {label.leader && (
+        // Standing off its line, the label is tied to the point it describes.
+        <g data-testid="service-map-leader" stroke={colour} fill={colour}>
+          <line
+            x1={label.leader.from.x}
+            y1={label.leader.from.y}
+            x2={label.leader.to.x}
+            y2={label.leader.to.y}
+            strokeWidth={1}
+            strokeDasharray="2 2"
+          />
+          <circle cx={label.leader.from.x} cy={label.leader.from.y} r={2.5} stroke="none" />
+        </g>
+      )}
+      <rect
+        x={label.x}
+        y={label.y}
+        width={label.width}
+        height={label.height}
+        rx={4}
+        fill="white"
+        fillOpacity={0.92}
+        stroke={colour}
+        strokeOpacity={0.35}
+      />
+      <text textAnchor="middle" dominantBaseline="central" fontSize={label.fontSize} fill={colour === "#78716c" ? "#44403c" : colour}>
+        {label.lines.map((line, k) => (
+          <tspan key={k} x={centre} y={top + label.lineHeight * (k + 0.5)}>
+            {line}
+          </tspan>
+        ))}
+      </text>
+    </g>
+  );
+}
+
 /** The calls between services, queues and databases in the window: drawn, then listed in a table. */
 export function ServiceMapView({ map }: { map: ServiceMap }) {
-  const layout = layoutMap(map);
+  const layout = useMemo(() => layoutMap(map), [map]);
   const markers = { normal: "#78716c", warn: "#d97706", error: "#dc2626" } as const;
   const marker = (edge: MapEdge) => (edge.error_rate > 0.05 ? "error" : edge.error_rate > 0 ? "warn" : "normal");
   return (
     <div className="flex flex-col gap-6">
       <div className="overflow-x-auto rounded-lg border border-stone-200 bg-white">
-        {/* As wide as the page allows, never wider than drawn nor narrower than readable (then it scrolls). */}
+        {/* Drawn at its own size, never scaled down (its text would shrink under 13 px): a map wider than the page scrolls. */}
         <svg
           role="img"
           aria-labelledby="service-map-title"
+          data-testid="service-map"
+          width={layout.width}
+          height={layout.height}
           viewBox={`0 0 ${layout.width} ${layout.height}`}
-          className="h-auto w-full"
-          style={{ maxWidth: layout.width, minWidth: Math.min(layout.width, 768) }}
+          className="block max-w-none"
         >
           <title id="service-map-title">
             {`Service map: ${layout.nodes.length} nodes and ${layout.edges.length} edges; the Edges table lists each.`}
@@ -83,10 +125,11 @@ export function ServiceMapView({ map }: { map: ServiceMap }) {
                 key={name}
                 id={`service-map-arrow-${name}`}
                 viewBox="0 0 10 10"
-                refX="9"
+                refX="10"
                 refY="5"
-                markerWidth="7"
-                markerHeight="7"
+                markerUnits="userSpaceOnUse"
+                markerWidth={ARROW}
+                markerHeight={ARROW}
                 orient="auto-start-reverse"
               >
                 <path d="M0,0 L10,5 L0,10 z" fill={colour} />
@@ -96,6 +139,8 @@ export function ServiceMapView({ map }: { map: ServiceMap }) {
           {layout.edges.map(({ edge, path }, i) => (
             <path
               key={i}
+              data-testid="service-map-edge"
+              data-edge={`${edge.from} → ${edge.to}`}
               d={path}
               fill="none"
               stroke={edgeColour(edge)}
@@ -108,27 +153,9 @@ export function ServiceMapView({ map }: { map: ServiceMap }) {
           {layout.nodes.map((node) => (
             <NodeShape key={node.id} node={node} />
           ))}
-          {layout.edges.map(({ edge, label }, i) => {
-            const [rate, p99] = edgeLabelLines(edge);
-            return (
-              <text
-                key={i}
-                x={label.x}
-                y={label.y - 14}
-                textAnchor="middle"
-                fontSize="11"
-                fill={edgeColour(edge) === "#78716c" ? "#44403c" : edgeColour(edge)}
-                stroke="#fff"
-                strokeWidth="3"
-                paintOrder="stroke"
-              >
-                <tspan x={label.x}>{rate}</tspan>
-                <tspan x={label.x} dy="12">
-                  {p99}
-                </tspan>
-              </text>
-            );
-          })}
+          {layout.edges.map(({ edge, label }, i) => (
+            <Label key={i} edge={edge} label={label} />
+          ))}
         </svg>
       </div>
       <div className="overflow-x-auto">
