@@ -22,6 +22,7 @@ pub mod products;
 pub mod read;
 pub mod scenarios;
 pub mod stock_check;
+pub mod throttle;
 
 pub use app::{AppState, Application};
 

@@ -1901,3 +1901,39 @@ async fn a_game_day_nobody_finishes_ends_itself_at_its_time_limit() {
         .await;
     assert_eq!(status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn above_the_stage_rate_the_api_answers_429_with_retry_after_as_api_gateway_does() {
+    let w = world().await;
+    let limit = handlers::throttle::Limit {
+        rate: 1.0,
+        burst: 2,
+    };
+    let w = World {
+        app: handlers::throttle::throttled(w.app.clone(), limit),
+        ..w
+    };
+    for _ in 0..2 {
+        assert_eq!(
+            w.send("GET", "/api/products", None, None).await.0,
+            StatusCode::OK,
+            "the burst passes"
+        );
+    }
+    let (status, headers, problem) = w
+        .send_with("GET", "/api/products", None, None, &[])
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{problem}");
+    assert_eq!(headers["retry-after"], "1");
+    assert_eq!(problem["status"], 429);
+    assert!(
+        problem["detail"].as_str().unwrap().contains("retry after 1 s"),
+        "{problem}"
+    );
+    // The bucket refills at the rate: a second later a request passes again.
+    tokio::time::sleep(Duration::from_millis(1050)).await;
+    assert_eq!(
+        w.send("GET", "/api/products", None, None).await.0,
+        StatusCode::OK
+    );
+}

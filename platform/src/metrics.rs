@@ -112,6 +112,13 @@ pub const CATALOG: &[Described] = &[
         "time a request was held on purpose (a read waiting for an order's outcome)",
     ),
     metric(
+        "HttpRequestsThrottled",
+        Counter,
+        Unit::Count,
+        &[],
+        "requests the local gateway refused with 429, as API Gateway's stage throttling does",
+    ),
+    metric(
         "CommandLatency",
         Histogram,
         Unit::Milliseconds,

@@ -47,6 +47,17 @@ pub struct Settings {
     pub projector: Projector,
     /// The local observability plane's settings.
     pub observe: Observe,
+    /// The local gateway's throttling, when not API Gateway's stage's.
+    pub gateway_throttle: GatewayThrottle,
+}
+
+/// `GATEWAY_THROTTLE_RATE` (requests a second) and `GATEWAY_THROTTLE_BURST`: the local
+/// gateway's throttling; each unset takes the stage's (terraform/throttle.json). The scripts
+/// that load the stack on purpose raise them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GatewayThrottle {
+    pub rate: Option<i32>,
+    pub burst: Option<i32>,
 }
 
 /// Where RDS's managed credentials live and where the database is: `DATABASE_SECRET_ARN`
@@ -233,6 +244,30 @@ impl Settings {
                 last_exit_code: env
                     .get("SHOP_LAST_EXIT_CODE")
                     .map(|_| env.ranged("SHOP_LAST_EXIT_CODE", -255..=255, "an exit code", 0))
+                    .transpose()?,
+            },
+            gateway_throttle: GatewayThrottle {
+                rate: env
+                    .get("GATEWAY_THROTTLE_RATE")
+                    .map(|_| {
+                        env.ranged(
+                            "GATEWAY_THROTTLE_RATE",
+                            1..=1_000_000,
+                            "1 to 1000000 requests a second",
+                            1,
+                        )
+                    })
+                    .transpose()?,
+                burst: env
+                    .get("GATEWAY_THROTTLE_BURST")
+                    .map(|_| {
+                        env.ranged(
+                            "GATEWAY_THROTTLE_BURST",
+                            1..=1_000_000,
+                            "1 to 1000000 requests",
+                            1,
+                        )
+                    })
                     .transpose()?,
             },
             observe: Observe {

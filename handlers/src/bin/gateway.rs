@@ -1,7 +1,8 @@
 //! The local gateway: every function's routes under `/api` on one port, and the storefront's
 //! static export at `/` (`STOREFRONT_DIR`, when it exists), as CloudFront and API Gateway do on
 //! AWS; product images at `/images/*` from the images bucket, as CloudFront serves them on AWS;
-//! `/metrics` in Prometheus's text format for the local Prometheus. Its spans are the
+//! `/metrics` in Prometheus's text format for the local Prometheus. The API is throttled as
+//! API Gateway's stage throttles it (handlers::throttle). Its spans are the
 //! gateway's, and each function's are that function's, as on AWS.
 
 use handlers::Application;
@@ -19,7 +20,9 @@ async fn main() {
             std::process::exit(1);
         }
     };
-    let mut app = application.api().route(
+    // API Gateway's stage throttling, on the API only: CloudFront serves the rest on AWS.
+    let limit = handlers::throttle::Limit::configured(&settings.gateway_throttle);
+    let mut app = handlers::throttle::throttled(application.api(), limit).route(
         "/metrics",
         axum::routing::get(|| async {
             (

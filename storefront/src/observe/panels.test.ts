@@ -14,6 +14,7 @@ describe("panels", () => {
       "Order decision latency p50 / p99 (ms)",
       "Requests per minute by route",
       "HTTP 5xx rate",
+      "Throttled requests, 429 (per minute)",
       "Request latency p99 by route (ms)",
       "Command latency p99 (ms)",
       "Projection lag (events)",
@@ -56,7 +57,13 @@ describe("panels", () => {
         // The metric PromQL reads: the name before its range, labels or buckets, or a gauge alone.
         const metric = (/([A-Z][A-Za-z]+)(?=_bucket|\[|\{)/.exec(q.promql) ?? /\(([A-Z][A-Za-z]+)\)$/.exec(q.promql))?.[1];
         expect(metric, q.promql).toBeTruthy();
-        expect(q.cloudwatch).toContain(`Namespace="Shop" MetricName="${metric}"`);
+        if (q.awsMetric) {
+          // Another service's metric on AWS, named as such in the legend.
+          expect(q.cloudwatch).toContain(`MetricName="${q.awsMetric}"`);
+          expect(q.name).toContain("on AWS");
+        } else {
+          expect(q.cloudwatch).toContain(`Namespace="Shop" MetricName="${metric}"`);
+        }
       }
     }
     expect(panel("Order decision latency p50 / p99 (ms)").queries.map((q) => q.cloudwatch)).toEqual([

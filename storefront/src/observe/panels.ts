@@ -15,6 +15,11 @@ export type PanelQuery = {
   promql: string;
   /** The same signal in CloudWatch: what the console asks on AWS, where no Prometheus runs. */
   cloudwatch: string;
+  /**
+   * Set when AWS measures the signal in another service's metric (named here) rather than in
+   * the shop's own: the legend says so.
+   */
+  awsMetric?: string;
   unit: Unit;
   /** The label that tells a `sum by` / `max by` query's series apart; each is named by its value. */
   by?: string;
@@ -72,6 +77,20 @@ export const panels: readonly Panel[] = [
         promql: 'sum(rate(HttpRequests{Status=~"5.."}[1m])) / clamp_min(sum(rate(HttpRequests[1m])), 1e-9)',
         cloudwatch: `SUM(${search("HttpRequests", "Sum", 60, " Status=(500 OR 502 OR 503 OR 504)")}) / SUM(${search("HttpRequests", "Sum")})`,
         unit: "ratio",
+      },
+    ],
+  },
+  {
+    // The local gateway throttles as API Gateway's stage does (terraform/throttle.json). On AWS
+    // the refusals never reach a function, and API Gateway counts them only among its 4XXError.
+    title: "Throttled requests, 429 (per minute)",
+    queries: [
+      {
+        name: "429 (on AWS: every 4XX, which includes them)",
+        promql: "sum(rate(HttpRequestsThrottled[1m]))*60",
+        cloudwatch: `SUM(SEARCH('{AWS/ApiGateway,ApiName} MetricName="4XXError"', 'Sum', 60))`,
+        awsMetric: "4XXError",
+        unit: "perMinute",
       },
     ],
   },

@@ -43,6 +43,9 @@ resource "aws_api_gateway_request_validator" "params" {
 # DEFAULT_4XX and DEFAULT_5XX cover whatever type has no entry of its own; their status is not
 # available to a template, so their body leaves it out (RFC 9457 makes it optional).
 locals {
+  # The stage's throttling, shared with the local gateway (handlers/src/throttle.rs).
+  throttle = jsondecode(file("${path.module}/../../throttle.json"))
+
   gateway_problems = {
     UNAUTHORIZED  = { status = 401, title = "Unauthorized" }
     ACCESS_DENIED = { status = 403, title = "Forbidden" }
@@ -59,9 +62,12 @@ resource "aws_api_gateway_gateway_response" "problem" {
   response_type = each.key
   status_code   = each.value.status == null ? null : tostring(each.value.status)
 
-  response_parameters = {
-    "gatewayresponse.header.Content-Type" = "'application/problem+json'"
-  }
+  # A throttled client is told when to come back, as the local gateway tells it: the bucket
+  # refills rate_limit tokens a second, so one second always frees a request.
+  response_parameters = merge(
+    { "gatewayresponse.header.Content-Type" = "'application/problem+json'" },
+    each.key == "THROTTLED" ? { "gatewayresponse.header.Retry-After" = "'1'" } : {},
+  )
   # $context.error.messageString is the gateway's message already quoted as a JSON string.
   response_templates = {
     "application/json" = each.value.status == null ? (
@@ -273,8 +279,8 @@ resource "aws_api_gateway_method_settings" "all" {
     logging_level          = "ERROR"
     data_trace_enabled     = false
     caching_enabled        = false
-    throttling_rate_limit  = var.throttle_rate_limit
-    throttling_burst_limit = var.throttle_burst_limit
+    throttling_rate_limit  = coalesce(var.throttle_rate_limit, local.throttle.rate_limit)
+    throttling_burst_limit = coalesce(var.throttle_burst_limit, local.throttle.burst_limit)
   }
 }
 

@@ -36,15 +36,15 @@ variable "log_retention_days" {
 }
 
 variable "throttle_rate_limit" {
-  description = "Steady requests per second across the stage; protects the database from floods."
+  description = "Steady requests per second across the stage; protects the database from floods. null: terraform/throttle.json's, which the local gateway also uses."
   type        = number
-  default     = 50
+  default     = null
 }
 
 variable "throttle_burst_limit" {
-  description = "Burst allowance above the steady rate."
+  description = "Burst allowance above the steady rate. null: terraform/throttle.json's."
   type        = number
-  default     = 100
+  default     = null
 }
 
 variable "manage_account_cloudwatch_role" {
