@@ -39,30 +39,41 @@ pub fn check_sku(sku: &str) -> Result<(), &'static str> {
     }
 }
 
+/// Why a name or a description was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TextError {
+    #[error("must be 1 to {MAX_NAME_CHARS} characters, not only spaces")]
+    NameLength,
+    #[error("must be at most {MAX_DESCRIPTION_CHARS} characters")]
+    DescriptionLength,
+    #[error("must not contain control characters")]
+    Control,
+    #[error("must not contain control characters but tabs and line breaks")]
+    ControlBesideBreaks,
+}
+
 /// Text people read (and PostgreSQL stores, which cannot hold NUL) carries no control
 /// character: none could show, and one could steer a terminal that prints a log line.
-pub fn check_name(name: &str) -> Result<(), &'static str> {
+pub fn check_name(name: &str) -> Result<(), TextError> {
     let len = name.chars().count();
     if !(1..=MAX_NAME_CHARS).contains(&len) || name.chars().all(char::is_whitespace) {
-        Err("must be 1 to 200 characters, not only spaces")
+        Err(TextError::NameLength)
     } else if name.chars().any(char::is_control) {
-        Err("must not contain control characters")
+        Err(TextError::Control)
     } else {
         Ok(())
     }
 }
 
 /// A description may break lines (tab, CR, LF); no other control character.
-pub fn check_description(description: &str) -> Result<(), String> {
+pub fn check_description(description: &str) -> Result<(), TextError> {
     if description.chars().count() > MAX_DESCRIPTION_CHARS {
-        Err(format!(
-            "must be at most {MAX_DESCRIPTION_CHARS} characters"
-        ))
+        Err(TextError::DescriptionLength)
     } else if description
         .chars()
         .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
     {
-        Err("must not contain control characters but tabs and line breaks".into())
+        Err(TextError::ControlBesideBreaks)
     } else {
         Ok(())
     }

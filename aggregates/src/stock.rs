@@ -193,8 +193,8 @@ impl Stock {
             if let Some(p) = &self.product {
                 return Err(StockError::AlreadyRegistered { sku: p.sku.clone() });
             }
-            check_name(&name).map_err(|r| invalid("name")(r.into()))?;
-            check_description(&description).map_err(invalid("description"))?;
+            check_name(&name).map_err(|e| invalid("name")(e.to_string()))?;
+            check_description(&description).map_err(|e| invalid("description")(e.to_string()))?;
             if let Some(url) = &image_url {
                 check_image_url(url)?;
             }

@@ -234,7 +234,7 @@ async fn run_recovery(
             .map_err(Problem::internal)?
             .iter()
             .any(|s| Some(s.name.as_str()) == switch && s.enabled);
-    let undecided_orders = projections::orders::undecided_since(&state.pool, run.started_at)
+    let undecided_orders = eventstore::log::undecided_since(&state.pool, run.started_at)
         .await
         .map_err(Problem::internal)?;
     let lag_events = projections::projector::status(&state.pool, &state.read_models)

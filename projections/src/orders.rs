@@ -122,24 +122,6 @@ pub async fn wait_for_change(
     }
 }
 
-/// Orders placed since `since` that the event store has not seen decided (confirmed, rejected
-/// or cancelled) yet: the store's answer, not the read model's, so a projector that is down
-/// cannot hide one.
-pub async fn undecided_since(pool: &PgPool, since: DateTime<Utc>) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "SELECT count(*) FROM events placed
-          WHERE placed.aggregate_type = 'Order' AND placed.event_type = 'OrderPlaced'
-            AND placed.recorded_at >= $1
-            AND NOT EXISTS (SELECT 1 FROM events decided
-                 WHERE decided.aggregate_type = 'Order'
-                   AND decided.aggregate_id = placed.aggregate_id
-                   AND decided.event_type IN ('OrderConfirmed', 'OrderRejected', 'OrderCancelled'))",
-    )
-    .bind(since)
-    .fetch_one(pool)
-    .await
-}
-
 struct Change {
     placed: Option<Placed>,
     status: OrderStatus,

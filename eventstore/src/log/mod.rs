@@ -14,7 +14,7 @@ mod query;
 mod read;
 
 pub use append::{Append, Snapshot, append, moved_since};
-pub use query::{correlation_of, count, cursor_at, unapplied, unapplied_since};
+pub use query::{correlation_of, count, cursor_at, unapplied, unapplied_since, undecided_since};
 pub use read::{by_correlation, firsts, head, read_after, stream, streams};
 
 use chrono::{DateTime, Utc};

@@ -95,3 +95,24 @@ pub async fn correlation_of<'e>(db: impl PgExecutor<'e>, id: &str) -> sqlx::Resu
     .fetch_optional(db)
     .await
 }
+
+/// Orders placed since `since` that the event store has not seen decided (confirmed, rejected
+/// or cancelled) yet: the store's answer, not the read model's, so a projector that is down
+/// cannot hide one.
+pub async fn undecided_since<'e>(
+    db: impl PgExecutor<'e>,
+    since: DateTime<Utc>,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM events placed
+          WHERE placed.aggregate_type = 'Order' AND placed.event_type = 'OrderPlaced'
+            AND placed.recorded_at >= $1
+            AND NOT EXISTS (SELECT 1 FROM events decided
+                 WHERE decided.aggregate_type = 'Order'
+                   AND decided.aggregate_id = placed.aggregate_id
+                   AND decided.event_type IN ('OrderConfirmed', 'OrderRejected', 'OrderCancelled'))",
+    )
+    .bind(since)
+    .fetch_one(db)
+    .await
+}
