@@ -1,7 +1,7 @@
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { call } from "./api";
-import { launch, openPage, screenshot, signIn } from "./browser";
+import { issuedTokens, launch, openPage, screenshot, signIn } from "./browser";
 
 // Breaking the shop on purpose from the Observe console, as a learner would: a slow database
 // fires the latency alarm and shows in a checkout's trace; a crashing projector is restarted
@@ -20,16 +20,18 @@ type Traffic = { timers: number[]; placed: string[]; orderFailures: number; read
 
 
 /**
- * Starts traffic from the shopper's `page`, with its token: every `orderEveryMs` an order of one
- * unit of the product with the most left (so no product the storefront story buys runs out), and
- * every `readEveryMs` a catalog read. The loop runs in the page until `stopTraffic`.
+ * Starts traffic from the shopper's `page`, with its token (the access token Cognito issued it,
+ * which lasts an hour): every `orderEveryMs` an order of one unit of the product with the most
+ * left (so no product the storefront story buys runs out), and every `readEveryMs` a catalog
+ * read. The loop runs in the page until `stopTraffic`.
  */
 async function startTraffic(page: Page, { orderEveryMs, readEveryMs }: { orderEveryMs?: number; readEveryMs?: number }) {
+  const accessToken = (await issuedTokens(page))?.accessToken ?? null;
   await page.evaluate(
-    ({ orderEveryMs, readEveryMs }) => {
+    ({ orderEveryMs, readEveryMs, accessToken }) => {
       const traffic: Traffic = { timers: [], placed: [], orderFailures: 0, reads: 0, readFailures: 0 };
       (window as unknown as { shopTraffic?: Traffic }).shopTraffic = traffic;
-      const token = () => (JSON.parse(localStorage.getItem("shop.session") ?? "null") as { accessToken?: string } | null)?.accessToken;
+      const token = () => accessToken;
       if (readEveryMs) {
         traffic.timers.push(
           window.setInterval(async () => {
@@ -63,7 +65,7 @@ async function startTraffic(page: Page, { orderEveryMs, readEveryMs }: { orderEv
         );
       }
     },
-    { orderEveryMs, readEveryMs },
+    { orderEveryMs, readEveryMs, accessToken },
   );
 }
 
@@ -465,7 +467,11 @@ describe("faults and game days", () => {
     expect(await run.getByRole("alert").allTextContents(), "the answer's problem").toEqual([]);
     const signals = run.getByRole("list", { name: "Signals" }).getByRole("link");
     expect(await signals.count()).toBeGreaterThanOrEqual(1);
-    expect(await run.getByRole("link", { name: "Alarm api-5xx-rate firing" }).getAttribute("href")).toBe("/admin/observe/alarms/");
+    const alarm = run.getByRole("link", { name: "Alarm api-5xx-rate: more than 5% of API requests answer 5xx" });
+    expect(await alarm.getAttribute("href")).toBe("/admin/observe/alarms/");
+    // The alarm's verdict: whether it fired during this run, from the alarm board (Prometheus).
+    const verdict = await run.getByRole("listitem").filter({ has: alarm }).locator("[data-fired]").textContent();
+    expect(verdict).toMatch(/^(fired during the run|did not fire during the run)$/);
     await screenshot(admin, "faults-13-scenario-answered");
 
     await run.getByRole("button", { name: "Finish and check recovery" }).click();

@@ -9,6 +9,7 @@ import { Button } from "@/components/Button";
 import { Field } from "@/components/Field";
 import { FilterExpressionField } from "@/components/observe/FilterExpressionField";
 import { SavedQueryPicker } from "@/components/observe/SavedQueryPicker";
+import { WhatThisShows } from "@/components/observe/WhatThisShows";
 import { Loading, QueryView } from "@/components/QueryView";
 import { formatMs, formatTime, shortId } from "@/lib/format";
 import { useQuery, type Query } from "@/lib/useQuery";
@@ -238,10 +239,12 @@ function TraceSearch() {
   const searchKey = JSON.stringify(search);
   const newest = useTracePage(search, undefined);
   const filterError = queryError(newest.status === "error" ? newest.error : null, "filter");
+  // A new search (a run, a link, back) starts the form and its results afresh, under one key: two
+  // siblings sharing a key confuse React, which kept each old form beside the new one (issue 31).
   return (
-    <div className="flex flex-col gap-6">
-      <TraceSearchForm key={searchKey} search={search} filterError={filterError} />
-      {!filterError && <Results key={searchKey} search={search} newest={newest} />}
+    <div key={searchKey} className="flex flex-col gap-6">
+      <TraceSearchForm search={search} filterError={filterError} />
+      {!filterError && <Results search={search} newest={newest} />}
     </div>
   );
 }
@@ -254,6 +257,7 @@ export default function ObserveTracesPage() {
         Every request as the services traced it, from the browser&apos;s checkout to the projector that applied its events. Find
         one by its id, or write an X-Ray filter expression: it runs unchanged in the X-Ray console on AWS.
       </p>
+      <WhatThisShows page="traces" />
       <Suspense fallback={<Loading what="traces" />}>
         <TraceSearch />
       </Suspense>

@@ -3,6 +3,7 @@
 import type { AlarmBoard, SloView } from "@/api/observe";
 import { useObserveApi } from "@/api/useApi";
 import { AlarmBadge } from "@/components/observe/AlarmBadge";
+import { WhatThisShows } from "@/components/observe/WhatThisShows";
 import { useAutoRefresh } from "@/components/observe/useAutoRefresh";
 import { QueryView } from "@/components/QueryView";
 import { formatTime } from "@/lib/format";
@@ -183,6 +184,7 @@ export default function AlarmsPage() {
   return (
     <>
       <h1 className="mb-2 text-2xl font-bold">Alarms</h1>
+      <WhatThisShows page="alarms" />
       <QueryView query={board} what="the alarms">
         {(b) => <Board board={b} />}
       </QueryView>

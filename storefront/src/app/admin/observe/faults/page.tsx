@@ -7,6 +7,7 @@ import Link from "next/link";
 import { useApi } from "@/api/useApi";
 import { useSession } from "@/auth/session";
 import { FaultCard } from "@/components/observe/FaultCard";
+import { WhatThisShows } from "@/components/observe/WhatThisShows";
 import { useAutoRefresh } from "@/components/observe/useAutoRefresh";
 import { QueryView } from "@/components/QueryView";
 import { useNow } from "@/lib/useNow";
@@ -32,6 +33,7 @@ export default function FaultsPage() {
         </Link>{" "}
         page.
       </p>
+      <WhatThisShows page="faults" />
       <QueryView query={faults} what="the fault switches" isEmpty={(d) => d.items.length === 0} empty="This shop has no fault switches.">
         {({ items }) => (
           <div className="flex flex-col gap-4">

@@ -10,6 +10,7 @@ import { QueryEditor } from "@/components/observe/QueryEditor";
 import { RangePicker } from "@/components/observe/RangePicker";
 import { SavedQueryPicker } from "@/components/observe/SavedQueryPicker";
 import { SourceUnavailable } from "@/components/observe/SourceUnavailable";
+import { WhatThisShows } from "@/components/observe/WhatThisShows";
 import { ProblemAlert } from "@/components/ProblemAlert";
 import { Loading } from "@/components/QueryView";
 import { useQuery, type Query } from "@/lib/useQuery";
@@ -123,6 +124,7 @@ export default function LogsPage() {
         The services&apos; log lines, queried in CloudWatch Logs Insights&apos; language: the query you write here runs unchanged in
         the CloudWatch console on AWS. A <code>trace_id</code> opens its trace.
       </p>
+      <WhatThisShows page="logs" />
       <Suspense fallback={<Loading what="the logs" />}>
         <LogsInsights />
       </Suspense>

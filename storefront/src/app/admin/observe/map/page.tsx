@@ -5,6 +5,7 @@ import { Suspense } from "react";
 import { useObserveApi } from "@/api/useApi";
 import { RangePicker } from "@/components/observe/RangePicker";
 import { ServiceMapView } from "@/components/observe/ServiceMapView";
+import { WhatThisShows } from "@/components/observe/WhatThisShows";
 import { Loading, QueryView } from "@/components/QueryView";
 import { useQuery } from "@/lib/useQuery";
 import { mapWindows, windowLabel, windowParam } from "@/observe/windows";
@@ -47,6 +48,7 @@ export default function ServiceMapPage() {
         Who called whom in the window, drawn from the traces: calls between services, messages through the queue, queries to
         the database.
       </p>
+      <WhatThisShows page="map" />
       <Suspense fallback={<Loading what="the service map" />}>
         <ServiceMapBrowser />
       </Suspense>

@@ -7,6 +7,7 @@ import type { MetricRange, ObserveApi } from "@/api/observe";
 import { useObserveApi } from "@/api/useApi";
 import { LineChart, type ChartLine } from "@/components/observe/LineChart";
 import { RangePicker } from "@/components/observe/RangePicker";
+import { WhatThisShows } from "@/components/observe/WhatThisShows";
 import { useAutoRefresh } from "@/components/observe/useAutoRefresh";
 import { ProblemAlert } from "@/components/ProblemAlert";
 import { Loading, QueryView } from "@/components/QueryView";
@@ -132,6 +133,7 @@ export default function MetricsPage() {
     <>
       <h1 className="mb-2 text-2xl font-bold">Metrics</h1>
       <p className="mb-6 text-sm text-stone-600">The services&apos; metrics as Prometheus scraped them, every 5 s.</p>
+      <WhatThisShows page="metrics" />
       <Suspense fallback={<Loading what="the metrics" />}>
         <MetricsBoard />
       </Suspense>

@@ -10,6 +10,7 @@ import { useApi } from "@/api/useApi";
 import { Button } from "@/components/Button";
 import { RecoveryPanel } from "@/components/observe/RecoveryPanel";
 import { RunPanel } from "@/components/observe/RunPanel";
+import { WhatThisShows } from "@/components/observe/WhatThisShows";
 import { useAutoRefresh } from "@/components/observe/useAutoRefresh";
 import { ProblemAlert } from "@/components/ProblemAlert";
 import { QueryView } from "@/components/QueryView";
@@ -60,6 +61,7 @@ export default function ScenariosPage() {
         Each scenario breaks one part of the shop without saying which. Investigate with the console, then answer which part broke
         and why. One runs at a time, for every admin.
       </p>
+      <WhatThisShows page="scenarios" />
       <QueryView query={list} what="the scenarios">
         {(data) =>
           finished ? (

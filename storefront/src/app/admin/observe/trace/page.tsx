@@ -6,6 +6,7 @@ import { Suspense } from "react";
 import type { TraceDetail } from "@/api/observe";
 import { useObserveApi } from "@/api/useApi";
 import { SpanWaterfall } from "@/components/observe/SpanWaterfall";
+import { WhatThisShows } from "@/components/observe/WhatThisShows";
 import { orderHref, streamHref, traceHref } from "@/components/orders/links";
 import { Loading, QueryView } from "@/components/QueryView";
 import { formatMs, formatTime, shortId } from "@/lib/format";
@@ -135,7 +136,8 @@ function TraceBrowser() {
 export default function ObserveTracePage() {
   return (
     <>
-      <h1 className="mb-1 text-2xl font-bold">Trace</h1>
+      <h1 className="mb-2 text-2xl font-bold">Trace</h1>
+      <WhatThisShows page="trace" />
       <Suspense fallback={<Loading what="the trace" />}>
         <TraceBrowser />
       </Suspense>
