@@ -68,7 +68,25 @@ pub enum Published {
     /// Nothing sent: the command appended nothing, or a fault switch dropped or failed it.
     NotSent,
     /// The queue refused it or could not be reached; the projector's catch-up finds the events.
-    Failed(String),
+    Failed(SendError),
+}
+
+/// Why a message did not reach the queue.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// SQS answered the message's batch entry with an error.
+    #[error("{code}: {message}")]
+    Refused { code: String, message: String },
+    /// The request itself failed (SQS unreachable, or refusing the whole request), with the
+    /// SDK error's whole context: a `SdkError` is neither `Clone` nor one per batch entry.
+    #[error("{0}")]
+    Request(String),
+    #[error("the batcher has stopped")]
+    BatcherStopped,
+    #[error("the batcher dropped the message")]
+    Dropped,
+    #[error("the batch's answer did not name this entry")]
+    Unanswered,
 }
 
 /// One message as SQS takes it, alone or as a batch entry.
@@ -85,7 +103,7 @@ struct Message {
 /// A message handed to the batcher, and where its answer goes.
 struct Pending {
     message: Message,
-    answer: oneshot::Sender<Result<Sent, String>>,
+    answer: oneshot::Sender<Result<Sent, SendError>>,
 }
 
 struct Sent {
@@ -229,7 +247,7 @@ impl Publisher {
             Err(error) => {
                 metrics::counter!("PublishFailures").increment(1);
                 tracing::warn!(
-                    error,
+                    error = %error,
                     aggregate_id = %committed.aggregate_id,
                     "publishing to the event queue failed; the projector's catch-up will find the events"
                 );
@@ -239,7 +257,7 @@ impl Publisher {
     }
 
     /// `SendMessage`: the message in a request of its own.
-    async fn alone(&self, message: Message) -> Result<Sent, String> {
+    async fn alone(&self, message: Message) -> Result<Sent, SendError> {
         let mut send = self
             .client
             .send_message()
@@ -260,21 +278,19 @@ impl Publisher {
                 message_id: sent.message_id().unwrap_or_default().to_string(),
                 batch_size: 1,
             }),
-            Err(error) => Err(DisplayErrorContext(&error).to_string()),
+            Err(error) => Err(SendError::Request(DisplayErrorContext(&error).to_string())),
         }
     }
 }
 
 /// Hands the message to the batcher and waits for its entry's answer.
-async fn in_a_batch(batcher: &mpsc::Sender<Pending>, message: Message) -> Result<Sent, String> {
+async fn in_a_batch(batcher: &mpsc::Sender<Pending>, message: Message) -> Result<Sent, SendError> {
     let (answer, answered) = oneshot::channel();
     batcher
         .send(Pending { message, answer })
         .await
-        .map_err(|_| "the batcher has stopped".to_string())?;
-    answered
-        .await
-        .map_err(|_| "the batcher dropped the message".to_string())?
+        .map_err(|_| SendError::BatcherStopped)?;
+    answered.await.map_err(|_| SendError::Dropped)?
 }
 
 /// The batcher: takes the first waiting message, waits for a slot among the batches in flight
@@ -331,7 +347,7 @@ async fn send_batch(client: &Client, queue_url: &str, batch: Vec<Pending>) {
         .set_entries(Some(entries))
         .send()
         .await;
-    let mut answers: HashMap<String, Result<Sent, String>> = HashMap::new();
+    let mut answers: HashMap<String, Result<Sent, SendError>> = HashMap::new();
     match result {
         Ok(output) => {
             for sent in output.successful() {
@@ -342,16 +358,15 @@ async fn send_batch(client: &Client, queue_url: &str, batch: Vec<Pending>) {
                 answers.insert(sent.id().to_string(), Ok(answer));
             }
             for failed in output.failed() {
-                let error = format!(
-                    "{}: {}",
-                    failed.code(),
-                    failed.message().unwrap_or("no message")
-                );
+                let error = SendError::Refused {
+                    code: failed.code().to_string(),
+                    message: failed.message().unwrap_or("no message").to_string(),
+                };
                 answers.insert(failed.id().to_string(), Err(error));
             }
         }
         Err(error) => {
-            let error = DisplayErrorContext(&error).to_string();
+            let error = SendError::Request(DisplayErrorContext(&error).to_string());
             for index in 0..batch_size {
                 answers.insert(index.to_string(), Err(error.clone()));
             }
@@ -360,7 +375,7 @@ async fn send_batch(client: &Client, queue_url: &str, batch: Vec<Pending>) {
     for (index, pending) in batch.into_iter().enumerate() {
         let answer = answers
             .remove(&index.to_string())
-            .unwrap_or_else(|| Err("the batch's answer did not name this entry".to_string()));
+            .unwrap_or(Err(SendError::Unanswered));
         // A command that stopped waiting (its request was dropped) needs no answer.
         let _ = pending.answer.send(answer);
     }

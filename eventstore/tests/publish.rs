@@ -214,6 +214,6 @@ async fn a_batch_the_queue_refuses_costs_its_messages_and_nothing_else() {
     let (_, committed) = placed[0].as_ref().unwrap();
     assert!(matches!(
         publisher.publish(committed, &context()).await,
-        Published::Failed(error) if error.contains("QueueDoesNotExist") || error.contains("NonExistentQueue")
+        Published::Failed(error) if error.to_string().contains("QueueDoesNotExist") || error.to_string().contains("NonExistentQueue")
     ));
 }
