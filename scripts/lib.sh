@@ -240,16 +240,15 @@ moto_start() {
   wait_for_port "$port" 30 "moto"
 }
 
-# The file watcher of `scripts/dev --watch`: watchexec (crates.io's watchexec-cli), installed
-# into the project's cache with cargo when missing (a few minutes, once).
-ensure_watchexec() {
-  WATCHEXEC="$(command -v watchexec || echo "$SHOP_CACHE_DIR/tools/bin/watchexec")"
-  if [ ! -x "$WATCHEXEC" ]; then
-    say "installing watchexec-cli into $SHOP_CACHE_DIR/tools (once; a few minutes)"
-    cargo install --locked --quiet watchexec-cli --version '^2' --root "$SHOP_CACHE_DIR/tools" \
-      || die "cargo could not install watchexec-cli"
-    WATCHEXEC="$SHOP_CACHE_DIR/tools/bin/watchexec"
+# The file watcher of `scripts/dev --watch`: scripts/watch.py on watchfiles (PyPI, a prebuilt
+# wheel), installed into the project's venv when missing (seconds). Sets WATCH_PYTHON.
+ensure_watcher() {
+  ensure_venv
+  if ! "$VENV/bin/python" -c 'import watchfiles' 2>/dev/null; then
+    say "installing watchfiles into $VENV"
+    "$VENV/bin/pip" install -q 'watchfiles>=1,<2' || die "pip could not install watchfiles; check PyPI access"
   fi
+  WATCH_PYTHON="$VENV/bin/python"
 }
 
 ensure_prometheus() {
