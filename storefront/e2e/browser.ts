@@ -24,10 +24,71 @@ export function launch(): Promise<Browser> {
   });
 }
 
+/**
+ * The tokens Cognito last issued to a page, read off its InitiateAuth and RespondToAuthChallenge
+ * answers on the wire: the storefront keeps the access and ID tokens in the page's memory, where
+ * a test (like an injected script reading storage) cannot find them. The refresh token is the
+ * sign-in's: a renewal's answer carries none.
+ */
+export type Issued = { accessToken: string; idToken: string; refreshToken: string | null };
+
+type Watched = { latest: Issued | null; reading: Set<Promise<void>> };
+const watched = new WeakMap<Page, Watched>();
+
+function watchTokens(page: Page) {
+  const seen: Watched = { latest: null, reading: new Set() };
+  watched.set(page, seen);
+  page.on("response", (response) => {
+    const target = response.request().headers()["x-amz-target"] ?? "";
+    if (!/\.(InitiateAuth|RespondToAuthChallenge)$/.test(target) || !response.ok()) return;
+    const reading: Promise<void> = response
+      .json()
+      .then(
+        (body: { AuthenticationResult?: { AccessToken: string; IdToken: string; RefreshToken?: string } }) => {
+          const result = body.AuthenticationResult;
+          if (!result) return;
+          seen.latest = {
+            accessToken: result.AccessToken,
+            idToken: result.IdToken,
+            refreshToken: result.RefreshToken ?? seen.latest?.refreshToken ?? null,
+          };
+        },
+        () => {
+          // The body went with a navigation: the next answer tells.
+        },
+      )
+      .finally(() => seen.reading.delete(reading));
+    seen.reading.add(reading);
+  });
+}
+
+/** What Cognito last issued to `page` (opened with openPage), once every answer seen so far is read. */
+export async function issuedTokens(page: Page): Promise<Issued | null> {
+  const seen = watched.get(page);
+  if (!seen) throw new Error("the page was not opened with openPage: its tokens are not watched");
+  await Promise.all([...seen.reading]);
+  return seen.latest;
+}
+
+/** The page's refresh token, in its tab's sessionStorage: the one token the storefront writes down. */
+export const keptRefreshToken = (page: Page) => page.evaluate(() => sessionStorage.getItem("shop.refresh-token"));
+
+/**
+ * Which of `issued`'s access and ID tokens a script in `page` could read from storage: where they
+ * are found in `JSON.stringify(localStorage)` and `JSON.stringify(sessionStorage)`. Empty is right.
+ */
+export async function tokensInStorage(page: Page, issued: Issued): Promise<string[]> {
+  const stored = await page.evaluate(() => ({ localStorage: JSON.stringify(localStorage), sessionStorage: JSON.stringify(sessionStorage) }));
+  return (["localStorage", "sessionStorage"] as const).flatMap((storage) =>
+    (["accessToken", "idToken"] as const).filter((name) => stored[storage].includes(issued[name])).map((name) => `${name} in ${storage}`),
+  );
+}
+
 /** A page whose console errors and uncaught exceptions are collected, to assert there are none. */
 export async function openPage(browser: Browser): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
+  watchTokens(page);
   const errors: string[] = [];
   page.on("console", (message) => {
     if (message.type() === "error") errors.push(`${message.text()} (${message.location().url})`);

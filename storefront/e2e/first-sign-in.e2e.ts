@@ -4,7 +4,7 @@ import { promisify } from "node:util";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { call } from "./api";
-import { baseUrl, launch, openPage, screenshot, signIn } from "./browser";
+import { baseUrl, issuedTokens, keptRefreshToken, launch, openPage, screenshot, signIn, tokensInStorage } from "./browser";
 
 // A user an admin created with admin-create-user, as the deploy creates the first admin: Cognito
 // answers the temporary password with NEW_PASSWORD_REQUIRED, the sign-in page asks for a password
@@ -38,10 +38,6 @@ async function invite(email: string, temporaryPassword: string) {
   return new URL(config.cognito_endpoint).origin;
 }
 
-/** The storefront's stored session, as its pages keep it. */
-const sessionOf = (page: Page) =>
-  page.evaluate(() => JSON.parse(localStorage.getItem("shop.session") ?? "null") as { accessToken?: string; refreshToken?: string | null } | null);
-
 /** The first step of the sign-in page, from `url`. */
 async function signInWith(page: Page, email: string, password: string, url = "/sign-in/") {
   await page.goto(url);
@@ -70,7 +66,8 @@ describe("first sign-in of a user an admin created", () => {
     await signInWith(page, INVITED, TEMPORARY, `/sign-in/?next=${encodeURIComponent("/orders/")}`);
     await page.getByRole("heading", { name: "Choose a new password" }).waitFor();
     await page.getByText(/^At least \d+ characters, with a lower-case letter, an upper-case letter.*no space at the start or end\.$/).waitFor();
-    expect(await sessionOf(page), "no session before the new password").toBeNull();
+    expect(await issuedTokens(page), "no tokens before the new password").toBeNull();
+    expect(await keptRefreshToken(page), "no session before the new password").toBeNull();
     await screenshot(page, "first-sign-in-01-new-password");
 
     // Checked before Cognito is asked, as on the sign-up page.
@@ -87,9 +84,11 @@ describe("first sign-in of a user an admin created", () => {
     await page.waitForURL((url) => url.pathname === "/orders/");
     await page.locator("header summary", { hasText: INVITED }).waitFor();
     await page.getByText("You have not placed an order yet.").waitFor();
-    const session = await sessionOf(page);
-    expect(session?.accessToken, "an access token in the browser").toBeTruthy();
-    expect(session?.refreshToken, "a refresh token in the browser").toBeTruthy();
+    const issued = await issuedTokens(page);
+    expect(issued?.accessToken, "an access token for the page").toBeTruthy();
+    expect(await keptRefreshToken(page), "the challenge answer's refresh token, kept in the tab").toBe(issued?.refreshToken);
+    // The access and ID tokens stay in the page's memory: no storage a script can read holds them.
+    expect(await tokensInStorage(page, issued!)).toEqual([]);
     expect((await call(page, "GET", "/orders")).status).toBe(200);
     await screenshot(page, "first-sign-in-03-signed-in");
   });
@@ -139,7 +138,8 @@ describe("first sign-in of a user an admin created", () => {
       expect(await late.getByRole("heading", { name: "Choose a new password" }).count()).toBe(0);
       expect(await late.getByLabel("Email").inputValue(), "the address kept").toBe(LATE);
       expect(await late.getByLabel("Password", { exact: true }).inputValue()).toBe("");
-      expect(await sessionOf(late)).toBeNull();
+      expect(await issuedTokens(late)).toBeNull();
+      expect(await keptRefreshToken(late)).toBeNull();
       await screenshot(late, "first-sign-in-04-session-expired");
 
       // The temporary password still works (the expired answer changed nothing): a new session.
@@ -149,7 +149,7 @@ describe("first sign-in of a user an admin created", () => {
       await late.getByRole("button", { name: "Set password and sign in", exact: true }).click();
       await late.waitForURL((url) => url.pathname === "/");
       await late.locator("header summary", { hasText: LATE }).waitFor();
-      expect((await sessionOf(late))?.accessToken).toBeTruthy();
+      expect((await issuedTokens(late))?.accessToken).toBeTruthy();
       // Chromium logs the played 400; nothing else may be logged.
       expect(lateErrors.filter((e) => !/status of 400/.test(e))).toEqual([]);
     } finally {

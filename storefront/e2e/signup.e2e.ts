@@ -1,8 +1,9 @@
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Page, Route } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { baseUrl, launch, openPage, screenshot } from "./browser";
+import { baseUrl, issuedTokens, keptRefreshToken, launch, openPage, screenshot, signIn, tokensInStorage } from "./browser";
 
 // A new shopper, unknown to the pool when the run starts, signs up, confirms, is signed in, buys,
+// stays signed in across a reload and in a second tab (the access and ID tokens in memory only),
 // and signs out everywhere. Against the local stack: moto sends no e-mail and accepts any code,
 // which the confirmation step says. The password meets both pools' rules (12 characters, both
 // cases, a number; moto's default also wants a symbol).
@@ -10,12 +11,16 @@ import { baseUrl, launch, openPage, screenshot } from "./browser";
 const EMAIL = `signup-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
 const PASSWORD = "Signup-pass-12";
 
-type Session = { accessToken: string; refreshToken: string | null };
 type Config = { user_pool_client_id: string; cognito_endpoint: string | null; region: string };
 
-/** The storefront's stored session, as its pages keep it. */
-const sessionOf = (page: Page) =>
-  page.evaluate(() => JSON.parse(localStorage.getItem("shop.session") ?? "null") as Session | null);
+async function cognitoEndpoint(): Promise<{ config: Config; endpoint: string }> {
+  const config = (await (await fetch(new URL("/config.json", baseUrl))).json()) as Config;
+  return { config, endpoint: config.cognito_endpoint ?? `https://cognito-idp.${config.region}.amazonaws.com/` };
+}
+
+/** The header of `page` once it shows `email` signed in. */
+const signedInAs = (page: Page, email: string) => page.locator("header summary", { hasText: email }).waitFor();
+const signInLink = (page: Page) => page.getByRole("banner").getByRole("link", { name: "Sign in", exact: true });
 
 describe("sign-up", () => {
   let browser: Browser;
@@ -62,10 +67,13 @@ describe("sign-up", () => {
     await code.fill("123456");
     await shopper.getByRole("button", { name: "Confirm", exact: true }).click();
     await shopper.waitForURL((url) => url.pathname === "/");
-    await shopper.locator("header summary", { hasText: EMAIL }).waitFor();
+    await signedInAs(shopper, EMAIL);
     await shopper.getByRole("list", { name: "Products" }).waitFor();
-    const session = await sessionOf(shopper);
-    expect(session?.accessToken, "an access token in the browser").toBeTruthy();
+    const issued = await issuedTokens(shopper);
+    expect(issued?.accessToken, "an access token for the page").toBeTruthy();
+    expect(await keptRefreshToken(shopper), "the refresh token, kept in the tab").toBe(issued?.refreshToken);
+    // The access and ID tokens stay in the page's memory: no storage a script can read holds them.
+    expect(await tokensInStorage(shopper, issued!)).toEqual([]);
     await screenshot(shopper, "signup-03-signed-in");
   });
 
@@ -99,20 +107,80 @@ describe("sign-up", () => {
     await screenshot(shopper, "signup-05-order-confirmed");
   });
 
+  it("stays signed in across a reload, renewing the tokens first, and in a second tab; keeps no access or ID token in storage", async () => {
+    const { endpoint } = await cognitoEndpoint();
+    const cognito = (url: URL) => url.origin === new URL(endpoint).origin;
+    // Cognito's answer held back, to see the page between the reload and the renewal.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const hold = async (route: Route) => {
+      await held;
+      await route.continue();
+    };
+    await shopper.route(cognito, hold);
+    try {
+      await shopper.reload();
+      await shopper.getByRole("banner").getByRole("status").filter({ hasText: "Signing you in…" }).waitFor();
+      expect(await signInLink(shopper).count(), "not shown as signed out while the tokens are renewed").toBe(0);
+      await screenshot(shopper, "signup-06-signing-in-after-reload");
+      release();
+      await signedInAs(shopper, EMAIL);
+    } finally {
+      release();
+      await shopper.unroute(cognito, hold);
+    }
+    const renewed = await issuedTokens(shopper);
+    expect(await tokensInStorage(shopper, renewed!), "the renewed tokens, in memory only").toEqual([]);
+    // The renewed token opens the shopper's own orders.
+    await shopper.getByRole("banner").getByRole("link", { name: "My orders" }).click();
+    await shopper.getByRole("link", { name: `Order ${orderId.slice(0, 8)}` }).waitFor();
+
+    // A second tab, opened while this one is open, is handed the session; its storage holds no token either.
+    const second = await shopper.context().newPage();
+    try {
+      await second.goto("/orders/");
+      await signedInAs(second, EMAIL);
+      await second.getByRole("link", { name: `Order ${orderId.slice(0, 8)}` }).waitFor();
+      expect(await tokensInStorage(second, renewed!)).toEqual([]);
+      await screenshot(second, "signup-07-second-tab");
+    } finally {
+      await second.close();
+    }
+  });
+
+  it("keeps nothing once its last tab is closed: a new tab is signed out", async () => {
+    const { context, page, errors: otherErrors } = await openPage(browser);
+    try {
+      await signIn(page, EMAIL, PASSWORD);
+      const refreshToken = await keptRefreshToken(page);
+      expect(refreshToken).toBeTruthy();
+      await page.close();
+      const later = await context.newPage();
+      await later.goto("/");
+      await signInLink(later).waitFor();
+      expect(await keptRefreshToken(later)).toBeNull();
+      const stored = await later.evaluate(() => JSON.stringify(localStorage) + JSON.stringify(sessionStorage));
+      expect(stored).not.toContain(refreshToken);
+      expect(otherErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it("signs out everywhere: the refresh token is revoked, the access token lives until it expires", async () => {
-    const before = await sessionOf(shopper);
+    const before = await issuedTokens(shopper);
     expect(before?.refreshToken, "a refresh token to revoke").toBeTruthy();
+    expect(await keptRefreshToken(shopper)).toBe(before?.refreshToken);
 
     await shopper.locator("header summary", { hasText: EMAIL }).click();
     await shopper.getByRole("button", { name: "Sign out everywhere" }).click();
-    await shopper.getByRole("banner").getByRole("link", { name: "Sign in", exact: true }).waitFor();
+    await signInLink(shopper).waitFor();
     expect(await shopper.locator("header summary").count()).toBe(0);
-    expect(await sessionOf(shopper)).toBeNull();
-    await screenshot(shopper, "signup-06-signed-out-everywhere");
+    expect(await keptRefreshToken(shopper)).toBeNull();
+    await screenshot(shopper, "signup-08-signed-out-everywhere");
 
     // Asked from here, not the page, so Chromium logs no 400: Cognito no longer renews the session.
-    const config = (await (await fetch(new URL("/config.json", baseUrl))).json()) as Config;
-    const endpoint = config.cognito_endpoint ?? `https://cognito-idp.${config.region}.amazonaws.com/`;
+    const { config, endpoint } = await cognitoEndpoint();
     const renewal = await fetch(endpoint, {
       method: "POST",
       headers: { "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth" },

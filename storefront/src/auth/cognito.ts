@@ -1,6 +1,6 @@
 import { cognitoEndpoint, type RuntimeConfig } from "@/config/config";
 
-/** The tokens of a signed-in user, kept in the browser. */
+/** The tokens of a signed-in user: in the tab's memory, the refresh token also in its sessionStorage (tokenStore.ts). */
 export type Tokens = { accessToken: string; idToken: string; refreshToken: string | null; expiresAt: number };
 
 /**
@@ -146,11 +146,15 @@ export async function respondToNewPasswordChallenge(
   );
 }
 
-export async function refresh(config: RuntimeConfig, tokens: Tokens, doFetch: typeof fetch = fetch): Promise<Tokens> {
-  if (!tokens.refreshToken) throw new CognitoError("NoRefreshToken", "Your session has ended. Sign in again.");
-  const answer = await initiateAuth(config, "REFRESH_TOKEN_AUTH", { REFRESH_TOKEN: tokens.refreshToken }, doFetch);
+/**
+ * New access and ID tokens for a refresh token (REFRESH_TOKEN_AUTH): how a tab renews them before
+ * they expire and gets them back after a reload. Cognito answers without a refresh token (the
+ * pool does not rotate them), so the one given is kept.
+ */
+export async function refresh(config: RuntimeConfig, refreshToken: string, doFetch: typeof fetch = fetch): Promise<Tokens> {
+  const answer = await initiateAuth(config, "REFRESH_TOKEN_AUTH", { REFRESH_TOKEN: refreshToken }, doFetch);
   if (!answer.AuthenticationResult) throw unsupportedChallenge(answer);
-  return tokensOf(answer.AuthenticationResult, tokens.refreshToken, Date.now());
+  return tokensOf(answer.AuthenticationResult, refreshToken, Date.now());
 }
 
 type DeliveryDetails = { CodeDeliveryDetails?: { Destination?: string; DeliveryMedium?: string } };

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { RuntimeConfig } from "@/config/config";
-import { signInWithNewPassword, signInWithPassword } from "./session";
 
-// The sign-in page's two ways in, as useSession's signIn and completeNewPassword call them: the
-// tokens end up in localStorage under shop.session either way, where every page reads them.
+// The sign-in page's two ways in, as useSession's signIn and completeNewPassword call them, and a
+// reload: the access and ID tokens stay in the module's memory, where currentToken hands them to
+// the API client; only the refresh token is written, to sessionStorage. Each test imports a fresh
+// module, as a new page load does, over storages that outlive it, as the browser's do.
 
 const config: RuntimeConfig = {
   region: "us-east-1",
@@ -35,37 +36,63 @@ function cognito(...answers: { status: number; body: object }[]) {
   return { fetch: fetch as unknown as typeof globalThis.fetch, operations, bodies };
 }
 
-let storage: Map<string, string>;
-const stored = () => JSON.parse(storage.get("shop.session") ?? "null") as Record<string, unknown> | null;
+function memoryStorage() {
+  const data = new Map<string, string>();
+  const storage = {
+    getItem: (k: string) => data.get(k) ?? null,
+    setItem: (k: string, v: string) => void data.set(k, v),
+    removeItem: (k: string) => void data.delete(k),
+  } as Storage;
+  return { storage, data };
+}
+
+let session: ReturnType<typeof memoryStorage>;
+let local: ReturnType<typeof memoryStorage>;
+/** What the browser's storages hold, as one text. */
+const stored = () => JSON.stringify([...session.data, ...local.data]);
+
+/** The session module as a fresh page load gets it. */
+async function load() {
+  vi.resetModules();
+  return import("./session");
+}
 
 beforeEach(() => {
-  storage = new Map();
-  vi.stubGlobal("localStorage", {
-    getItem: (k: string) => storage.get(k) ?? null,
-    setItem: (k: string, v: string) => void storage.set(k, v),
-  } as Storage);
+  session = memoryStorage();
+  local = memoryStorage();
+  vi.stubGlobal("sessionStorage", session.storage);
+  vi.stubGlobal("localStorage", local.storage);
+  // One tab: no other tab to hand the session over (tokenStore.test.ts covers that).
+  vi.stubGlobal("BroadcastChannel", undefined);
 });
 afterEach(() => {
   vi.unstubAllGlobals();
 });
 
 describe("session", () => {
-  it("keeps a normal sign-in's tokens", async () => {
+  it("keeps a normal sign-in's access and ID tokens in memory and only its refresh token in sessionStorage", async () => {
+    const { signInWithPassword, currentToken } = await load();
     const { fetch } = cognito({ status: 200, body: authenticated });
     const outcome = await signInWithPassword(config, "admin@example.com", "Admin-pass-1", fetch);
     expect(outcome).toEqual({
       kind: "signed-in",
       user: { sub: "u-1", username: "admin@example.com", email: "admin@example.com", groups: ["admin"] },
     });
-    expect(stored()).toMatchObject({ accessToken, idToken, refreshToken: "refresh-1" });
+    expect(await currentToken(config)).toBe(accessToken);
+    expect(Object.fromEntries(session.data)).toEqual({ "shop.refresh-token": "refresh-1" });
+    expect(local.data.size).toBe(0);
+    expect(stored()).not.toContain(accessToken);
+    expect(stored()).not.toContain(idToken);
   });
 
   it("keeps nothing on NEW_PASSWORD_REQUIRED, then keeps the challenge answer's tokens exactly as a sign-in's", async () => {
+    const { signInWithPassword, signInWithNewPassword, currentToken } = await load();
     const { fetch, operations, bodies } = cognito({ status: 200, body: challenge }, { status: 200, body: authenticated });
 
     const outcome = await signInWithPassword(config, "admin@example.com", "Temp-pass-1", fetch);
     expect(outcome).toEqual({ kind: "new-password-required", challenge: { username: "admin@example.com", session: "session-1" } });
-    expect(stored(), "no session before the new password").toBeNull();
+    expect(stored(), "no session before the new password").toBe("[]");
+    expect(await currentToken(config)).toBeNull();
     if (outcome.kind !== "new-password-required") return;
 
     const user = await signInWithNewPassword(config, outcome.challenge, "Own-pass-12!", fetch);
@@ -78,17 +105,18 @@ describe("session", () => {
     });
     expect(user).toEqual({ sub: "u-1", username: "admin@example.com", email: "admin@example.com", groups: ["admin"] });
 
-    // The same record a normal sign-in keeps.
+    // The same as a normal sign-in keeps.
     const viaChallenge = stored();
-    storage.clear();
-    await signInWithPassword(config, "admin@example.com", "Own-pass-12!", cognito({ status: 200, body: authenticated }).fetch);
-    const viaPassword = stored();
-    expect(Object.keys(viaChallenge ?? {}).sort()).toEqual(Object.keys(viaPassword ?? {}).sort());
-    expect({ ...viaChallenge, expiresAt: 0 }).toEqual({ ...viaPassword, expiresAt: 0 });
-    expect(viaChallenge?.expiresAt).toEqual(expect.any(Number));
+    expect(await currentToken(config)).toBe(accessToken);
+    const fresh = await load();
+    session.data.clear();
+    await fresh.signInWithPassword(config, "admin@example.com", "Own-pass-12!", cognito({ status: 200, body: authenticated }).fetch);
+    expect(stored()).toEqual(viaChallenge);
+    expect(await fresh.currentToken(config)).toBe(accessToken);
   });
 
   it("keeps nothing when the new password is refused or the session has ended", async () => {
+    const { signInWithNewPassword } = await load();
     const refused = cognito({
       status: 400,
       body: { __type: "InvalidPasswordException", message: "Password does not conform to policy: Password not long enough" },
@@ -103,6 +131,34 @@ describe("session", () => {
     await expect(signInWithNewPassword(config, { username: "u", session: "s" }, "Own-pass-12!", expired.fetch)).rejects.toMatchObject({
       code: "NotAuthorizedException",
     });
-    expect(stored()).toBeNull();
+    expect(stored()).toBe("[]");
+  });
+
+  it("after a reload asks Cognito for new access and ID tokens with the kept refresh token (REFRESH_TOKEN_AUTH)", async () => {
+    const before = await load();
+    await before.signInWithPassword(config, "admin@example.com", "Admin-pass-1", cognito({ status: 200, body: authenticated }).fetch);
+
+    const renewedAccess = jwt({ sub: "u-1", username: "admin@example.com", "cognito:groups": ["admin"], renewed: true });
+    const renewed = { AuthenticationResult: { AccessToken: renewedAccess, IdToken: idToken, ExpiresIn: 3600, TokenType: "Bearer" } };
+    const { fetch, operations, bodies } = cognito({ status: 200, body: renewed });
+    vi.stubGlobal("fetch", fetch);
+    const after = await load();
+    expect(await after.currentToken(config)).toBe(renewedAccess);
+    expect(operations).toEqual(["InitiateAuth"]);
+    expect(bodies[0]).toEqual({ AuthFlow: "REFRESH_TOKEN_AUTH", ClientId: "client-1", AuthParameters: { REFRESH_TOKEN: "refresh-1" } });
+    expect(Object.fromEntries(session.data), "Cognito sends no new refresh token: the one kept stays").toEqual({
+      "shop.refresh-token": "refresh-1",
+    });
+  });
+
+  it("moves an earlier version's localStorage session out of localStorage on load, signed in from its refresh token", async () => {
+    local.storage.setItem("shop.session", JSON.stringify({ accessToken, idToken, refreshToken: "old-refresh", expiresAt: Date.now() + 3600_000 }));
+    const { fetch, bodies } = cognito({ status: 200, body: authenticated });
+    vi.stubGlobal("fetch", fetch);
+    const { currentToken } = await load();
+    expect(await currentToken(config)).toBe(accessToken);
+    expect(bodies[0]).toMatchObject({ AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: "old-refresh" } });
+    expect(local.data.size).toBe(0);
+    expect(stored()).not.toContain(accessToken);
   });
 });

@@ -1,9 +1,8 @@
 "use client";
 
-import { useCallback, useMemo } from "react";
+import { useCallback, useEffect, useMemo, useSyncExternalStore } from "react";
 import { useConfig } from "@/config/ConfigProvider";
 import type { RuntimeConfig } from "@/config/config";
-import { stored, useStored } from "@/lib/stored";
 import {
   CognitoError,
   globalSignOut,
@@ -15,47 +14,33 @@ import {
   type Tokens,
   type User,
 } from "./cognito";
+import { CHANNEL_NAME, createTokenStore, UNKNOWN } from "./tokenStore";
 
-/** Refresh this long before the access token expires, so no call goes out with a dying token. */
-const REFRESH_MARGIN_MS = 60_000;
+/**
+ * This tab's session, one for every page: access and ID tokens in memory, the refresh token in
+ * sessionStorage, shared with the shop's other open tabs (tokenStore.ts).
+ */
+const store = createTokenStore({
+  storage: () => globalThis.sessionStorage,
+  legacy: () => globalThis.localStorage,
+  channel: () => (typeof BroadcastChannel === "function" ? new BroadcastChannel(CHANNEL_NAME) : null),
+  renew: (config, refreshToken) => refresh(config, refreshToken),
+});
 
-function parseTokens(raw: unknown): Tokens | null {
-  const t = raw as Partial<Tokens> | undefined;
-  return t && typeof t.accessToken === "string" && typeof t.idToken === "string" && typeof t.expiresAt === "number"
-    ? { accessToken: t.accessToken, idToken: t.idToken, refreshToken: t.refreshToken ?? null, expiresAt: t.expiresAt }
-    : null;
-}
-
-const sessionStore = stored("shop.session", parseTokens);
-
-let refreshing: Promise<string | null> | null = null;
-
-/** The access token to send now, refreshed when it is about to expire; null when signed out. */
+/**
+ * The access token to send now, renewed when it is about to expire; null when signed out. After a
+ * reload it waits until the refresh token has been exchanged, so the first calls go signed in.
+ */
 export function currentToken(config: RuntimeConfig | null): Promise<string | null> {
-  const tokens = sessionStore.get();
-  if (!tokens) return Promise.resolve(null);
-  if (tokens.expiresAt - Date.now() > REFRESH_MARGIN_MS || !config) return Promise.resolve(tokens.accessToken);
-  refreshing ??= refresh(config, tokens)
-    .then((fresh) => {
-      sessionStore.set(fresh);
-      return fresh.accessToken;
-    })
-    .catch(() => {
-      sessionStore.set(null);
-      return null;
-    })
-    .finally(() => {
-      refreshing = null;
-    });
-  return refreshing;
+  return store.accessToken(config);
 }
 
 /** A sign-in with a password: signed in, or Cognito wants a new password first (the page asks for it). */
 export type SignInOutcome = { kind: "signed-in"; user: User } | { kind: "new-password-required"; challenge: NewPasswordChallenge };
 
-/** Every way of signing in ends here: the tokens are kept in this browser, the user is who they name. */
+/** Every way of signing in ends here: the tokens are kept in this tab (and its open siblings), the user is who they name. */
 function keep(tokens: Tokens): User {
-  sessionStore.set(tokens);
+  store.keep(tokens);
   return userOf(tokens);
 }
 
@@ -81,13 +66,15 @@ export async function signInWithNewPassword(
 }
 
 export type Session = {
-  /** undefined until the browser's stored session has been read. */
+  /** undefined until this tab's session is known: read, renewed after a reload, or handed over by another tab. */
   user: User | null | undefined;
+  /** A reload's refresh token is being exchanged for tokens: neither signed in nor signed out yet (the header says so). */
+  restoring: boolean;
   isAdmin: boolean;
   signIn: (username: string, password: string) => Promise<SignInOutcome>;
   /** Finishes a sign-in that Cognito answered with NEW_PASSWORD_REQUIRED, with the password the user chose. */
   completeNewPassword: (challenge: NewPasswordChallenge, newPassword: string) => Promise<User>;
-  /** Forgets the tokens in this browser; other devices stay signed in. */
+  /** Forgets the tokens in this browser (this tab and the shop's other open tabs); other devices stay signed in. */
   signOut: () => void;
   /**
    * Revokes the user's refresh tokens everywhere (Cognito GlobalSignOut), then signs out here.
@@ -97,12 +84,18 @@ export type Session = {
   signOutEverywhere: () => Promise<void>;
 };
 
-const NOT_READ = Symbol("not read");
-
 export function useSession(): Session {
   const configState = useConfig();
-  const tokens = useStored(sessionStore, NOT_READ);
-  const user = useMemo(() => (tokens === NOT_READ ? undefined : tokens && userOf(tokens)), [tokens]);
+  const state = useSyncExternalStore(store.subscribe, store.get, () => UNKNOWN);
+  // The tab's session is looked for once the configuration says which Cognito to ask.
+  useEffect(() => {
+    if (configState.status === "ready") void store.start(configState.config);
+    else if (configState.status === "error") void store.start(null);
+  }, [configState]);
+  const user = useMemo(
+    () => (state.status === "signed-in" ? userOf(state.tokens) : state.status === "signed-out" ? null : undefined),
+    [state],
+  );
 
   const signIn = useCallback(
     async (username: string, password: string) => {
@@ -118,7 +111,7 @@ export function useSession(): Session {
     },
     [configState],
   );
-  const signOut = useCallback(() => sessionStore.set(null), []);
+  const signOut = useCallback(() => store.forget(), []);
   const signOutEverywhere = useCallback(async () => {
     if (configState.status !== "ready") throw new Error("Signing out everywhere is not available: the storefront has no configuration.");
     // A fresh token: GlobalSignOut refuses an expired one. None left means the session is over.
@@ -131,8 +124,16 @@ export function useSession(): Session {
         if (!(e instanceof CognitoError && e.code === "NotAuthorizedException")) throw e;
       }
     }
-    sessionStore.set(null);
+    store.forget();
   }, [configState]);
 
-  return { user, isAdmin: user?.groups.includes("admin") ?? false, signIn, completeNewPassword, signOut, signOutEverywhere };
+  return {
+    user,
+    restoring: state.status === "restoring",
+    isAdmin: user?.groups.includes("admin") ?? false,
+    signIn,
+    completeNewPassword,
+    signOut,
+    signOutEverywhere,
+  };
 }

@@ -73,7 +73,7 @@ function AccountMenu({ name }: { name: string }) {
 }
 
 export function Header() {
-  const { user, isAdmin, signOut } = useSession();
+  const { user, restoring, isAdmin, signOut } = useSession();
   const [cart] = useCart();
   const count = itemCount(cart);
   return (
@@ -93,6 +93,12 @@ export function Header() {
           {user && <NavLink href="/orders/">My orders</NavLink>}
           {isAdmin && <NavLink href="/admin/">Admin</NavLink>}
         </nav>
+        {/* After a reload the tokens are renewed first (they are kept in memory only): neither signed in nor out yet. */}
+        {restoring && (
+          <p role="status" className="ml-auto px-3 py-2 text-sm text-stone-500">
+            Signing you in…
+          </p>
+        )}
         {user === null && <NavLink href="/sign-in/">Sign in</NavLink>}
         {user && (
           <div className="ml-auto flex items-center gap-2 text-sm text-stone-600">
