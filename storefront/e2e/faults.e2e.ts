@@ -470,7 +470,12 @@ describe("faults and game days", () => {
     const alarm = run.getByRole("link", { name: "Alarm api-5xx-rate: more than 5% of API requests answer 5xx" });
     expect(await alarm.getAttribute("href")).toBe("/admin/observe/alarms/");
     // The alarm's verdict: whether it fired during this run, from the alarm board (Prometheus).
-    const verdict = await run.getByRole("listitem").filter({ has: alarm }).locator("[data-fired]").textContent();
+    // (`has` is searched inside each list item, so it takes a locator of its own, not one from `run`.)
+    const verdict = await run
+      .getByRole("listitem")
+      .filter({ has: admin.getByRole("link", { name: "Alarm api-5xx-rate: more than 5% of API requests answer 5xx" }) })
+      .locator("[data-fired]")
+      .textContent();
     expect(verdict).toMatch(/^(fired during the run|did not fire during the run)$/);
     await screenshot(admin, "faults-13-scenario-answered");
 
