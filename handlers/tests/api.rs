@@ -1920,14 +1920,15 @@ async fn above_the_stage_rate_the_api_answers_429_with_retry_after_as_api_gatewa
             "the burst passes"
         );
     }
-    let (status, headers, problem) = w
-        .send_with("GET", "/api/products", None, None, &[])
-        .await;
+    let (status, headers, problem) = w.send_with("GET", "/api/products", None, None, &[]).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{problem}");
     assert_eq!(headers["retry-after"], "1");
     assert_eq!(problem["status"], 429);
     assert!(
-        problem["detail"].as_str().unwrap().contains("retry after 1 s"),
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("retry after 1 s"),
         "{problem}"
     );
     // The bucket refills at the rate: a second later a request passes again.
