@@ -73,16 +73,13 @@ pub struct StockAccepted {
     position: Option<i64>,
 }
 
-/// Registers a product, with optional initial stock. An `image_url` must name an image of this
-/// product already stored, under /images/products/{sku}/ (422 otherwise); the usual way is to
-/// register without one, then upload and attach it.
+/// Registers a product, with optional initial stock.
 #[utoipa::path(post, path = "/admin/products", tag = "admin", request_body = Register,
     responses((status = 201, body = StockAccepted),
         (status = 401, body = Problem, content_type = PROBLEM),
         (status = 403, body = Problem, content_type = PROBLEM),
         (status = 409, description = "Already registered", body = Problem, content_type = PROBLEM),
-        (status = 422, body = Problem, content_type = PROBLEM),
-        (status = 503, description = "The image bucket did not answer", body = Problem, content_type = PROBLEM)),
+        (status = 422, body = Problem, content_type = PROBLEM)),
     security(("bearer" = [])))]
 async fn register(
     State(state): State<AppState>,
@@ -90,11 +87,8 @@ async fn register(
     headers: HeaderMap,
     Body(body): Body<Register>,
 ) -> Result<Response, Problem> {
-    let sku = body.sku.to_string();
-    if let Some(url) = body.image_url.as_deref() {
-        crate::images::check_stored(&state, &sku, url).await?;
-    }
     let context = request_context(&headers, &admin);
+    let sku = body.sku.to_string();
     let command = StockCommand::RegisterProduct {
         sku: body.sku,
         name: body.name,

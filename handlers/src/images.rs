@@ -193,47 +193,6 @@ async fn attach_image(
         .into_response())
 }
 
-/// Refuses an `image_url` under `/images/` that is not an image of product `sku` stored in the
-/// bucket: a product registered with it would show a broken image, or one that another
-/// product's new image deletes. (One outside `/images/` the domain refuses.) The usual way to
-/// give a product an image is to upload it and attach it.
-pub async fn check_stored(state: &AppState, sku: &str, image_url: &str) -> Result<(), Problem> {
-    let Some(key) = platform::images::key_of(image_url) else {
-        return Ok(());
-    };
-    let own = platform::images::product_prefix(sku);
-    if !key.starts_with(&own) {
-        return Err(Problem::invalid(
-            "image_url",
-            format!("must be an image of this product, under /{own}"),
-        ));
-    }
-    let Some(images) = state.images.as_ref() else {
-        return Err(Problem::invalid(
-            "image_url",
-            "this deployment has no image bucket (PRODUCT_IMAGES_BUCKET), so no image is there",
-        ));
-    };
-    match images.info(key).await {
-        Ok(Some(_)) => Ok(()),
-        Ok(None) => Err(Problem::invalid(
-            "image_url",
-            format!(
-                "no image is stored at {image_url}: register the product without one, then \
-                 upload it (POST /api/admin/products/{{sku}}/image-uploads) and attach it \
-                 (PUT /api/admin/products/{{sku}}/image)"
-            ),
-        )),
-        Err(error) => {
-            tracing::warn!(%error, key, "reading an image's info failed");
-            Err(Problem::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "the image bucket did not answer; try again",
-            ))
-        }
-    }
-}
-
 /// A product as the catalog reads answer it: the read model's row and what S3 says about its
 /// image (absent without one, or when the bucket does not have it).
 #[derive(Debug, Serialize, ToSchema)]

@@ -1801,45 +1801,6 @@ async fn an_admin_uploads_a_product_image_that_the_catalog_then_shows_and_nothin
             .await
             .unwrap();
     assert_eq!(left, 1, "only the fresh upload is pending: {fresh}");
-
-    // Registering with an image_url: refused (422 naming image_url, nothing appended) unless an
-    // image of that product is stored there, as the catalog would show a broken image (or one
-    // another product's replacement deletes).
-    let register = |sku: &str, url: &str| {
-        let body =
-            json!({"sku": sku, "name": "Mug", "price_cents": 900, "image_url": url}).to_string();
-        async move {
-            w.send("POST", "/api/admin/products", Some(&w.admin), Some(body))
-                .await
-        }
-    };
-    let events = w.events().await;
-    for url in [
-        "/images/products/IMG-3/none.png".to_string(),
-        format!("/{}", objects().await[0]),
-    ] {
-        let (status, problem) = register("IMG-3", &url).await;
-        assert_eq!(
-            (status, &problem["errors"][0]["field"]),
-            (StatusCode::UNPROCESSABLE_ENTITY, &json!("image_url")),
-            "{url}: {problem}"
-        );
-    }
-    assert_eq!(w.events().await, events, "nothing appended");
-    s3.put_object()
-        .bucket(&bucket)
-        .key("images/products/IMG-3/seeded.png")
-        .content_type("image/png")
-        .body(png.to_vec().into())
-        .send()
-        .await
-        .unwrap();
-    let (status, created) = register("IMG-3", "/images/products/IMG-3/seeded.png").await;
-    assert_eq!(
-        status,
-        StatusCode::CREATED,
-        "its own stored image: {created}"
-    );
 }
 
 #[tokio::test]

@@ -132,7 +132,7 @@ impl Images {
         if !(1..=MAX_IMAGE_BYTES).contains(&size_bytes) {
             return Err(ImageError::Size);
         }
-        let key = format!("{}{}.{extension}", product_prefix(sku), Uuid::now_v7());
+        let key = format!("images/products/{sku}/{}.{extension}", Uuid::now_v7());
         let presigned = self
             .s3
             .put_object()
@@ -302,11 +302,6 @@ impl Images {
             Err(error) => Err(storage(error)),
         }
     }
-}
-
-/// Where the images of product `sku` are kept: every key of its uploads starts so.
-pub fn product_prefix(sku: &str) -> String {
-    format!("images/products/{sku}/")
 }
 
 /// The key of an image served at `image_url` (`/images/...`), if it is one of ours.

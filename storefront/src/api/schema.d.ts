@@ -205,11 +205,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * Registers a product, with optional initial stock. An `image_url` must name an image of this
-         *     product already stored, under /images/products/{sku}/ (422 otherwise); the usual way is to
-         *     register without one, then upload and attach it.
-         */
+        /** Registers a product, with optional initial stock. */
         post: operations["register"];
         delete?: never;
         options?: never;
@@ -2215,7 +2211,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The image bucket did not answer */
+            /** @description The database is unavailable for a moment: retry after `Retry-After` */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
